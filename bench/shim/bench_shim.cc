@@ -1,0 +1,80 @@
+// The only C++ file of saker: registers the C benchmarks of bench.h with
+// google-benchmark and runs them. All flags are google-benchmark's
+// (--benchmark_filter, --benchmark_format=json, --benchmark_out=FILE, ...).
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+extern "C" {
+#include "bench/bench.h"
+}
+
+struct bench_state {
+	benchmark::State *st;
+};
+
+static std::vector<std::pair<std::string, bench_fn>> &registry()
+{
+	static std::vector<std::pair<std::string, bench_fn>> r;
+	return r;
+}
+
+extern "C" void bench_register(const char *name, bench_fn fn)
+{
+	registry().emplace_back(name, fn);
+}
+
+extern "C" bool bench_keep_running(struct bench_state *s)
+{
+	return s->st->KeepRunning();
+}
+
+extern "C" void bench_pause_timing(struct bench_state *s)
+{
+	s->st->PauseTiming();
+}
+
+extern "C" void bench_resume_timing(struct bench_state *s)
+{
+	s->st->ResumeTiming();
+}
+
+extern "C" void bench_set_items(struct bench_state *s, int64_t n)
+{
+	s->st->SetItemsProcessed(n);
+}
+
+extern "C" void bench_counter(struct bench_state *s, const char *name, double v, bool per_iteration)
+{
+	s->st->counters[name] = benchmark::Counter(
+		v, per_iteration ? benchmark::Counter::kAvgIterations : benchmark::Counter::kDefaults);
+}
+
+extern "C" void bench_do_not_optimize(const void *p)
+{
+	benchmark::DoNotOptimize(p);
+}
+
+extern "C" void bench_skip(struct bench_state *s, const char *msg)
+{
+	s->st->SkipWithError(msg);
+}
+
+int main(int argc, char **argv)
+{
+	for (auto &b : registry()) {
+		bench_fn fn = b.second;
+		benchmark::RegisterBenchmark(b.first.c_str(), [fn](benchmark::State &st) {
+			struct bench_state s = { &st };
+			fn(&s);
+		})->Unit(benchmark::kMillisecond);
+	}
+	benchmark::Initialize(&argc, argv);
+	if (benchmark::ReportUnrecognizedArguments(argc, argv))
+		return 1;
+	benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* Allocator wrapper: routes every heap allocation of saker through one place. */
+#include "runtime/base/mem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef SAKER_MALLOC_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+void *mem_malloc(size_t n)
+{
+	return malloc(n ? n : 1);
+}
+
+void *mem_calloc(size_t nmemb, size_t n)
+{
+	return calloc(nmemb ? nmemb : 1, n ? n : 1);
+}
+
+void *mem_realloc(void *p, size_t n)
+{
+	return realloc(p, n ? n : 1);
+}
+
+void *mem_reallocarray(void *p, size_t nmemb, size_t n)
+{
+	if (n && nmemb > SIZE_MAX / n)
+		return NULL;
+	return mem_realloc(p, nmemb * n);
+}
+
+void mem_free(void *p)
+{
+	free(p);
+}
+
+char *mem_strndup(const char *s, size_t n)
+{
+	char *d = mem_malloc(n + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *mem_strdup(const char *s)
+{
+	return mem_strndup(s, strlen(s));
+}

@@ -1,0 +1,13 @@
+/* The only door to the allocator: jemalloc by default, libc under the
+ * sanitizers (ASan must own malloc). Prefix mem_. */
+#pragma once
+#include <stddef.h>
+
+void *mem_malloc(size_t n);
+void *mem_calloc(size_t nmemb, size_t n);
+void *mem_realloc(void *p, size_t n);
+/* realloc of an array of nmemb elements of n bytes; NULL on overflow. */
+void *mem_reallocarray(void *p, size_t nmemb, size_t n);
+void mem_free(void *p);
+char *mem_strdup(const char *s);
+char *mem_strndup(const char *s, size_t n);
