@@ -72,6 +72,8 @@ int ruleset__compile(struct ruleset *rs)
 	for (uint32_t i = 0; i < rs->sema.nrules; i++) {
 		const struct sema_rule *sr = &rs->sema.rules[i];
 		struct ruleset_rule *r = &rs->rules[rs->nrules++];
+		struct evtset legacy;
+		bool warn;
 
 		r->src = sr->src;
 		r->sema = sr;
@@ -80,9 +82,16 @@ int ruleset__compile(struct ruleset *rs)
 		r->root = lower_condition(&rs->ir, sr->ast);
 		if (!r->root)
 			return -ENOMEM;
+		/* Falco's current resolution decides the warning; the rule is
+		 * dispatched on the union with the original resolution, so it
+		 * never sees fewer types than either Falco would give it (and
+		 * `not evt.type=x` keeps meaning every type) */
 		syscalls_evtset_of(r->root, &r->evttypes);
+		warn = evtset_ncodes(&r->evttypes) > NO_EVTTYPE_THRESHOLD;
+		syscalls_legacy_evtset_of(sr->ast, &legacy);
+		evtset_or(&r->evttypes, &legacy);
 		r->all_types = evtset_is_full(&r->evttypes);
-		if (sr->src->warn_evttypes && evtset_ncodes(&r->evttypes) > NO_EVTTYPE_THRESHOLD) {
+		if (sr->src->warn_evttypes && warn) {
 			const struct item_ctx *c = &sr->src->ctx;
 			struct diag *d = diag_add(&rs->diags, DIAG_LOAD_NO_EVTTYPE,
 				"Rule matches too many evt.type values. This has a significant "
@@ -137,6 +146,10 @@ void ruleset__format_evttypes(const struct ruleset_rule *r, struct strbuf *sb)
 		return;
 	}
 	cnt = evtset_count(&r->evttypes);
+	if (!cnt) {
+		strbuf_adds(sb, "none");
+		return;
+	}
 	names = mem_calloc(cnt + 1, sizeof(*names));
 	if (!names)
 		return;

@@ -18,7 +18,7 @@ struct ruleset_rule {
 	const struct rl_rule *src;
 	const struct sema_rule *sema;
 	struct ir_node *root;		/* NULL when the rule failed or was skipped */
-	struct evtset evttypes;
+	struct evtset evttypes;		/* the types the rule is evaluated on */
 	bool all_types;
 };
 

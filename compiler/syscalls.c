@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compiler/ast.h"
 #include "compiler/fields.h"
+#include "compiler/rules.h"
 #include "compiler/ir.h"
 #include "runtime/base/evt_schema.h"
 
@@ -179,4 +181,67 @@ void syscalls_add_base(bool *mark, size_t n)
 		if (i >= 0 && (size_t)i < n)
 			mark[i] = true;
 	}
+}
+
+/* The order-sensitive resolution of Falco's original rule loader, which its
+ * conformance suite (rules_events) still describes: walking the expanded
+ * condition left to right, an evt.type test seen after any `not` or `!=`
+ * makes the rule match every type, and so does having no evt.type test. */
+struct legacy {
+	bool found_event, found_not, event_after_not;
+	struct evtset names;
+};
+
+static void legacy_visit(const struct ast_node *n, struct legacy *lg)
+{
+	switch (n->kind) {
+	case AST_NOT:
+		lg->found_not = true;
+		break;
+	case AST_MACRO:
+		if (n->macro && n->macro->ast)
+			legacy_visit(n->macro->ast, lg);
+		return;
+	case AST_BINARY: {
+		const struct ast_node *l = n->kids[0], *r = n->kids[1];
+
+		if (n->op == AST_OP_NE)
+			lg->found_not = true;
+		if (l->kind == AST_FIELD && !l->arg && !strcmp(l->str, "evt.type")) {
+			lg->found_event = true;
+			if (lg->found_not)
+				lg->event_after_not = true;
+			if (r->kind == AST_LIST) {
+				for (uint32_t i = 0; i < r->n; i++) {
+					int k = evttypes_find(r->vals[i].str);
+
+					if (k >= 0)
+						evtset_add(&lg->names, (size_t)k);
+				}
+			} else if (r->kind == AST_VALUE) {
+				int k = evttypes_find(r->str);
+
+				if (k >= 0)
+					evtset_add(&lg->names, (size_t)k);
+			}
+		}
+		return;
+	}
+	default:
+		break;
+	}
+	for (uint32_t i = 0; i < n->n; i++)
+		legacy_visit(n->kids[i], lg);
+}
+
+void syscalls_legacy_evtset_of(const struct ast_node *root, struct evtset *out)
+{
+	struct legacy lg = { 0 };
+
+	evtset_clear(&lg.names);
+	legacy_visit(root, &lg);
+	if (!lg.found_event || lg.event_after_not)
+		evtset_fill(out);
+	else
+		*out = lg.names;
 }

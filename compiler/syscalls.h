@@ -8,9 +8,12 @@
 
 #include "compiler/evttypes.h"
 
+struct ast_node;
 struct ir_node;
 
 void syscalls_evtset_of(const struct ir_node *root, struct evtset *out);
+/* The legacy, order-sensitive resolution (see syscalls.c). */
+void syscalls_legacy_evtset_of(const struct ast_node *root, struct evtset *out);
 
 /* Whether syscall table index i is a heavy I/O syscall (read/write family,
  * send/recv family, polling and sleeping): only watched with -A. */
