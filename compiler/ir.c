@@ -141,6 +141,69 @@ static int by_cost(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* `x = a or x in (b, c)` on one scalar operand is `x in (a, b, c)`: returns
+ * the set test that merges the two, or NULL when they do not merge. */
+static bool set_test(const struct ir_node *n)
+{
+	return n->kind == IR_CMP && n->rhs && n->rhs->kind != IRV_FIELD &&
+	       n->rhs->kind != IRV_XFORM && (n->op == AST_OP_EQ || n->op == AST_OP_IN) &&
+	       !(n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_LIST)) &&
+	       !(n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_ANCESTORS) && !n->lhs->arg);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static struct ir_node *merge_sets(struct ir_prog *p, const struct ir_node *a, const struct ir_node *b)
+{
+	const struct ir_node *x[2] = { a, b };
+	struct ir_opnd *set;
+	uint32_t cap = 0, k = 0;
+
+	if (!set_test(a) || !set_test(b))
+		return NULL;
+	/* the same left operand */
+	{
+		struct strbuf ka = STRBUF_INIT, kb = STRBUF_INIT;
+		bool same;
+
+		ir_opnd_format(a->lhs, &ka);
+		ir_opnd_format(b->lhs, &kb);
+		same = ka.buf && kb.buf && !strcmp(ka.buf, kb.buf) && a->lhs->type == b->lhs->type;
+		strbuf_release(&ka);
+		strbuf_release(&kb);
+		if (!same)
+			return NULL;
+	}
+	for (int i = 0; i < 2; i++)
+		cap += x[i]->rhs->kind == IRV_LIST ? x[i]->rhs->nitems : 1;
+	set = arena_alloc(p->arena, sizeof(*set));
+	if (!set)
+		return NULL;
+	set->kind = IRV_LIST;
+	set->type = a->rhs->type;
+	set->items = arena_alloc(p->arena, (cap + 1) * sizeof(*set->items));
+	if (!set->items)
+		return NULL;
+	for (int i = 0; i < 2; i++) {
+		const struct ir_opnd *r = x[i]->rhs;
+
+		if (r->kind == IRV_LIST)
+			for (uint32_t j = 0; j < r->nitems; j++)
+				set->items[k++] = r->items[j];
+		else
+			set->items[k++] = r->str;
+	}
+	qsort(set->items, k, sizeof(*set->items), cmp_item);
+	set->nitems = 0;
+	for (uint32_t j = 0; j < k; j++)
+		if (!set->nitems || strcmp(set->items[set->nitems - 1], set->items[j]))
+			set->items[set->nitems++] = set->items[j];
+	return ir_cmp(p, AST_OP_IN, a->lhs, set);
+}
+
 struct ir_node *ir_junction(struct ir_prog *p, enum ir_kind k, struct ir_node **kids, uint32_t n)
 {
 	bool is_and = k == IR_AND;
@@ -174,6 +237,17 @@ struct ir_node *ir_junction(struct ir_prog *p, enum ir_kind k, struct ir_node **
 				dup |= flat[q] == x;
 			if (!dup)
 				flat[nf++] = x;
+		}
+	}
+	/* in a disjunction, set tests of one operand become one set test */
+	for (uint32_t i = 0; !is_and && i < nf; i++) {
+		for (uint32_t j = i + 1; j < nf; j++) {
+			struct ir_node *m = merge_sets(p, flat[i], flat[j]);
+
+			if (!m)
+				continue;
+			flat[i] = m;
+			flat[j--] = flat[--nf];
 		}
 	}
 	if (nf == 0)

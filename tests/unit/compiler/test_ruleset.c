@@ -1,0 +1,193 @@
+/* Tests of the compiled ruleset: IR sharing and folding, event-type sets,
+ * the adaptive syscall set, load order of overrides and appends. Rules are
+ * written inline; expectations follow from Falco's documented semantics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "compiler/fields.h"
+#include "compiler/ruleset.h"
+#include "runtime/base/evt_schema.h"
+#include "runtime/base/mem.h"
+#include "runtime/base/strbuf.h"
+
+static struct ruleset *compile(const char *text, int expect_err)
+{
+	struct ruleset *rs;
+
+	assert_int_equal(ruleset__new(&rs), 0);
+	ruleset__load_text(rs, "test.yaml", text, strlen(text));
+	assert_int_equal(ruleset__compile(rs) != 0, expect_err);
+	return rs;
+}
+
+static const struct ruleset_rule *rule(const struct ruleset *rs, const char *name)
+{
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (!strcmp(rs->rules[i].src->name, name))
+			return &rs->rules[i];
+	fail_msg("no rule %s", name);
+	return NULL;
+}
+
+static char *evttypes(const struct ruleset *rs, const char *name)
+{
+	static char buf[4096];
+	struct strbuf sb = STRBUF_INIT;
+
+	ruleset__format_evttypes(rule(rs, name), &sb);
+	snprintf(buf, sizeof(buf), "%s", sb.buf ? sb.buf : "");
+	strbuf_release(&sb);
+	return buf;
+}
+
+static bool has_syscall(const bool *mark, const char *name)
+{
+	int i = evt_schema_syscall_by_name(name);
+
+	assert_true(i >= 0);
+	return mark[i];
+}
+
+#define RULE(name, cond)                                                       \
+	"- rule: " name "\n  desc: d\n  condition: " cond "\n  output: o\n  priority: INFO\n"
+
+static void shared_macro_is_one_node(void **state)
+{
+	struct ruleset *rs = compile(
+		"- macro: shell\n  condition: proc.name in (bash, sh)\n"
+		RULE("a", "evt.type = execve and shell")
+		RULE("b", "evt.type = open and shell and fd.name startswith /etc"), 0);
+	const struct ir_node *ra = rule(rs, "a")->root, *rb = rule(rs, "b")->root;
+	const struct ir_node *sa = NULL, *sb = NULL;
+
+	(void)state;
+	assert_int_equal(ra->kind, IR_AND);
+	assert_int_equal(rb->kind, IR_AND);
+	for (uint32_t i = 0; i < ra->n; i++)
+		if (ra->kids[i]->kind == IR_CMP && !strcmp(ra->kids[i]->lhs->fi->name, "proc.name"))
+			sa = ra->kids[i];
+	for (uint32_t i = 0; i < rb->n; i++)
+		if (rb->kids[i]->kind == IR_CMP && !strcmp(rb->kids[i]->lhs->fi->name, "proc.name"))
+			sb = rb->kids[i];
+	assert_non_null(sa);
+	assert_ptr_equal(sa, sb);
+	assert_true(sa->uses >= 2);
+	ruleset__free(rs);
+}
+
+static void folding(void **state)
+{
+	struct ruleset *rs = compile(
+		RULE("empty_in", "evt.type = open and proc.name in ()")
+		RULE("dup_or", "evt.type = open and (proc.name = a or proc.name = a)")
+		RULE("merge_or", "evt.type = open or evt.type = openat or evt.type in (creat)")
+		RULE("double_not", "evt.type = open and not not proc.name = a"), 0);
+
+	(void)state;
+	assert_int_equal(rule(rs, "empty_in")->root->kind, IR_CONST);
+	assert_false(rule(rs, "empty_in")->root->val);
+	assert_string_equal(rule(rs, "merge_or")->root->key,
+			    "cmp evt.type in (\"creat\", \"open\", \"openat\")");
+	/* a or a is a; not not a is a: both rules end as the same and-node */
+	assert_ptr_equal(rule(rs, "dup_or")->root, rule(rs, "double_not")->root);
+	ruleset__free(rs);
+}
+
+static void event_types(void **state)
+{
+	struct ruleset *rs = compile(
+		RULE("one", "evt.type = execve and proc.name = a")
+		RULE("none", "proc.name = a")
+		RULE("negated", "not evt.type = execve")
+		RULE("or", "evt.type in (open, openat) or evt.type = connect")
+		RULE("generic", "evt.type = madvise")
+		RULE("never", "evt.num = 0 and evt.type = open"), 0);
+
+	(void)state;
+	assert_string_equal(evttypes(rs, "one"), "one: execve");
+	assert_string_equal(evttypes(rs, "none"), "none: all");
+	assert_string_equal(evttypes(rs, "negated"), "negated: all");
+	assert_string_equal(evttypes(rs, "or"), "or: connect,open,openat");
+	assert_string_equal(evttypes(rs, "generic"), "generic: madvise");
+	ruleset__free(rs);
+}
+
+static void syscall_set(void **state)
+{
+	struct ruleset *rs = compile(
+		RULE("rd", "evt.type = read and fd.name = /etc/shadow")
+		RULE("mad", "evt.type = madvise")
+		"- rule: off\n  desc: d\n  condition: evt.type = ptrace\n  output: o\n"
+		"  priority: INFO\n  enabled: false\n", 0);
+	size_t n = evt_schema_syscall_count();
+	bool *mark = mem_calloc(n, sizeof(*mark));
+
+	(void)state;
+	assert_non_null(mark);
+	ruleset__syscalls(rs, false, mark);
+	assert_false(has_syscall(mark, "read"));	/* heavy I/O: only with -A */
+	assert_true(has_syscall(mark, "madvise"));
+	assert_false(has_syscall(mark, "ptrace"));	/* disabled rule */
+	assert_true(has_syscall(mark, "execve"));	/* base set */
+	assert_true(has_syscall(mark, "close"));
+	ruleset__syscalls(rs, true, mark);
+	assert_true(has_syscall(mark, "read"));
+	mem_free(mark);
+	ruleset__free(rs);
+}
+
+static void overrides_and_appends(void **state)
+{
+	struct ruleset *rs = compile(
+		"- list: l\n  items: [a]\n"
+		"- list: l\n  items: [b]\n  override:\n    items: append\n"
+		"- macro: m\n  condition: proc.name in (l)\n"
+		RULE("r", "evt.type = open and m")
+		"- rule: r\n  condition: and fd.name = x\n  override:\n    condition: append\n"
+		"- rule: r\n  priority: ERROR\n  override:\n    priority: replace\n", 0);
+	const struct ruleset_rule *r = rule(rs, "r");
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(r->src->priority, RL_PRIO_ERROR);
+	ruleset__dump_ir(rs, &sb);
+	assert_non_null(strstr(sb.buf, "cmp proc.name in (\"a\", \"b\")"));
+	assert_non_null(strstr(sb.buf, "cmp fd.name = \"x\""));
+	strbuf_release(&sb);
+	ruleset__free(rs);
+}
+
+static void errors_do_not_stop_loading(void **state)
+{
+	struct ruleset *rs = compile(
+		RULE("bad1", "evt.type = open and proc.nmae = a")
+		RULE("good", "evt.type = open")
+		RULE("bad2", "evt.type = opne"), 1);
+
+	(void)state;
+	assert_int_equal(rs->diags.nerr, 2);
+	assert_non_null(rule(rs, "good")->root);
+	assert_null(rule(rs, "bad1")->root);
+	assert_null(rule(rs, "bad2")->root);
+	ruleset__free(rs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(shared_macro_is_one_node),
+		cmocka_unit_test(folding),
+		cmocka_unit_test(event_types),
+		cmocka_unit_test(syscall_set),
+		cmocka_unit_test(overrides_and_appends),
+		cmocka_unit_test(errors_do_not_stop_loading),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
