@@ -1315,6 +1315,11 @@ static void load_plugin_versions(struct ld *ld, const struct ydoc_node *item)
 				    (have = builtin_plugin_version(an->str)))
 					req.satisfied = rules_load_version_cmp(have, av->str, &ok) >= 0;
 			}
+			if (!req.satisfied)
+				report(ld, DIAG_LOAD_UNKNOWN_SOURCE, &pctx, NULL, 0,
+				       "Plugin '%s' version %s is required but not available: rules "
+				       "that need its fields or source are skipped", req.name,
+				       req.version);
 			GROW(rs->plugin_reqs, rs->nplugin_reqs, rs->capplugin_reqs);
 			rs->plugin_reqs[rs->nplugin_reqs++] = req;
 		}

@@ -400,6 +400,30 @@ static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unk
 	}
 }
 
+/* A warning at node n (reported once: n is checked once). */
+static void node_warning(struct chk *c, struct ast_node *n, enum diag_code code, const char *fmt,
+			 ...) __attribute__((format(printf, 4, 5)));
+
+static void node_warning(struct chk *c, struct ast_node *n, enum diag_code code, const char *fmt,
+			 ...)
+{
+	struct rl_rule *rr = c->r->src;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->st.n) {
+		struct rl_macro *m = c->st.m[c->st.n - 1];
+
+		at_text(c->s, code, &m->ctx, "macro condition", m->cond_loc, &m->cond, n->pos, "%s", msg);
+	} else {
+		at_text(c->s, code, &rr->ctx, "rule condition", rr->cond_loc, &c->r->cond, n->pos, "%s",
+			msg);
+	}
+}
+
 /* Replays a failure cached on a shared (macro) node for another rule. */
 static void replay_error(struct chk *c, struct ast_node *n)
 {
@@ -482,6 +506,8 @@ static bool op_allowed(enum ast_op op, enum ppm_param_type t, bool list_field)
 {
 	bool num = fields_type_is_numeric(t), str = fields_type_is_string(t);
 
+	if (t == PT_DYN)	/* typed by the event parameter it names */
+		return true;
 	switch (op) {
 	case AST_OP_EQ: case AST_OP_NE: case AST_OP_IN: case AST_OP_EXISTS:
 	case AST_OP_INTERSECTS:
@@ -531,9 +557,17 @@ static bool check_value_src(struct chk *c, struct ast_node *n)
 				   "%s", err);
 			return false;
 		}
+		if (ref->fi->flags & FF_OUTPUT_ONLY) {
+			node_error(c, n, n->pos, false, "field %s can only be used in outputs", n->str);
+			return false;
+		}
 		n->fref = ref;
 		n->type = (uint8_t)ref->fi->type;
 		n->checked = true;
+		if (ref->fi->flags & FF_DEPRECATED)
+			node_warning(c, n, DIAG_LOAD_DEPRECATED_ITEM,
+				     "usage of deprecated field '%s' has been detected in the rule condition",
+				     ref->fi->name);
 		return true;
 	}
 	if (n->kind == AST_XFORM) {
@@ -541,6 +575,12 @@ static bool check_value_src(struct chk *c, struct ast_node *n)
 
 		if (!check_value_src(c, in))
 			return false;
+		if (in->kind == AST_FIELD && n->xform != AST_XF_VAL &&
+		    (in->fref->fi->flags & FF_NO_TRANSFORMER)) {
+			node_error(c, n, n->pos, false, "transformer '%s' can't be applied to field '%s'",
+				   ast_xform_name(n->xform), in->str);
+			return false;
+		}
 		if (n->xform == AST_XF_LEN) {
 			n->type = PT_UINT64;
 		} else if (n->xform == AST_XF_VAL) {
@@ -583,8 +623,23 @@ static bool check_cmp(struct chk *c, struct ast_node *n)
 	}
 	if (!r)
 		return true;
-	if (r->kind == AST_FIELD || r->kind == AST_XFORM)
-		return check_value_src(c, r);
+	if (r->kind == AST_FIELD || r->kind == AST_XFORM) {
+		const struct ast_node *rf = r->kind == AST_XFORM ? r->kids[0] : r;
+
+		if (!check_value_src(c, r))
+			return false;
+		if (is_evttype_field(l)) {
+			node_error(c, n, r->pos, false, "right-hand field comparisons on `evt.type` checks "
+				   "are not supported");
+			return false;
+		}
+		if (rf->kind == AST_FIELD && (rf->fref->fi->flags & FF_NO_RHS)) {
+			node_error(c, n, r->pos, false, "field %s can't be compared with another field",
+				   rf->str);
+			return false;
+		}
+		return true;
+	}
 	if (is_evttype_field(l)) {
 		uint32_t nv = r->kind == AST_LIST ? r->n : 1;
 
@@ -877,6 +932,11 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 					r->output_loc, &r->output, start, "%s", err);
 			return false;
 		}
+		if (ref->fi->flags & FF_DEPRECATED)
+			at_text(s, DIAG_LOAD_DEPRECATED_ITEM, &r->ctx, "rule output", r->output_loc,
+				&r->output, start,
+				"usage of deprecated field '%s' has been detected in the rule output",
+				ref->fi->name);
 		if (ref->arg && has_arg)
 			ref->arg = arena_strdup(s->a, arg);
 		else if (ref->arg)
