@@ -74,6 +74,35 @@ static const char *expr_name(struct s *s, const struct src_text *t)
 }
 
 /* A diagnostic at byte off of a condition that belongs to item ictx. */
+static struct diag *vat_text(struct s *s, enum diag_code code, const struct rl_rule *outer,
+			     const struct item_ctx *ictx, const char *cond_type,
+			     struct src_loc cond_loc, const struct src_text *t, uint32_t off,
+			     const char *fmt, va_list ap)
+{
+	char msg[1024];
+	const char *text;
+	size_t text_len;
+	struct src_loc pos = sema_text_loc(t, off, &text, &text_len);
+	struct diag *d;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	d = diag_add(s->dl, code, "%s", msg);
+	/* the problem belongs to the file whose text has it (an append can
+	 * break an item defined in an earlier file) */
+	diag_push_loc(s->dl, d, "rules content", "",
+		      pos.file ? (struct src_loc){ pos.file, 1, 1, 0 } : ictx->file);
+	if (outer) {
+		diag_push_loc(s->dl, d, outer->ctx.type, outer->ctx.name, outer->ctx.pos);
+		diag_push_loc(s->dl, d, "rule condition", "", outer->cond_loc);
+	}
+	diag_push_loc(s->dl, d, ictx->type, ictx->name, ictx->pos);
+	diag_push_loc(s->dl, d, cond_type, "", cond_loc);
+	diag_push_loc(s->dl, d, "condition expression", expr_name(s, t), pos);
+	diag_set_text(d, text, text_len);
+	return d;
+}
+
+/* A diagnostic at byte off of a condition that belongs to item ictx. */
 static struct diag *at_text(struct s *s, enum diag_code code, const struct item_ctx *ictx,
 			    const char *cond_type, struct src_loc cond_loc, const struct src_text *t,
 			    uint32_t off, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
@@ -82,22 +111,29 @@ static struct diag *at_text(struct s *s, enum diag_code code, const struct item_
 			    const char *cond_type, struct src_loc cond_loc, const struct src_text *t,
 			    uint32_t off, const char *fmt, ...)
 {
-	char msg[1024];
-	const char *text;
-	size_t text_len;
-	struct src_loc pos = sema_text_loc(t, off, &text, &text_len);
 	struct diag *d;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	d = vat_text(s, code, NULL, ictx, cond_type, cond_loc, t, off, fmt, ap);
 	va_end(ap);
-	d = diag_add(s->dl, code, "%s", msg);
-	diag_push_loc(s->dl, d, "rules content", "", ictx->file);
-	diag_push_loc(s->dl, d, ictx->type, ictx->name, ictx->pos);
-	diag_push_loc(s->dl, d, cond_type, "", cond_loc);
-	diag_push_loc(s->dl, d, "condition expression", expr_name(s, t), pos);
-	diag_set_text(d, text, text_len);
+	return d;
+}
+
+/* The same inside the body of a macro that rule outer uses. */
+static struct diag *at_macro_text(struct s *s, enum diag_code code, const struct rl_rule *outer,
+				  const struct rl_macro *m, uint32_t off, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static struct diag *at_macro_text(struct s *s, enum diag_code code, const struct rl_rule *outer,
+				  const struct rl_macro *m, uint32_t off, const char *fmt, ...)
+{
+	struct diag *d;
+	va_list ap;
+
+	va_start(ap, fmt);
+	d = vat_text(s, code, outer, &m->ctx, "macro condition", m->cond_loc, &m->cond, off, fmt, ap);
+	va_end(ap);
 	return d;
 }
 
@@ -291,8 +327,8 @@ static void parse_macro(struct s *s, struct rl_macro *m)
  * (index < vis). Reports undefined macros and loops against the item that
  * owns the text. Returns false when something failed. */
 static bool resolve_refs(struct s *s, struct ast_node *n, uint32_t vis, struct expn *st,
-			 const struct item_ctx *ictx, const char *ctype, struct src_loc cloc,
-			 const struct src_text *t)
+			 unsigned base, const struct item_ctx *ictx, const char *ctype,
+			 struct src_loc cloc, const struct src_text *t)
 {
 	bool ok = true;
 
@@ -303,7 +339,8 @@ static bool resolve_refs(struct s *s, struct ast_node *n, uint32_t vis, struct e
 		struct rl_macro *m = k >= 0 ? s->rl->macros[k] : NULL;
 
 		if (!m || m->index >= vis) {
-			if (!st->n)
+			/* reported where the text that names it is resolved */
+			if (st->n == base)
 				at_text(s, DIAG_LOAD_ERR_VALIDATE, ictx, ctype, cloc, t, n->pos,
 					"Undefined macro '%s' used in filter.", n->str);
 			return false;
@@ -329,14 +366,14 @@ static bool resolve_refs(struct s *s, struct ast_node *n, uint32_t vis, struct e
 		st->m[st->n] = m;
 		st->at[st->n] = n;
 		st->n++;
-		ok = resolve_refs(s, m->ast, vis, st, ictx, ctype, cloc, t);
+		ok = resolve_refs(s, m->ast, vis, st, base, ictx, ctype, cloc, t);
 		st->n--;
 		return ok;
 	}
 	if (n->kind == AST_FIELD || n->kind == AST_VALUE || n->kind == AST_LIST)
 		return true;
 	for (uint32_t i = 0; i < n->n; i++)
-		ok &= resolve_refs(s, n->kids[i], vis, st, ictx, ctype, cloc, t);
+		ok &= resolve_refs(s, n->kids[i], vis, st, base, ictx, ctype, cloc, t);
 	return ok;
 }
 
@@ -381,8 +418,7 @@ static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unk
 	if (c->st.n) {
 		struct rl_macro *m = c->st.m[c->st.n - 1];
 
-		d = at_text(s, unknown ? DIAG_LOAD_ERR_COMPILE_CONDITION : DIAG_LOAD_ERR_COMPILE_CONDITION,
-			    &m->ctx, "macro condition", m->cond_loc, &m->cond, pos, "%s", msg);
+		d = at_macro_text(s, DIAG_LOAD_ERR_COMPILE_CONDITION, rr, m, pos, "%s", msg);
 		for (unsigned i = c->st.n; i > 0; i--) {
 			const struct src_text *outer = i > 1 ? &c->st.m[i - 2]->cond : &c->r->cond;
 			const char *tx;
@@ -417,7 +453,7 @@ static void node_warning(struct chk *c, struct ast_node *n, enum diag_code code,
 	if (c->st.n) {
 		struct rl_macro *m = c->st.m[c->st.n - 1];
 
-		at_text(c->s, code, &m->ctx, "macro condition", m->cond_loc, &m->cond, n->pos, "%s", msg);
+		at_macro_text(c->s, code, rr, m, n->pos, "%s", msg);
 	} else {
 		at_text(c->s, code, &rr->ctx, "rule condition", rr->cond_loc, &c->r->cond, n->pos, "%s",
 			msg);
@@ -1008,7 +1044,7 @@ static void compile_rule(struct s *s, struct sema_rule *sr)
 		return;
 	}
 	expand_lists(s, ast);
-	if (!resolve_refs(s, ast, MAX_VISIBILITY, &st, &r->ctx, "rule condition", r->cond_loc,
+	if (!resolve_refs(s, ast, MAX_VISIBILITY, &st, 0, &r->ctx, "rule condition", r->cond_loc,
 			  &sr->cond))
 		return;
 	check_expr(&c, ast);
@@ -1049,7 +1085,7 @@ int sema_run(struct rl_set *rl, struct sema *out)
 			st.m[0] = m;
 			st.at[0] = NULL;
 			st.n = 1;
-			if (!resolve_refs(&s, m->ast, m->visibility, &st, &m->ctx, "macro condition",
+			if (!resolve_refs(&s, m->ast, m->visibility, &st, 1, &m->ctx, "macro condition",
 					  m->cond_loc, &m->cond))
 				m->parse_failed = true;
 		}
