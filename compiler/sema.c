@@ -12,6 +12,7 @@
 #include "compiler/ast.h"
 #include "compiler/evttypes.h"
 #include "compiler/fields.h"
+#include "compiler/irop_rt.h"
 #include "compiler/parse.h"
 #include "compiler/ydoc.h"
 #include "runtime/base/arena.h"
@@ -690,7 +691,16 @@ static bool check_cmp(struct chk *c, struct ast_node *n)
 		}
 		return true;
 	}
-	if (n->op == AST_OP_REGEX || n->op == AST_OP_GLOB || n->op == AST_OP_IGLOB)
+	if (n->op == AST_OP_REGEX && r->kind == AST_VALUE) {
+		char err[256];
+
+		if (!irop_regex_check(r->str, err, sizeof(err))) {
+			node_error(c, n, r->pos, false, "%s", err);
+			return false;
+		}
+		return true;
+	}
+	if (n->op == AST_OP_GLOB || n->op == AST_OP_IGLOB)
 		return true;
 	if (r->kind == AST_LIST) {
 		for (uint32_t i = 0; i < r->n; i++) {

@@ -1,0 +1,41 @@
+/* The IR interpreter: the reference evaluator of rule conditions (and the
+ * fallback of the JIT). Built once per ruleset: every comparison's constants
+ * compiled (irop_rt), every distinct field operand numbered so that its
+ * value is extracted at most once per event, every node's result memoised
+ * per event so subexpressions shared by rules are evaluated once.
+ * Prefix interp_ (methods interp__). */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/fval.h"
+
+struct diag_list;
+struct ir_node;
+struct ir_opnd;
+struct ruleset;
+
+/* Extracts field operand o (id: its number in this interpreter, stable for
+ * the interpreter's life, < interp_nfields()) for the current event into
+ * out. Values must stay valid until the next interp_begin_event(). */
+typedef void (*interp_extract_fn)(void *ctx, uint32_t id, const struct ir_opnd *o,
+				  struct fval *out);
+
+struct interp;
+
+/* Compiles the ruleset's IR. Problems found only now (an invalid regex) are
+ * LOAD_ERR_COMPILE_CONDITION diagnostics on rs and the rule is disabled.
+ * 0, -ENOMEM. */
+int interp__new(struct ruleset *rs, interp_extract_fn fn, struct interp **out);
+void interp__free(struct interp *ip);
+
+uint32_t interp_nfields(const struct interp *ip);
+const struct ir_opnd *interp_field(const struct interp *ip, uint32_t id);
+
+/* Forgets the previous event's memoised values. */
+void interp_begin_event(struct interp *ip);
+/* Evaluates the condition of rule i (index in rs->rules) on the current
+ * event; ctx goes to the extractor. */
+bool interp_eval_rule(struct interp *ip, uint32_t rule, void *ctx);
+/* Whether rule i compiled (a condition and no late error). */
+bool interp_rule_ok(const struct interp *ip, uint32_t rule);

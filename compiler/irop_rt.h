@@ -1,0 +1,54 @@
+/* Semantics of comparisons: the right-hand constants of an IR comparison
+ * compiled once (numbers parsed, networks split, sets hashed, regexes
+ * compiled), and the operator applied to an extracted value. The
+ * interpreter calls these; the JIT calls the very same functions.
+ * Prefix irop_. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "compiler/ast.h"
+#include "compiler/fval.h"
+
+struct ir_opnd;
+
+/* One constant, in the form its comparisons need. */
+struct irop_val {
+	enum fval_kind kind;	/* FV_STR, FV_U64, FV_S64, FV_BOOL, FV_DOUBLE, FV_IP */
+	struct fval v;
+	const char *str;	/* the text, NUL-terminated (always set) */
+	uint32_t len;
+	uint8_t prefix;		/* FV_IP: network prefix length (32/128 for one address) */
+	bool is_net;
+	const uint8_t *bytes;	/* bcontains/bstartswith: the hex text decoded */
+	uint32_t nbytes;
+};
+
+struct irop_set;
+
+/* The compiled right side of one comparison. */
+struct irop_rhs {
+	enum ast_op op;
+	uint8_t type;		/* enum ppm_param_type of the left side */
+	struct irop_val one;	/* single-value operators */
+	struct irop_set *set;	/* in, intersects, pmatch */
+	void *re;		/* regex: pcre2_code */
+	void *re_md;		/* pcre2_match_data */
+	bool is_field;		/* val(field) or a transformer: compared at run time */
+};
+
+/* Compiles rhs (a constant or list) for op against a left side of type t.
+ * 0, -EINVAL with a message (bad regex, bad number) or -ENOMEM. */
+int irop_compile(enum ast_op op, uint8_t t, const struct ir_opnd *rhs, struct irop_rhs *out,
+		 char *err, size_t errlen);
+void irop_release(struct irop_rhs *r);
+/* Whether pattern is a valid regex; a message in err when not. */
+bool irop_regex_check(const char *pattern, char *err, size_t errlen);
+
+/* The comparison: lhs (an extracted value; FV_NONE gives false) op rhs.
+ * For list values (FV_LIST) `in` needs every element in the set,
+ * `intersects` and the other operators any element. */
+bool irop_eval(const struct irop_rhs *r, const struct fval *lhs);
+/* The comparison against a value extracted at run time (val(field)). */
+bool irop_eval_fields(enum ast_op op, const struct fval *lhs, const struct fval *rhs);
