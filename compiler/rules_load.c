@@ -637,20 +637,23 @@ static bool read_exentry(struct ld *ld, const struct ydoc_node *v, const char *k
 				return false;
 		return true;
 	}
-	if (v->kind == YDOC_NULL)
-		return true;
-	report(ld, DIAG_LOAD_ERR_YAML_VALIDATE, ctx, &w, 1, "Value is not a scalar or a sequence");
+	if (v->kind == YDOC_NULL && depth == 0)
+		return true;	/* absent */
+	report(ld, DIAG_LOAD_ERR_YAML_VALIDATE, ctx, &w, 1,
+	       v->kind == YDOC_NULL ? "Value must be non-empty" : "Value is not a scalar or a sequence");
 	return false;
 }
 
 static void trim_comp(struct rl_exentry *c, struct arena *a)
 {
 	if (!c->is_list) {
-		c->item.s = trim_dup(a, c->item.s);
+		if (c->item.s)
+			c->item.s = trim_dup(a, c->item.s);
 		return;
 	}
 	for (uint32_t i = 0; i < c->nitems; i++)
-		c->items[i].item.s = trim_dup(a, c->items[i].item.s);
+		if (c->items[i].item.s)
+			c->items[i].item.s = trim_dup(a, c->items[i].item.s);
 }
 
 static bool is_comp_op(const char *s)
