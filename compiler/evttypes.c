@@ -7,7 +7,11 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/strmap.h"
 
+#define SC_MAX 1024
+
 static struct {
+	int16_t by_code[PPM_EVENT_MAX];
+	int16_t by_sc[SC_MAX];
 	const char *names[EVTSET_MAX];
 	uint16_t ncodes[EVTSET_MAX];
 	size_t n;
@@ -33,6 +37,8 @@ static void add_name(const char *name)
 
 static void build(void)
 {
+	memset(U.by_code, 0xff, sizeof(U.by_code));
+	memset(U.by_sc, 0xff, sizeof(U.by_sc));
 	for (uint32_t c = 0; c < PPM_EVENT_MAX; c++) {
 		const struct evt_info *e = evt_schema_get((uint16_t)c);
 
@@ -41,6 +47,18 @@ static void build(void)
 	}
 	for (size_t i = 0; i < evt_schema_syscall_count(); i++)
 		add_name(evt_schema_syscall_name(i));
+	for (uint32_t c = 0; c < PPM_EVENT_MAX; c++) {
+		const struct evt_info *e = evt_schema_get((uint16_t)c);
+
+		if (e && c != PPME_GENERIC_E && c != PPME_GENERIC_X)
+			U.by_code[c] = (int16_t)strmap_get(&U.idx, e->name);
+	}
+	for (size_t i = 0; i < evt_schema_syscall_count(); i++) {
+		const struct evt_syscall_info *sc = evt_schema_syscall(i);
+
+		if (sc->ppm_sc < SC_MAX)
+			U.by_sc[sc->ppm_sc] = (int16_t)strmap_get(&U.idx, sc->name);
+	}
 }
 
 static void init(void)
@@ -64,6 +82,18 @@ int evttypes_find(const char *name)
 {
 	init();
 	return (int)strmap_get(&U.idx, name);
+}
+
+int evttypes_of_event(uint16_t code)
+{
+	init();
+	return code < PPM_EVENT_MAX ? U.by_code[code] : -1;
+}
+
+int evttypes_of_syscall(uint16_t ppm_sc)
+{
+	init();
+	return ppm_sc < SC_MAX ? U.by_sc[ppm_sc] : -1;
 }
 
 size_t evttypes_ncodes(size_t i)

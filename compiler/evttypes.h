@@ -20,6 +20,13 @@ int evttypes_find(const char *name);
 /* How many PPM event codes (directions and versions) a name stands for;
  * Falco's "too many event types" warning counts codes. */
 size_t evttypes_ncodes(size_t i);
+/* Index of the evt.type of an event with this code, or -1 for the generic
+ * events (whose type is their syscall: evttypes_of_syscall) and unknown
+ * codes. O(1). */
+int evttypes_of_event(uint16_t code);
+/* Index of the evt.type of a generic event for syscall ppm_sc, or -1. */
+int evttypes_of_syscall(uint16_t ppm_sc);
+
 /* Syscall table index (evt_schema) of each syscall this name needs; returns
  * how many were written (at most cap). */
 size_t evttypes_syscalls(size_t i, int *out, size_t cap);

@@ -1,0 +1,192 @@
+/* alert_fmt: text and JSON renderings of an alert. */
+#include "runtime/alert_fmt.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "compiler/fields.h"
+#include "compiler/rules.h"
+#include "compiler/sema.h"
+#include "runtime/base/strbuf.h"
+
+void alert_fmt_opts_default(struct alert_fmt_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->json_output = true;
+	o->json_tags = true;
+	o->json_output_fields = true;
+	o->hostname = "";
+}
+
+void alert_fmt_value(const struct fval *v, struct strbuf *out)
+{
+	char buf[64];
+
+	switch (v->kind) {
+	case FV_NONE:
+		strbuf_adds(out, "<NA>");
+		break;
+	case FV_STR:
+		strbuf_add(out, v->s.p, v->s.len);
+		break;
+	case FV_U64:
+		strbuf_printf(out, "%" PRIu64, v->u);
+		break;
+	case FV_S64:
+		strbuf_printf(out, "%" PRId64, v->i);
+		break;
+	case FV_BOOL:
+		strbuf_adds(out, v->b ? "true" : "false");
+		break;
+	case FV_DOUBLE:
+		strbuf_printf(out, "%.2f", v->d);
+		break;
+	case FV_IP:
+		if (inet_ntop(v->ip.fam == 4 ? AF_INET : AF_INET6, v->ip.b, buf, sizeof(buf)))
+			strbuf_adds(out, buf);
+		break;
+	case FV_LIST:
+		strbuf_addc(out, '(');
+		for (uint32_t i = 0; i < v->list.n; i++) {
+			if (i)
+				strbuf_addc(out, ',');
+			alert_fmt_value(&v->list.items[i], out);
+		}
+		strbuf_addc(out, ')');
+		break;
+	}
+}
+
+static void value_json(const struct fval *v, struct strbuf *out)
+{
+	struct strbuf tmp = STRBUF_INIT;
+
+	switch (v->kind) {
+	case FV_NONE:
+		strbuf_adds(out, "null");
+		return;
+	case FV_U64:
+	case FV_S64:
+	case FV_DOUBLE:
+		alert_fmt_value(v, out);
+		return;
+	case FV_BOOL:
+		strbuf_adds(out, v->b ? "true" : "false");
+		return;
+	default:
+		alert_fmt_value(v, &tmp);
+		strbuf_add_json_str(out, tmp.buf ? tmp.buf : "");
+		strbuf_release(&tmp);
+	}
+}
+
+static void time_text(uint64_t ts, bool iso, bool json, struct strbuf *out)
+{
+	time_t sec = (time_t)(ts / 1000000000ull);
+	struct tm tm;
+	char buf[64];
+
+	if (json) {
+		gmtime_r(&sec, &tm);
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		strbuf_printf(out, "%s.%09" PRIu64 "Z", buf, (uint64_t)(ts % 1000000000u));
+		return;
+	}
+	localtime_r(&sec, &tm);
+	if (iso) {
+		char zone[16];
+
+		strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+		strftime(zone, sizeof(zone), "%z", &tm);
+		strbuf_printf(out, "%s.%09" PRIu64 "%s", buf, (uint64_t)(ts % 1000000000u), zone);
+	} else {
+		strftime(buf, sizeof(buf), "%H:%M:%S", &tm);
+		strbuf_printf(out, "%s.%09" PRIu64, buf, (uint64_t)(ts % 1000000000u));
+	}
+}
+
+/* The message: the output format with every %field substituted. */
+static void message(const struct sema_rule *r, alert_fmt_field_fn fn, void *ctx, struct strbuf *out)
+{
+	for (uint32_t i = 0; i < r->nout; i++) {
+		strbuf_adds(out, r->out[i].lit);
+		if (r->out[i].fref) {
+			struct fval v = { .kind = FV_NONE };
+
+			fn(ctx, r->out[i].fref, &v);
+			alert_fmt_value(&v, out);
+		}
+	}
+}
+
+void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64_t ts,
+	       alert_fmt_field_fn fn, void *ctx, struct strbuf *out)
+{
+	const struct rl_rule *src = r->src;
+	struct strbuf line = STRBUF_INIT, msg = STRBUF_INIT;
+
+	time_text(ts, o->iso8601, false, &line);
+	strbuf_printf(&line, ": %s ", rl_priority_name(src->priority));
+	message(r, fn, ctx, &msg);
+	strbuf_add(&line, msg.buf ? msg.buf : "", msg.len);
+	if (!o->json) {
+		strbuf_add(out, line.buf, line.len);
+		goto done;
+	}
+	strbuf_adds(out, "{\"hostname\":");
+	strbuf_add_json_str(out, o->hostname ? o->hostname : "");
+	if (o->json_message) {
+		strbuf_adds(out, ",\"message\":");
+		strbuf_add_json_str(out, msg.buf ? msg.buf : "");
+	}
+	if (o->json_output) {
+		strbuf_adds(out, ",\"output\":");
+		strbuf_add_json_str(out, line.buf);
+	}
+	if (o->json_output_fields) {
+		strbuf_adds(out, ",\"output_fields\":{");
+		strbuf_adds(out, o->iso8601 ? "\"evt.time.iso8601\":" : "\"evt.time\":");
+		strbuf_printf(out, "%" PRIu64, ts);
+		for (uint32_t i = 0; i < r->nout; i++) {
+			struct fval v = { .kind = FV_NONE };
+			bool dup = false;
+
+			if (!r->out[i].fref)
+				continue;
+			for (uint32_t j = 0; j < i; j++)
+				dup |= r->out[j].fref && !strcmp(r->out[j].field_text, r->out[i].field_text);
+			if (dup)
+				continue;
+			fn(ctx, r->out[i].fref, &v);
+			strbuf_addc(out, ',');
+			strbuf_add_json_str(out, r->out[i].field_text);
+			strbuf_addc(out, ':');
+			value_json(&v, out);
+		}
+		strbuf_addc(out, '}');
+	}
+	strbuf_adds(out, ",\"priority\":");
+	strbuf_add_json_str(out, rl_priority_name(src->priority));
+	strbuf_adds(out, ",\"rule\":");
+	strbuf_add_json_str(out, src->name);
+	strbuf_adds(out, ",\"source\":");
+	strbuf_add_json_str(out, src->source);
+	if (o->json_tags) {
+		strbuf_adds(out, ",\"tags\":[");
+		for (uint32_t i = 0; i < src->ntags; i++) {
+			if (i)
+				strbuf_addc(out, ',');
+			strbuf_add_json_str(out, src->tags[i]);
+		}
+		strbuf_addc(out, ']');
+	}
+	strbuf_adds(out, ",\"time\":\"");
+	time_text(ts, true, true, out);
+	strbuf_adds(out, "\"}");
+done:
+	strbuf_release(&line);
+	strbuf_release(&msg);
+}
