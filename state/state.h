@@ -1,0 +1,261 @@
+/* The system state the engine keeps while events stream by: threads and
+ * their process tree, per-process fd tables, users and groups, container
+ * ids. This header is the contract between the state engine (state/*.c)
+ * and its readers (field extraction, the engine, the capture writer); the
+ * tables themselves live in thr_tab.c, fd_tab.c, user_tab.c, ctr_id.c and
+ * are driven by state_update.c. Prefix state_ / thr_ / fdi_.
+ *
+ * Lifetimes. Every pointer returned is borrowed: valid until the next call
+ * of state__update/state__post on the same state (the single ordered
+ * consumer). Strings are NUL-terminated and owned by the tables.
+ *
+ * Event order. For each event the engine calls
+ *     state__update(st, e, &cur)   -- applies what the event tells
+ *     ... evaluate rules, format alerts using cur ...
+ *     state__post(st)              -- deferred removals (close, procexit)
+ * so that a close's exit still sees the fd it closed and a procexit still
+ * sees its thread, as Falco's filters do. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct evt;
+
+/* ---- fds ---------------------------------------------------------------- */
+
+/* Kinds of fd; fdi_typechar()/fdi_typename() give Falco's letters and names. */
+enum fdi_type {
+	FDI_UNKNOWN = 0,
+	FDI_FILE,
+	FDI_DIRECTORY,
+	FDI_IPV4_SOCK,
+	FDI_IPV6_SOCK,
+	FDI_UNIX_SOCK,
+	FDI_PIPE,
+	FDI_EVENT,
+	FDI_SIGNALFD,
+	FDI_EVENTPOLL,
+	FDI_INOTIFY,
+	FDI_TIMERFD,
+	FDI_NETLINK,
+	FDI_BPF,
+	FDI_USERFAULTFD,
+	FDI_IOURING,
+	FDI_MEMFD,
+	FDI_PIDFD,
+	FDI_RAW_SOCK,
+	FDI_TYPE_MAX,
+};
+
+/* Socket role, as Falco infers it: the side that called listen/accept is
+ * the server, the side that called connect the client. */
+enum fdi_role {
+	FDI_ROLE_NONE = 0,
+	FDI_ROLE_CLIENT,
+	FDI_ROLE_SERVER,
+};
+
+enum fdi_flag {
+	FDI_F_LISTENING = 1u << 0,	/* listen() called */
+	FDI_F_CONNECTED = 1u << 1,	/* connect/accept completed */
+	FDI_F_UPPER_LAYER = 1u << 2,	/* file on an overlayfs upper layer */
+	FDI_F_LOWER_LAYER = 1u << 3,	/* file on an overlayfs lower layer */
+	FDI_F_NAME_CHANGED = 1u << 4,	/* name rewritten after open (connect tuple, ...) */
+	FDI_F_CLOEXEC = 1u << 5,
+};
+
+/* An IPv4/IPv6 endpoint; addr in network byte order (v4 in addr[0..3]). */
+struct fdi_ep {
+	uint8_t addr[16];
+	uint16_t port;	/* host byte order */
+};
+
+struct fdi {
+	int64_t num;
+	uint8_t type;		/* enum fdi_type */
+	uint8_t role;		/* enum fdi_role */
+	uint8_t l4proto;	/* IPPROTO_TCP/UDP/ICMP/RAW..., 0 when unknown */
+	uint8_t family;		/* AF_INET, AF_INET6, AF_UNIX, ... 0 when not a socket */
+	uint32_t flags;		/* enum fdi_flag */
+	uint32_t open_flags;	/* PPM_O_* as recorded at open */
+	uint32_t dev;		/* device of an opened file, 0 when unknown */
+	uint64_t ino;		/* inode of an opened file, 0 when unknown */
+	uint32_t mount_id;
+	/* Sockets: the connection tuple as Falco's fd.sip/fd.cip etc. read it:
+	 * src is the client side, dst the server side. */
+	struct fdi_ep src, dst;
+	/* Unix sockets: peer and own kernel addresses from the tuple. */
+	uint64_t unix_src, unix_dst;
+	/* fd.name: the path (files, directories, unix sockets), the tuple
+	 * text "1.2.3.4:5->6.7.8.9:10" (IP sockets), "pipe:[ino]"-style names
+	 * for anonymous fds, as Falco renders them. Never NULL ("" when
+	 * unknown). */
+	const char *name;
+	uint32_t name_len;
+	/* fd.nameraw: the name as the syscall gave it, before resolution
+	 * against cwd/dirfd; equal to name when nothing was resolved. */
+	const char *nameraw;
+	uint32_t nameraw_len;
+};
+
+/* Falco's one-letter fd type (fd.typechar) and type name (fd.type:
+ * "file", "directory", "ipv4", "ipv6", "unix", "pipe", "event",
+ * "signalfd", "eventpoll", "inotify", "timerfd", "netlink", "bpf",
+ * "userfaultfd", "io_uring", "memfd", "pidfd", ...). */
+char fdi_typechar(const struct fdi *f);
+const char *fdi_typename(const struct fdi *f);
+
+/* ---- threads ------------------------------------------------------------ */
+
+enum thr_flag {
+	THR_F_EXE_WRITABLE = 1u << 0,	/* exe writable by its user */
+	THR_F_EXE_UPPER_LAYER = 1u << 1,
+	THR_F_EXE_LOWER_LAYER = 1u << 2,
+	THR_F_EXE_FROM_MEMFD = 1u << 3,
+	THR_F_DEAD = 1u << 4,		/* procexit seen: kept until evicted or no longer referenced */
+	THR_F_INCOMPLETE = 1u << 5,	/* created from a lone event, no clone/exec/seed seen */
+	THR_F_VTID_KNOWN = 1u << 6,
+};
+
+/* A NUL-separated list (argv, env, cgroups "subsys=path"): p[0..len),
+ * each item NUL-terminated. */
+struct thr_blob {
+	const char *p;
+	uint32_t len;
+};
+
+struct thr {
+	int64_t tid;
+	int64_t pid;		/* thread group leader */
+	int64_t ptid;		/* parent (of the process) */
+	int64_t sid;
+	int64_t pgid;
+	int64_t vtid, vpid, vpgid;	/* in the thread's pid namespace; -1 unknown */
+	int64_t loginuid;	/* -1 (4294967295 as Falco prints) when unset */
+	uint32_t uid, gid;	/* effective user and group */
+	uint32_t flags;		/* enum thr_flag */
+	uint32_t tty;		/* controlling tty device, 0 none */
+	uint64_t cap_permitted, cap_effective, cap_inheritable;
+	uint64_t clone_ts;	/* ns; process start time */
+	uint64_t pidns_init_start_ts;
+	uint64_t exe_ino, exe_ino_ctime, exe_ino_mtime;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	uint64_t pfmajor, pfminor;
+	int64_t fdlimit;
+	uint64_t lastexec_ts;
+	const char *comm;	/* proc.name: the task name (comm) */
+	const char *exe;	/* proc.exe: argv[0] as executed */
+	const char *exepath;	/* proc.exepath: full path of the executable */
+	const char *cwd;	/* with a trailing '/', as Falco keeps it */
+	const char *root;	/* chroot, "/" by default */
+	struct thr_blob args;	/* argv[1..] */
+	struct thr_blob env;
+	struct thr_blob cgroups;
+	/* container.id: "" for the host, else the 12-character id (or the
+	 * whole id for runtimes whose ids are not hex). See ctr_id.h. */
+	const char *container_id;
+};
+
+/* ---- users -------------------------------------------------------------- */
+
+struct state_user {
+	uint32_t uid, gid;
+	const char *name, *homedir, *shell;
+};
+
+struct state_group {
+	uint32_t gid;
+	const char *name;
+};
+
+/* ---- the state ---------------------------------------------------------- */
+
+struct state_opts {
+	size_t sz;
+	size_t max_threads;	/* default 131072 */
+	size_t max_fds_per_proc;	/* default 4096 */
+	size_t max_users;	/* default 16384 */
+	/* Look up users/groups missing from the seeded lists on the host
+	 * (getpwuid_r/getgrgid_r). Off for replay of foreign captures. */
+	bool host_users;
+};
+
+struct state_stats {
+	uint64_t threads, fds;			/* live entries */
+	uint64_t threads_evicted, fds_evicted, users_evicted;
+	uint64_t threads_created_incomplete;	/* from events of unknown threads */
+	uint64_t events_malformed;		/* state-changing events with unusable params */
+};
+
+/* What the current event is about, filled by state__update. */
+struct state_cur {
+	struct thr *thr;	/* the event's thread; NULL only if the table is full and nothing can be evicted */
+	struct fdi *fd;		/* the fd the event works on, NULL when none */
+	int64_t fdnum;		/* that fd number, -1 when none */
+	/* The enter event paired with this exit event when the capture has
+	 * both (older drivers): its record, or NULL. Valid until the next
+	 * state__update. */
+	const struct evt *enter;
+};
+
+struct state;
+
+int state__new(const struct state_opts *o, struct state **out);
+void state__free(struct state *st);
+
+/* Applies one event (in timestamp order). Never fails: malformed or
+ * unusable parameters are counted in events_malformed and skipped. */
+void state__update(struct state *st, const struct evt *e, struct state_cur *cur);
+/* Applies the removals the last event deferred (fd close, thread exit). */
+void state__post(struct state *st);
+
+/* Lookups. NULL when unknown. */
+struct thr *state__thread(struct state *st, int64_t tid);
+/* The process's main thread (pid), falling back to tid itself. */
+struct thr *state__main_thread(struct state *st, const struct thr *t);
+/* Parent process of t's process; NULL at the top or when unknown. Walk
+ * with a bound: loops in corrupt input must not hang the caller. */
+struct thr *state__parent(struct state *st, const struct thr *t);
+struct fdi *state__fd(struct state *st, const struct thr *t, int64_t fd);
+/* Calls fn for every open fd of t's process, in ascending fd order; stops
+ * when fn returns non-zero. */
+int state__fd_foreach(struct state *st, const struct thr *t,
+		      int (*fn)(void *ctx, const struct fdi *f), void *ctx);
+/* Number of threads of t's process; number of its child processes. */
+uint32_t state__nthreads(struct state *st, const struct thr *t);
+uint32_t state__nchilds(struct state *st, const struct thr *t);
+/* Number of open fds of t's process. */
+uint32_t state__fd_count(struct state *st, const struct thr *t);
+
+const struct state_user *state__user(struct state *st, uint32_t uid);
+const struct state_group *state__group(struct state *st, uint32_t gid);
+
+/* Calls fn for every thread, ascending tid; for the capture writer's
+ * process list and the statistics. */
+int state__thread_foreach(struct state *st, int (*fn)(void *ctx, const struct thr *t), void *ctx);
+
+void state__stats(const struct state *st, struct state_stats *out);
+
+/* ---- seeding (capture process/fd/user lists, /proc scan) --------------- */
+
+/* A thread as a process list describes it. Strings and blobs are copied.
+ * Unset numbers are -1 / 0 as in struct thr. */
+struct state_thr_seed {
+	int64_t tid, pid, ptid, sid, vpgid, pgid, vtid, vpid, loginuid;
+	uint32_t uid, gid, tty, flags;
+	uint64_t cap_permitted, cap_effective, cap_inheritable;
+	uint64_t clone_ts, pidns_init_start_ts, exe_ino, exe_ino_ctime, exe_ino_mtime;
+	uint32_t vmsize_kb, vmrss_kb, vmswap_kb;
+	uint64_t pfmajor, pfminor;
+	int64_t fdlimit;
+	const char *comm, *exe, *exepath, *cwd, *root;
+	struct thr_blob args, env, cgroups;
+};
+
+/* An fd as a capture's fd list or /proc describes it: the fields of
+ * struct fdi that apply; name is copied. */
+int state__seed_thread(struct state *st, const struct state_thr_seed *s);
+int state__seed_fd(struct state *st, int64_t pid, const struct fdi *f);
+int state__seed_user(struct state *st, const struct state_user *u);
+int state__seed_group(struct state *st, const struct state_group *g);
