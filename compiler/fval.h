@@ -35,6 +35,10 @@ struct fval {
 		struct {
 			const struct fval *items;
 			uint32_t n;
+			/* true: the comparison holds when it holds for any
+			 * item (ancestor fields, proc.aname without index),
+			 * `in` included; false: `in` needs every item */
+			bool any;
 		} list;
 	};
 };

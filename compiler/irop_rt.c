@@ -488,7 +488,7 @@ bool irop_eval(const struct irop_rhs *r, const struct fval *lhs)
 		return eval_one(r, lhs);
 	if (r->op == AST_OP_EXISTS)
 		return true;
-	if (r->op == AST_OP_IN) {
+	if (r->op == AST_OP_IN && !lhs->list.any) {
 		/* every element in the set (an empty list is not in anything) */
 		if (!lhs->list.n)
 			return false;

@@ -1,6 +1,6 @@
 /* The system state the engine keeps while events stream by: threads and
  * their process tree, per-process fd tables, users and groups, container
- * ids. This header is the contract between the state engine (state/*.c)
+ * ids. This header is the contract between the state engine (the .c files of state/)
  * and its readers (field extraction, the engine, the capture writer); the
  * tables themselves live in thr_tab.c, fd_tab.c, user_tab.c, ctr_id.c and
  * are driven by state_update.c. Prefix state_ / thr_ / fdi_.

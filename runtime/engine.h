@@ -1,0 +1,64 @@
+/* The engine: the public entry of the runtime. Loads and compiles rules,
+ * owns the state, the evaluator and the outputs, and runs events from a
+ * source (a capture file here; the live probe plugs into the same loop)
+ * through state update, per-type rule dispatch, evaluation and alerting.
+ * Prefix engine_ (methods engine__). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct config;
+struct evt;
+struct ruleset;
+struct strbuf;
+
+struct engine_opts {
+	size_t sz;
+	const struct config *cfg;	/* borrowed; must outlive the engine */
+	bool print_events;		/* --print: one line per event on stdout, no rules needed */
+	const char *write_path;		/* -w: copy every event read to this capture */
+};
+
+struct engine_stats {
+	uint64_t seen;		/* records read from the source */
+	uint64_t processed;	/* known events run through state and rules */
+	uint64_t skipped;	/* unknown event types */
+	uint64_t dropped;	/* lost by the source before saker saw them */
+	uint64_t alerts;	/* alerts emitted */
+	uint64_t alerts_filtered;	/* matches below the minimum priority */
+	uint64_t output_errors;	/* alert lines an output failed to take */
+};
+
+struct engine;
+
+int engine__new(const struct engine_opts *o, struct engine **out);
+void engine__free(struct engine *en);
+
+/* Loads the rules files in order and compiles them. Diagnostics are
+ * formatted into diags (text, one per problem). 0; -EINVAL when a file
+ * has errors; -errno. */
+int engine__load_rules(struct engine *en, const char *const *files, size_t n,
+		       struct strbuf *diags);
+struct ruleset *engine__ruleset(struct engine *en);
+
+/* Replays a capture file to its end. 0; -EINVAL with a message in err for
+ * a corrupt or truncated file (events before the problem are processed);
+ * -errno. */
+int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen);
+
+/* Runs one decoded event (known type) through state, rules and outputs:
+ * the body of every source's loop. */
+void engine__process(struct engine *en, const struct evt *e);
+
+struct scap_cb;
+/* Receivers that seed the engine's state from a capture's lists. */
+void engine__seed_cb(struct engine *en, struct scap_cb *cb);
+
+/* Asks a running loop to stop after the current event (signal-safe). */
+void engine__stop(struct engine *en);
+
+void engine__stats(const struct engine *en, struct engine_stats *out);
+/* Human-readable statistics: events, state tables, alerts per rule. */
+void engine__format_stats(const struct engine *en, struct strbuf *sb);

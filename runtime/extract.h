@@ -1,0 +1,50 @@
+/* Field extraction: the value of a catalogue field (compiler/fields.def) for
+ * the current event, read from the event's parameters in place and from the
+ * state tables, with Falco's semantics (types, <NA> as FV_NONE, list-valued
+ * fields). Used by the interpreter for conditions and by the alert
+ * formatter for outputs. Prefix extract_ (methods extract__).
+ *
+ * Values point into the event, the state or a scratch area given by the
+ * caller: valid until that scratch is reused or the next event. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "compiler/fval.h"
+#include "runtime/base/strbuf.h"
+#include "state/state.h"
+
+struct evt;
+struct field_info;
+
+/* Room for one extracted value: text and list items. */
+struct extract_scratch {
+	struct strbuf sb;
+	struct fval *items;
+	uint32_t cap;
+};
+
+void extract_scratch_release(struct extract_scratch *s);
+
+/* The current event and what the state says about it. */
+struct extract_evt {
+	const struct evt *e;
+	struct state *st;
+	struct state_cur cur;
+	uint64_t num;		/* evt.num, from 1 */
+	uint64_t first_ts;	/* timestamp of the first event (evt.reltime) */
+	uint64_t prev_ts;	/* timestamp of the previous event (evt.deltatime) */
+	const char *hostname;
+};
+
+/* Initialises the field-name -> extractor table; idempotent, cheap after
+ * the first call. */
+void extract_init(void);
+
+/* The value of field fi with argument arg (NULL when none) for x. */
+void extract_field(const struct extract_evt *x, const struct field_info *fi, const char *arg,
+		   struct extract_scratch *sc, struct fval *out);
+
+/* Whether saker extracts fi at all (others always give FV_NONE: plugin
+ * metadata without a plugin, timing fields of the live source). */
+bool extract_supported(const struct field_info *fi);
