@@ -1,0 +1,388 @@
+/* The engine (see engine.h): ruleset, state, interpreter, dispatch and
+ * outputs wired into one ordered event loop. */
+#include "runtime/engine.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compiler/fields.h"
+#include "compiler/interp.h"
+#include "compiler/ruleset.h"
+#include "runtime/alert_fmt.h"
+#include "runtime/base/evt.h"
+#include "runtime/base/evt_fmt.h"
+#include "runtime/base/log.h"
+#include "runtime/base/mem.h"
+#include "runtime/base/strbuf.h"
+#include "runtime/config.h"
+#include "runtime/dispatch.h"
+#include "runtime/extract.h"
+#include "runtime/outputs.h"
+#include "runtime/scap.h"
+#include "state/state.h"
+
+struct engine {
+	const struct config *cfg;
+	bool print_events;
+	char *write_path;
+	struct ruleset *rs;
+	struct interp *ip;
+	struct dispatch *dp;
+	struct state *st;
+	struct outputs *out;
+	struct scap_writer *w;
+	struct extract_evt x;
+	struct extract_scratch *fsc;	/* one per interpreter field */
+	uint32_t nfsc;
+	struct extract_scratch asc;	/* alert formatting */
+	struct alert_fmt_opts afo;
+	struct strbuf line;
+	uint64_t *hits;			/* alerts per rule */
+	struct engine_stats stats;
+	char hostname[256];
+	volatile sig_atomic_t stop;
+};
+
+int engine__new(const struct engine_opts *o, struct engine **out)
+{
+	struct engine *en = mem_calloc(1, sizeof(*en));
+	struct state_opts so = { .sz = sizeof(so) };
+	const char *h;
+	int err;
+
+	if (!en)
+		return -ENOMEM;
+	en->cfg = o->cfg;
+	en->print_events = o->print_events;
+	if (o->write_path && !(en->write_path = mem_strdup(o->write_path))) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = state__new(&so, &en->st);
+	if (err)
+		goto fail;
+	err = outputs__new(o->cfg, &en->out);
+	if (err)
+		goto fail;
+	h = getenv("FALCO_HOSTNAME");
+	if (h && *h)
+		snprintf(en->hostname, sizeof(en->hostname), "%s", h);
+	else if (gethostname(en->hostname, sizeof(en->hostname) - 1))
+		snprintf(en->hostname, sizeof(en->hostname), "localhost");
+	alert_fmt_opts_default(&en->afo);
+	en->afo.json = o->cfg->json_output;
+	en->afo.iso8601 = o->cfg->time_format_iso_8601;
+	en->afo.json_output = o->cfg->json_include_output_property;
+	en->afo.json_tags = o->cfg->json_include_tags_property;
+	en->afo.json_output_fields = o->cfg->json_include_output_fields_property;
+	en->afo.json_message = o->cfg->json_include_message_property;
+	en->afo.hostname = en->hostname;
+	en->x.st = en->st;
+	en->x.hostname = en->hostname;
+	extract_init();
+	*out = en;
+	return 0;
+fail:
+	engine__free(en);
+	return err;
+}
+
+static void free_eval(struct engine *en)
+{
+	for (uint32_t i = 0; i < en->nfsc; i++)
+		extract_scratch_release(&en->fsc[i]);
+	mem_free(en->fsc);
+	en->fsc = NULL;
+	en->nfsc = 0;
+	dispatch__free(en->dp);
+	interp__free(en->ip);
+	ruleset__free(en->rs);
+	mem_free(en->hits);
+	en->dp = NULL;
+	en->ip = NULL;
+	en->rs = NULL;
+	en->hits = NULL;
+}
+
+void engine__free(struct engine *en)
+{
+	if (!en)
+		return;
+	free_eval(en);
+	if (en->w)
+		scap_writer__close(en->w);
+	outputs__free(en->out);
+	state__free(en->st);
+	extract_scratch_release(&en->asc);
+	strbuf_release(&en->line);
+	mem_free(en->write_path);
+	mem_free(en);
+}
+
+struct ruleset *engine__ruleset(struct engine *en)
+{
+	return en->rs;
+}
+
+static void extract_cb(void *ctx, uint32_t id, const struct ir_opnd *o, struct fval *out)
+{
+	struct engine *en = ctx;
+
+	extract_field(&en->x, o->fi, o->arg, &en->fsc[id], out);
+}
+
+static void alert_field_cb(void *ctx, const struct field_ref *f, struct fval *out)
+{
+	struct engine *en = ctx;
+
+	extract_field(&en->x, f->fi, f->arg, &en->asc, out);
+}
+
+/* A rule takes part when it compiled, is enabled and is at or above the
+ * configured minimum priority. */
+static bool rule_ok(void *ctx, uint32_t i)
+{
+	struct engine *en = ctx;
+	const struct ruleset_rule *r = &en->rs->rules[i];
+
+	return interp_rule_ok(en->ip, i) && r->src->enabled &&
+	       r->src->priority <= en->cfg->min_priority;
+}
+
+static void format_diags(const struct ruleset *rs, struct strbuf *sb)
+{
+	for (size_t i = 0; sb && i < rs->diags.n; i++) {
+		diag_format_text(rs->diags.items[i], sb);
+		if (sb->len && sb->buf[sb->len - 1] != '\n')
+			strbuf_addc(sb, '\n');
+	}
+}
+
+int engine__load_rules(struct engine *en, const char *const *files, size_t n,
+		       struct strbuf *diags)
+{
+	int err, ret = 0;
+
+	free_eval(en);
+	err = ruleset__new(&en->rs);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		err = ruleset__load_file(en->rs, files[i]);
+		if (err && err != -EINVAL)
+			return err;
+	}
+	err = ruleset__compile(en->rs);
+	if (err == -ENOMEM)
+		return err;
+	err = interp__new(en->rs, extract_cb, &en->ip);
+	if (err)
+		return err;
+	if (en->rs->diags.nerr)
+		ret = -EINVAL;
+	format_diags(en->rs, diags);
+	if (ret)
+		return ret;
+	en->nfsc = interp_nfields(en->ip);
+	en->fsc = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->fsc));
+	en->hits = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->hits));
+	if (!en->fsc || !en->hits)
+		return -ENOMEM;
+	return dispatch__new(en->rs, rule_ok, en, &en->dp);
+}
+
+static void alert(struct engine *en, uint32_t rule)
+{
+	const struct ruleset_rule *r = &en->rs->rules[rule];
+
+	strbuf_reset(&en->line);
+	alert_fmt(&en->afo, r->sema, en->x.e->ts, alert_field_cb, en, &en->line);
+	if (en->line.oom)
+		return;
+	en->stats.alerts++;
+	en->hits[rule]++;
+	if (outputs__emit(en->out, en->line.buf, en->line.len))
+		en->stats.output_errors++;
+}
+
+static bool print_fd_lookup(void *ctx, int64_t fd, char *typechar, const char **name)
+{
+	struct engine *en = ctx;
+	struct fdi *f = en->x.cur.thr ? state__fd(en->st, en->x.cur.thr, fd) : NULL;
+
+	if (!f)
+		return false;
+	*typechar = fdi_typechar(f);
+	*name = f->name;
+	return true;
+}
+
+static void print_event(struct engine *en, const struct evt *e)
+{
+	struct evt_fmt_fd fdr = { .ctx = en, .lookup = print_fd_lookup };
+	const struct thr *t = en->x.cur.thr;
+
+	strbuf_reset(&en->line);
+	evt_fmt_line(&en->line, en->x.num, e, t && t->comm ? t->comm : "<NA>", &fdr);
+	if (!en->line.oom)
+		outputs__emit(en->out, en->line.buf, en->line.len);
+}
+
+void engine__process(struct engine *en, const struct evt *e)
+{
+	const uint32_t *cand;
+	uint32_t n;
+
+	en->stats.processed++;
+	en->x.e = e;
+	en->x.num = en->stats.processed;
+	if (!en->x.first_ts)
+		en->x.first_ts = e->ts;
+	state__update(en->st, e, &en->x.cur);
+	if (en->print_events)
+		print_event(en, e);
+	if (en->dp && (cand = dispatch_rules(en->dp, e, &n)) && n) {
+		interp_begin_event(en->ip);
+		for (uint32_t i = 0; i < n; i++) {
+			if (!interp_eval_rule(en->ip, cand[i], en))
+				continue;
+			alert(en, cand[i]);
+			if (en->cfg->rule_matching == CONFIG_MATCH_FIRST)
+				break;
+		}
+	}
+	state__post(en->st);
+	en->x.prev_ts = e->ts;
+}
+
+/* Seeding the state from a capture's lists. */
+static int seed_thread(void *ctx, const struct state_thr_seed *t)
+{
+	return state__seed_thread(ctx, t) == -ENOMEM ? -ENOMEM : 0;
+}
+
+static int seed_fd(void *ctx, int64_t pid, const struct fdi *f)
+{
+	return state__seed_fd(ctx, pid, f) == -ENOMEM ? -ENOMEM : 0;
+}
+
+static int seed_user(void *ctx, const struct state_user *u)
+{
+	return state__seed_user(ctx, u) == -ENOMEM ? -ENOMEM : 0;
+}
+
+static int seed_group(void *ctx, const struct state_group *g)
+{
+	return state__seed_group(ctx, g) == -ENOMEM ? -ENOMEM : 0;
+}
+
+void engine__seed_cb(struct engine *en, struct scap_cb *cb)
+{
+	*cb = (struct scap_cb){
+		.ctx = en->st, .thread = seed_thread, .fd = seed_fd,
+		.user = seed_user, .group = seed_group,
+	};
+}
+
+int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen)
+{
+	struct scap_cb cb;
+	struct scap_writer_opts wo = { .sz = sizeof(wo) };
+	struct scap_reader *r = NULL;
+	struct scap_err se = { 0 };
+	struct evt e;
+	int ret;
+
+	engine__seed_cb(en, &cb);
+	ret = scap_reader__open(path, &cb, &r, &se);
+	if (ret) {
+		snprintf(err, errlen, "%s: offset %" PRIu64 ": %s", path, se.off,
+			 ret == -EINVAL ? se.msg : strerror(-ret));
+		return ret;
+	}
+	if (en->write_path) {
+		size_t l = strlen(en->write_path);
+
+		wo.gzip = l > 3 && !strcmp(en->write_path + l - 3, ".gz");
+		ret = scap_writer__open(en->write_path, &wo, scap_reader__machine(r), en->st, &en->w);
+		if (ret) {
+			snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
+			scap_reader__free(r);
+			return ret;
+		}
+	}
+	while (!en->stop) {
+		ret = scap_reader__next(r, &e, &se);
+		if (ret == 1) {
+			ret = 0;
+			break;
+		}
+		if (ret) {
+			snprintf(err, errlen, "%s: offset %" PRIu64 ": %s", path, se.off,
+				 ret == -EINVAL ? se.msg : strerror(-ret));
+			break;
+		}
+		en->stats.seen++;
+		if (en->w && scap_writer__write(en->w, &e)) {
+			snprintf(err, errlen, "%s: write failed", en->write_path);
+			ret = -EIO;
+			break;
+		}
+		if (!e.info) {
+			en->stats.skipped++;
+			continue;
+		}
+		engine__process(en, &e);
+	}
+	if (en->w) {
+		int werr = scap_writer__close(en->w);
+
+		en->w = NULL;
+		if (werr && !ret) {
+			snprintf(err, errlen, "%s: %s", en->write_path, strerror(-werr));
+			ret = werr;
+		}
+	}
+	outputs__flush(en->out);
+	scap_reader__free(r);
+	return ret;
+}
+
+void engine__stop(struct engine *en)
+{
+	en->stop = 1;
+}
+
+void engine__stats(const struct engine *en, struct engine_stats *out)
+{
+	*out = en->stats;
+	out->output_errors = outputs__errors(en->out);
+}
+
+void engine__format_stats(const struct engine *en, struct strbuf *sb)
+{
+	struct state_stats ss;
+	struct engine_stats s;
+
+	engine__stats(en, &s);
+	state__stats(en->st, &ss);
+	strbuf_printf(sb, "events: seen %" PRIu64 ", processed %" PRIu64 ", dropped %" PRIu64
+		      ", alerts %" PRIu64 "\n", s.seen, s.processed, s.dropped, s.alerts);
+	strbuf_printf(sb, "skipped (unknown event type): %" PRIu64 "\n", s.skipped);
+	strbuf_printf(sb, "state: threads %" PRIu64 ", fds %" PRIu64 ", evicted threads %" PRIu64
+		      ", evicted fds %" PRIu64 ", evicted users %" PRIu64 ", malformed events %" PRIu64
+		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
+		      ss.users_evicted, ss.events_malformed);
+	if (s.output_errors)
+		strbuf_printf(sb, "output errors: %" PRIu64 "\n", s.output_errors);
+	if (!en->rs || !s.alerts)
+		return;
+	strbuf_adds(sb, "alerts by rule:\n");
+	for (size_t i = 0; i < en->rs->nrules; i++)
+		if (en->hits[i])
+			strbuf_printf(sb, "  %s: %" PRIu64 "\n", en->rs->rules[i].src->name, en->hits[i]);
+}

@@ -1,0 +1,1409 @@
+/* Field extraction (see extract.h): one extractor per catalogue field,
+ * selected through a table indexed by the field's catalogue id. Event
+ * fields read the record in place (and the paired enter record of older
+ * captures for parameters the exit lacks); process, thread, user, fd and
+ * container fields read the state. */
+#include "runtime/extract.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "bpf/shared/ppm_types.h"
+#include "compiler/fields.h"
+#include "runtime/base/evt.h"
+#include "runtime/base/evt_fmt.h"
+#include "runtime/base/evt_schema.h"
+#include "runtime/base/mem.h"
+
+/* Open flags and mode bits of the PPM wire format. */
+#define O_PPM_RDONLY (1u << 0)
+#define O_PPM_WRONLY (1u << 1)
+#define O_PPM_CREAT (1u << 2)
+#define O_PPM_TMPFILE (1u << 13)
+#define O_PPM_F_CREATED (1u << 14)
+#define S_PPM_IXALL ((1u << 0) | (1u << 3) | (1u << 6))
+
+#define MAX_ANCESTORS 64	/* bound on process-tree walks */
+
+enum xid {
+	X_NONE = 0,
+	/* evt */
+	X_EVT_NUM, X_EVT_TIME, X_EVT_TIME_S, X_EVT_TIME_ISO, X_EVT_DATETIME, X_EVT_DATETIME_S,
+	X_EVT_RAWTIME, X_EVT_RAWTIME_S, X_EVT_RAWTIME_NS, X_EVT_RELTIME, X_EVT_RELTIME_S,
+	X_EVT_RELTIME_NS, X_EVT_DELTATIME, X_EVT_DELTATIME_S, X_EVT_DELTATIME_NS, X_EVT_OUTPUTTIME,
+	X_EVT_TYPE, X_SYSCALL_TYPE, X_EVT_DIR, X_EVT_CPU, X_EVT_ARGS, X_EVT_INFO, X_EVT_ARG,
+	X_EVT_RAWARG, X_EVT_ABSPATH, X_EVT_BUFFER, X_EVT_BUFLEN, X_EVT_RES, X_EVT_RAWRES,
+	X_EVT_FAILED, X_EVT_COUNT, X_EVT_COUNT_ERROR, X_EVT_COUNT_EXIT, X_EVT_IS_IO,
+	X_EVT_IS_IO_READ, X_EVT_IS_IO_WRITE, X_EVT_IO_DIR, X_EVT_IS_WAIT, X_EVT_IS_SYSLOG,
+	X_EVT_IS_ASYNC, X_EVT_IS_OPEN_READ, X_EVT_IS_OPEN_WRITE, X_EVT_IS_OPEN_EXEC,
+	X_EVT_IS_OPEN_CREATE, X_EVT_CATEGORY, X_EVT_HOSTNAME, X_EVT_SOURCE, X_EVT_LATENCY,
+	X_EVT_LATENCY_S, X_EVT_LATENCY_NS, X_EVT_LATENCY_HUMAN, X_EVT_TYPE_IS,
+	/* proc */
+	X_PROC_NAME, X_PROC_EXE, X_PROC_EXEPATH, X_PROC_ARGS, X_PROC_CMDLINE, X_PROC_EXELINE,
+	X_PROC_CMDNARGS, X_PROC_CMDLENARGS, X_PROC_ENV, X_PROC_CWD, X_PROC_TTY, X_PROC_PID,
+	X_PROC_PPID, X_PROC_VPID, X_PROC_PVPID, X_PROC_SID, X_PROC_SNAME, X_PROC_SID_EXE,
+	X_PROC_SID_EXEPATH, X_PROC_PGID, X_PROC_PGID_NAME, X_PROC_PGID_EXE, X_PROC_PGID_EXEPATH,
+	X_PROC_VPGID, X_PROC_VPGID_NAME, X_PROC_VPGID_EXE, X_PROC_VPGID_EXEPATH,
+	X_PROC_LOGINSHELLID, X_PROC_DURATION, X_PROC_PPID_DURATION, X_PROC_PID_TS,
+	X_PROC_PPID_TS, X_PROC_PIDNS_INIT_START_TS, X_PROC_PNAME, X_PROC_PCMDLINE, X_PROC_PEXE,
+	X_PROC_PEXEPATH, X_PROC_ANAME, X_PROC_APID, X_PROC_AEXE, X_PROC_AEXEPATH,
+	X_PROC_ACMDLINE, X_PROC_AARGS, X_PROC_AENV, X_PROC_NTHREADS, X_PROC_NCHILDS,
+	X_PROC_FDOPENCOUNT, X_PROC_FDLIMIT, X_PROC_FDUSAGE, X_PROC_VMSIZE, X_PROC_VMRSS,
+	X_PROC_VMSWAP, X_PROC_EXE_WRITABLE, X_PROC_EXE_UPPER, X_PROC_EXE_LOWER,
+	X_PROC_EXE_MEMFD, X_PROC_EXE_INO, X_PROC_EXE_INO_CTIME, X_PROC_EXE_INO_MTIME,
+	X_PROC_EXE_INO_CTIME_PROC, X_PROC_EXE_INO_CTIME_PIDNS, X_PROC_SID_LEADER,
+	X_PROC_VPGID_LEADER, X_PROC_PGID_LEADER, X_PROC_STDIN_NAME, X_PROC_STDIN_TYPE,
+	X_PROC_STDOUT_NAME, X_PROC_STDOUT_TYPE, X_PROC_STDERR_NAME, X_PROC_STDERR_TYPE,
+	X_PROC_CTR_PROBE,
+	/* thread */
+	X_THREAD_TID, X_THREAD_VTID, X_THREAD_ISMAIN, X_THREAD_NAMETID, X_THREAD_CAP_P,
+	X_THREAD_CAP_E, X_THREAD_CAP_I, X_THREAD_CGROUPS, X_THREAD_CGROUP, X_THREAD_PFMAJOR,
+	X_THREAD_PFMINOR, X_THREAD_VMSIZE, X_THREAD_VMRSS, X_THREAD_VMSIZE_B, X_THREAD_VMRSS_B,
+	/* user, group */
+	X_USER_UID, X_USER_NAME, X_USER_HOMEDIR, X_USER_SHELL, X_USER_LOGINUID,
+	X_USER_LOGINNAME, X_GROUP_GID, X_GROUP_NAME,
+	/* fd */
+	X_FD_NUM, X_FD_TYPE, X_FD_TYPECHAR, X_FD_NAME, X_FD_NAMERAW, X_FD_DIRECTORY,
+	X_FD_FILENAME, X_FD_INO, X_FD_DEV, X_FD_DEV_MAJOR, X_FD_DEV_MINOR, X_FD_IP, X_FD_CIP,
+	X_FD_SIP, X_FD_LIP, X_FD_RIP, X_FD_PORT, X_FD_CPORT, X_FD_SPORT, X_FD_LPORT,
+	X_FD_RPORT, X_FD_NET, X_FD_CNET, X_FD_SNET, X_FD_LNET, X_FD_RNET, X_FD_L4PROTO,
+	X_FD_SOCKFAMILY, X_FD_IS_SERVER, X_FD_CONNECTED, X_FD_NAME_CHANGED, X_FD_UPPER,
+	X_FD_LOWER, X_FD_TYPES, X_FD_CONTAINERNAME, X_FD_CONTAINERDIR, X_FD_PROTO_NAME,
+	/* fs.path */
+	X_FS_NAME, X_FS_NAMERAW, X_FS_SOURCE, X_FS_SOURCERAW, X_FS_TARGET, X_FS_TARGETRAW,
+	/* container */
+	X_CTR_ID, X_CTR_FULL_ID, X_CTR_NAME, X_CTR_TYPE,
+};
+
+static const struct {
+	const char *name;
+	enum xid id;
+} xtab[] = {
+	{ "evt.num", X_EVT_NUM }, { "evt.time", X_EVT_TIME }, { "evt.time.s", X_EVT_TIME_S },
+	{ "evt.time.iso8601", X_EVT_TIME_ISO }, { "evt.datetime", X_EVT_DATETIME },
+	{ "evt.datetime.s", X_EVT_DATETIME_S }, { "evt.rawtime", X_EVT_RAWTIME },
+	{ "evt.rawtime.s", X_EVT_RAWTIME_S }, { "evt.rawtime.ns", X_EVT_RAWTIME_NS },
+	{ "evt.reltime", X_EVT_RELTIME }, { "evt.reltime.s", X_EVT_RELTIME_S },
+	{ "evt.reltime.ns", X_EVT_RELTIME_NS }, { "evt.deltatime", X_EVT_DELTATIME },
+	{ "evt.deltatime.s", X_EVT_DELTATIME_S }, { "evt.deltatime.ns", X_EVT_DELTATIME_NS },
+	{ "evt.outputtime", X_EVT_OUTPUTTIME }, { "evt.type", X_EVT_TYPE },
+	{ "syscall.type", X_SYSCALL_TYPE }, { "evt.dir", X_EVT_DIR }, { "evt.cpu", X_EVT_CPU },
+	{ "evt.args", X_EVT_ARGS }, { "evt.info", X_EVT_INFO }, { "evt.arg", X_EVT_ARG },
+	{ "evt.rawarg", X_EVT_RAWARG }, { "evt.abspath", X_EVT_ABSPATH },
+	{ "evt.buffer", X_EVT_BUFFER }, { "evt.buflen", X_EVT_BUFLEN }, { "evt.res", X_EVT_RES },
+	{ "evt.rawres", X_EVT_RAWRES }, { "evt.failed", X_EVT_FAILED },
+	{ "evt.count", X_EVT_COUNT }, { "evt.count.error", X_EVT_COUNT_ERROR },
+	{ "evt.count.exit", X_EVT_COUNT_EXIT }, { "evt.is_io", X_EVT_IS_IO },
+	{ "evt.is_io_read", X_EVT_IS_IO_READ }, { "evt.is_io_write", X_EVT_IS_IO_WRITE },
+	{ "evt.io_dir", X_EVT_IO_DIR }, { "evt.is_wait", X_EVT_IS_WAIT },
+	{ "evt.is_syslog", X_EVT_IS_SYSLOG }, { "evt.is_async", X_EVT_IS_ASYNC },
+	{ "evt.is_open_read", X_EVT_IS_OPEN_READ }, { "evt.is_open_write", X_EVT_IS_OPEN_WRITE },
+	{ "evt.is_open_exec", X_EVT_IS_OPEN_EXEC }, { "evt.is_open_create", X_EVT_IS_OPEN_CREATE },
+	{ "evt.category", X_EVT_CATEGORY }, { "evt.hostname", X_EVT_HOSTNAME },
+	{ "evt.source", X_EVT_SOURCE }, { "evt.latency", X_EVT_LATENCY },
+	{ "evt.latency.s", X_EVT_LATENCY_S }, { "evt.latency.ns", X_EVT_LATENCY_NS },
+	{ "evt.latency.human", X_EVT_LATENCY_HUMAN }, { "evt.type.is", X_EVT_TYPE_IS },
+
+	{ "proc.name", X_PROC_NAME }, { "proc.exe", X_PROC_EXE }, { "proc.exepath", X_PROC_EXEPATH },
+	{ "proc.args", X_PROC_ARGS }, { "proc.cmdline", X_PROC_CMDLINE },
+	{ "proc.exeline", X_PROC_EXELINE }, { "proc.cmdnargs", X_PROC_CMDNARGS },
+	{ "proc.cmdlenargs", X_PROC_CMDLENARGS }, { "proc.env", X_PROC_ENV },
+	{ "proc.cwd", X_PROC_CWD }, { "proc.tty", X_PROC_TTY }, { "proc.pid", X_PROC_PID },
+	{ "proc.ppid", X_PROC_PPID }, { "proc.vpid", X_PROC_VPID }, { "proc.pvpid", X_PROC_PVPID },
+	{ "proc.sid", X_PROC_SID }, { "proc.sname", X_PROC_SNAME },
+	{ "proc.sid.exe", X_PROC_SID_EXE }, { "proc.sid.exepath", X_PROC_SID_EXEPATH },
+	{ "proc.pgid", X_PROC_PGID }, { "proc.pgid.name", X_PROC_PGID_NAME },
+	{ "proc.pgid.exe", X_PROC_PGID_EXE }, { "proc.pgid.exepath", X_PROC_PGID_EXEPATH },
+	{ "proc.vpgid", X_PROC_VPGID }, { "proc.vpgid.name", X_PROC_VPGID_NAME },
+	{ "proc.vpgid.exe", X_PROC_VPGID_EXE }, { "proc.vpgid.exepath", X_PROC_VPGID_EXEPATH },
+	{ "proc.loginshellid", X_PROC_LOGINSHELLID }, { "proc.duration", X_PROC_DURATION },
+	{ "proc.ppid.duration", X_PROC_PPID_DURATION }, { "proc.pid.ts", X_PROC_PID_TS },
+	{ "proc.ppid.ts", X_PROC_PPID_TS }, { "proc.pidns_init_start_ts", X_PROC_PIDNS_INIT_START_TS },
+	{ "proc.pname", X_PROC_PNAME }, { "proc.pcmdline", X_PROC_PCMDLINE },
+	{ "proc.pexe", X_PROC_PEXE }, { "proc.pexepath", X_PROC_PEXEPATH },
+	{ "proc.aname", X_PROC_ANAME }, { "proc.apid", X_PROC_APID }, { "proc.aexe", X_PROC_AEXE },
+	{ "proc.aexepath", X_PROC_AEXEPATH }, { "proc.acmdline", X_PROC_ACMDLINE },
+	{ "proc.aargs", X_PROC_AARGS }, { "proc.aenv", X_PROC_AENV },
+	{ "proc.nthreads", X_PROC_NTHREADS }, { "proc.nchilds", X_PROC_NCHILDS },
+	{ "proc.fdopencount", X_PROC_FDOPENCOUNT }, { "proc.fdlimit", X_PROC_FDLIMIT },
+	{ "proc.fdusage", X_PROC_FDUSAGE }, { "proc.vmsize", X_PROC_VMSIZE },
+	{ "proc.vmrss", X_PROC_VMRSS }, { "proc.vmswap", X_PROC_VMSWAP },
+	{ "proc.is_exe_writable", X_PROC_EXE_WRITABLE },
+	{ "proc.is_exe_upper_layer", X_PROC_EXE_UPPER },
+	{ "proc.is_exe_lower_layer", X_PROC_EXE_LOWER },
+	{ "proc.is_exe_from_memfd", X_PROC_EXE_MEMFD }, { "proc.exe_ino", X_PROC_EXE_INO },
+	{ "proc.exe_ino.ctime", X_PROC_EXE_INO_CTIME }, { "proc.exe_ino.mtime", X_PROC_EXE_INO_MTIME },
+	{ "proc.exe_ino.ctime_duration_proc_start", X_PROC_EXE_INO_CTIME_PROC },
+	{ "proc.exe_ino.ctime_duration_pidns_start", X_PROC_EXE_INO_CTIME_PIDNS },
+	{ "proc.is_sid_leader", X_PROC_SID_LEADER }, { "proc.is_vpgid_leader", X_PROC_VPGID_LEADER },
+	{ "proc.is_pgid_leader", X_PROC_PGID_LEADER },
+	{ "proc.stdin.name", X_PROC_STDIN_NAME }, { "proc.stdin.type", X_PROC_STDIN_TYPE },
+	{ "proc.stdout.name", X_PROC_STDOUT_NAME }, { "proc.stdout.type", X_PROC_STDOUT_TYPE },
+	{ "proc.stderr.name", X_PROC_STDERR_NAME }, { "proc.stderr.type", X_PROC_STDERR_TYPE },
+	{ "proc.is_container_healthcheck", X_PROC_CTR_PROBE },
+	{ "proc.is_container_liveness_probe", X_PROC_CTR_PROBE },
+	{ "proc.is_container_readiness_probe", X_PROC_CTR_PROBE },
+
+	{ "thread.tid", X_THREAD_TID }, { "thread.vtid", X_THREAD_VTID },
+	{ "thread.ismain", X_THREAD_ISMAIN }, { "thread.nametid", X_THREAD_NAMETID },
+	{ "thread.cap_permitted", X_THREAD_CAP_P }, { "thread.cap_effective", X_THREAD_CAP_E },
+	{ "thread.cap_inheritable", X_THREAD_CAP_I }, { "thread.cgroups", X_THREAD_CGROUPS },
+	{ "thread.cgroup", X_THREAD_CGROUP }, { "thread.pfmajor", X_THREAD_PFMAJOR },
+	{ "thread.pfminor", X_THREAD_PFMINOR }, { "thread.vmsize", X_THREAD_VMSIZE },
+	{ "thread.vmrss", X_THREAD_VMRSS }, { "thread.vmsize.b", X_THREAD_VMSIZE_B },
+	{ "thread.vmrss.b", X_THREAD_VMRSS_B },
+
+	{ "user.uid", X_USER_UID }, { "user.name", X_USER_NAME }, { "user.homedir", X_USER_HOMEDIR },
+	{ "user.shell", X_USER_SHELL }, { "user.loginuid", X_USER_LOGINUID },
+	{ "user.loginname", X_USER_LOGINNAME }, { "group.gid", X_GROUP_GID },
+	{ "group.name", X_GROUP_NAME },
+
+	{ "fd.num", X_FD_NUM }, { "fd.type", X_FD_TYPE }, { "fd.typechar", X_FD_TYPECHAR },
+	{ "fd.name", X_FD_NAME }, { "fd.nameraw", X_FD_NAMERAW }, { "fd.directory", X_FD_DIRECTORY },
+	{ "fd.filename", X_FD_FILENAME }, { "fd.ino", X_FD_INO }, { "fd.dev", X_FD_DEV },
+	{ "fd.dev.major", X_FD_DEV_MAJOR }, { "fd.dev.minor", X_FD_DEV_MINOR },
+	{ "fd.ip", X_FD_IP }, { "fd.cip", X_FD_CIP }, { "fd.sip", X_FD_SIP }, { "fd.lip", X_FD_LIP },
+	{ "fd.rip", X_FD_RIP }, { "fd.port", X_FD_PORT }, { "fd.cport", X_FD_CPORT },
+	{ "fd.sport", X_FD_SPORT }, { "fd.lport", X_FD_LPORT }, { "fd.rport", X_FD_RPORT },
+	{ "fd.net", X_FD_NET }, { "fd.cnet", X_FD_CNET }, { "fd.snet", X_FD_SNET },
+	{ "fd.lnet", X_FD_LNET }, { "fd.rnet", X_FD_RNET }, { "fd.l4proto", X_FD_L4PROTO },
+	{ "fd.sockfamily", X_FD_SOCKFAMILY }, { "fd.is_server", X_FD_IS_SERVER },
+	{ "fd.connected", X_FD_CONNECTED }, { "fd.name_changed", X_FD_NAME_CHANGED },
+	{ "fd.is_upper_layer", X_FD_UPPER }, { "fd.is_lower_layer", X_FD_LOWER },
+	{ "fd.types", X_FD_TYPES }, { "fd.containername", X_FD_CONTAINERNAME },
+	{ "fd.containerdirectory", X_FD_CONTAINERDIR }, { "fd.cproto", X_FD_PROTO_NAME },
+	{ "fd.sproto", X_FD_PROTO_NAME }, { "fd.lproto", X_FD_PROTO_NAME },
+	{ "fd.rproto", X_FD_PROTO_NAME }, { "fd.proto", X_FD_PROTO_NAME },
+
+	{ "fs.path.name", X_FS_NAME }, { "fs.path.nameraw", X_FS_NAMERAW },
+	{ "fs.path.source", X_FS_SOURCE }, { "fs.path.sourceraw", X_FS_SOURCERAW },
+	{ "fs.path.target", X_FS_TARGET }, { "fs.path.targetraw", X_FS_TARGETRAW },
+
+	{ "container.id", X_CTR_ID }, { "container.full_id", X_CTR_FULL_ID },
+	{ "container.name", X_CTR_NAME }, { "container.type", X_CTR_TYPE },
+};
+
+static uint8_t *xmap;	/* catalogue id -> enum xid */
+static size_t xmap_n;
+
+void extract_init(void)
+{
+	size_t n = fields_count();
+
+	if (xmap)
+		return;
+	xmap = mem_calloc(n ? n : 1, sizeof(*xmap));
+	if (!xmap)
+		return;
+	_Static_assert(X_CTR_TYPE < 256, "xid fits a byte");
+	for (size_t i = 0; i < sizeof(xtab) / sizeof(xtab[0]); i++) {
+		const struct field_info *fi = fields_find(xtab[i].name);
+
+		if (fi)
+			xmap[fi - fields_at(0)] = (uint8_t)xtab[i].id;
+	}
+	xmap_n = n;
+}
+
+static enum xid xid_of(const struct field_info *fi)
+{
+	if (!xmap)
+		extract_init();
+	size_t i = (size_t)(fi - fields_at(0));
+
+	return xmap && i < xmap_n ? (enum xid)xmap[i] : X_NONE;
+}
+
+bool extract_supported(const struct field_info *fi)
+{
+	return xid_of(fi) != X_NONE;
+}
+
+void extract_scratch_release(struct extract_scratch *s)
+{
+	strbuf_release(&s->sb);
+	mem_free(s->items);
+	s->items = NULL;
+	s->cap = 0;
+}
+
+/* ---- small value helpers ------------------------------------------------ */
+
+static void set_none(struct fval *out)
+{
+	out->kind = FV_NONE;
+}
+
+static void set_cstr(struct fval *out, const char *s)
+{
+	if (!s)
+		set_none(out);
+	else
+		*out = fval_str(s, (uint32_t)strlen(s));
+}
+
+/* Returns the scratch text as a value (after the caller filled sc->sb). */
+static void set_sb(struct fval *out, struct extract_scratch *sc)
+{
+	if (sc->sb.oom)
+		set_none(out);
+	else
+		*out = fval_str(sc->sb.buf ? sc->sb.buf : "", (uint32_t)sc->sb.len);
+}
+
+static struct fval *items(struct extract_scratch *sc, uint32_t n)
+{
+	if (n > sc->cap) {
+		struct fval *p = mem_reallocarray(sc->items, n, sizeof(*p));
+
+		if (!p)
+			return NULL;
+		sc->items = p;
+		sc->cap = n;
+	}
+	return sc->items;
+}
+
+static void set_ip(struct fval *out, uint8_t family, const uint8_t *addr)
+{
+	out->kind = FV_IP;
+	memset(out->ip.b, 0, sizeof(out->ip.b));
+	if (family == AF_INET) {
+		out->ip.fam = 4;
+		memcpy(out->ip.b, addr, 4);
+	} else {
+		out->ip.fam = 6;
+		memcpy(out->ip.b, addr, 16);
+	}
+}
+
+/* Blob items joined with one space. */
+static void add_blob(struct strbuf *sb, const struct thr_blob *b)
+{
+	uint32_t i = 0;
+	bool first = true;
+
+	while (i < b->len) {
+		size_t n = strnlen(b->p + i, b->len - i);
+
+		if (!first)
+			strbuf_addc(sb, ' ');
+		strbuf_add(sb, b->p + i, n);
+		first = false;
+		i += (uint32_t)n + 1;
+	}
+}
+
+static uint32_t blob_count(const struct thr_blob *b)
+{
+	uint32_t i = 0, n = 0;
+
+	while (i < b->len) {
+		i += (uint32_t)strnlen(b->p + i, b->len - i) + 1;
+		n++;
+	}
+	return n;
+}
+
+/* Value of KEY in a blob of "KEY=value" items (env, cgroups), or NULL. */
+static const char *blob_lookup(const struct thr_blob *b, const char *key)
+{
+	size_t kl = strlen(key);
+	uint32_t i = 0;
+
+	while (i < b->len) {
+		const char *s = b->p + i;
+		size_t n = strnlen(s, b->len - i);
+
+		if (n > kl && !memcmp(s, key, kl) && s[kl] == '=')
+			return s + kl + 1;
+		i += (uint32_t)n + 1;
+	}
+	return NULL;
+}
+
+/* ---- event parameters --------------------------------------------------- */
+
+/* Finds parameter name in the event, or else in its paired enter event. */
+static bool param_find(const struct extract_evt *x, const char *name, const struct evt **ev,
+		       uint32_t *idx)
+{
+	int i = evt_param_index(x->e, name);
+
+	if (i >= 0 && (uint32_t)i < x->e->nparams) {
+		*ev = x->e;
+		*idx = (uint32_t)i;
+		return true;
+	}
+	if (x->cur.enter) {
+		i = evt_param_index(x->cur.enter, name);
+		if (i >= 0 && (uint32_t)i < x->cur.enter->nparams) {
+			*ev = x->cur.enter;
+			*idx = (uint32_t)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct evt_param_info *pinfo(const struct evt *e, uint32_t i)
+{
+	return e->info && i < e->info->nparams ? &e->info->params[i] : NULL;
+}
+
+/* Integer value of a parameter of any integer width, sign-extended for
+ * signed types. */
+static bool param_int(const struct evt *e, uint32_t i, int64_t *v)
+{
+	const struct evt_param_info *pi = pinfo(e, i);
+	uint32_t len;
+	const uint8_t *p = evt_param(e, i, &len);
+	bool sgn;
+
+	if (!p || !pi)
+		return false;
+	sgn = pi->type == PT_INT8 || pi->type == PT_INT16 || pi->type == PT_INT32 ||
+	      pi->type == PT_INT64 || pi->type == PT_ERRNO || pi->type == PT_FD ||
+	      pi->type == PT_PID || pi->type == PT_FD32 || pi->type == PT_PID32;
+	switch (len) {
+	case 1: { uint8_t u = p[0]; *v = sgn ? (int8_t)u : u; return true; }
+	case 2: { uint16_t u; memcpy(&u, p, 2); *v = sgn ? (int16_t)u : u; return true; }
+	case 4: { uint32_t u; memcpy(&u, p, 4); *v = sgn ? (int32_t)u : (int64_t)u; return true; }
+	case 8: { uint64_t u; memcpy(&u, p, 8); *v = (int64_t)u; return true; }
+	default: return false;
+	}
+}
+
+static const char *param_str_named(const struct extract_evt *x, const char *name)
+{
+	const struct evt *ev;
+	uint32_t i;
+
+	return param_find(x, name, &ev, &i) ? evt_param_str(ev, i) : NULL;
+}
+
+/* The syscall's return value: the first parameter of an exit event when it
+ * is the result (res, fd, pid). */
+static bool evt_retval(const struct evt *e, int64_t *v)
+{
+	const struct evt_param_info *pi;
+
+	if (!e->info || e->info->dir != EVD_EXIT || !(e->info->flags & EVF_SYSCALL))
+		return false;
+	pi = pinfo(e, 0);
+	if (!pi || (pi->type != PT_ERRNO && pi->type != PT_FD && pi->type != PT_PID &&
+		    pi->type != PT_INT64 && pi->type != PT_UINT64))
+		return false;
+	return param_int(e, 0, v);
+}
+
+static bool fd_lookup(void *ctx, int64_t fd, char *typechar, const char **name)
+{
+	const struct extract_evt *x = ctx;
+	struct fdi *f;
+
+	if (!x->st || !x->cur.thr)
+		return false;
+	f = state__fd(x->st, x->cur.thr, fd);
+	if (!f)
+		return false;
+	*typechar = fdi_typechar(f);
+	*name = f->name;
+	return true;
+}
+
+static const char *evt_type_name(const struct evt *e)
+{
+	uint16_t sc;
+	int idx;
+
+	if (!e->info)
+		return NULL;
+	if ((e->type == PPME_GENERIC_E || e->type == PPME_GENERIC_X) && evt_param_u16(e, 0, &sc)) {
+		idx = evt_schema_syscall_by_ppm_sc(sc);
+		return idx >= 0 ? evt_schema_syscall_name((size_t)idx) : "syscall";
+	}
+	return e->info->name;
+}
+
+static void fmt_time(struct strbuf *sb, uint64_t ts, bool date, bool ns, bool iso)
+{
+	time_t secs = (time_t)(ts / 1000000000ull);
+	struct tm tm;
+	char buf[64];
+
+	if (iso)
+		gmtime_r(&secs, &tm);
+	else
+		localtime_r(&secs, &tm);
+	strftime(buf, sizeof(buf), iso ? "%Y-%m-%dT%H:%M:%S" : date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S",
+		 &tm);
+	strbuf_adds(sb, buf);
+	if (ns)
+		strbuf_printf(sb, ".%09" PRIu64, (uint64_t)(ts % 1000000000ull));
+	if (iso)
+		strbuf_addc(sb, 'Z');
+}
+
+/* Raw typed value of parameter i (evt.rawarg). */
+static void raw_param(const struct evt *e, uint32_t i, struct fval *out)
+{
+	const struct evt_param_info *pi = pinfo(e, i);
+	uint32_t len;
+	const uint8_t *p = evt_param(e, i, &len);
+	int64_t v;
+
+	set_none(out);
+	if (!pi || !p)
+		return;
+	switch (pi->type) {
+	case PT_CHARBUF:
+	case PT_FSPATH:
+	case PT_FSRELPATH:
+		if (len && p[len - 1] == '\0')
+			*out = fval_str((const char *)p, len - 1);
+		return;
+	case PT_BYTEBUF:
+	case PT_CHARBUFARRAY:
+		*out = fval_str((const char *)p, len);
+		return;
+	case PT_INT8: case PT_INT16: case PT_INT32: case PT_INT64: case PT_ERRNO:
+	case PT_FD: case PT_PID: case PT_FD32: case PT_PID32:
+		if (param_int(e, i, &v))
+			*out = fval_s64(v);
+		return;
+	default:
+		if ((len == 1 || len == 2 || len == 4 || len == 8) && param_int(e, i, &v))
+			*out = fval_u64((uint64_t)v);
+		return;
+	}
+}
+
+/* Parameter named or numbered by arg, in this event or its enter event. */
+static bool param_by_arg(const struct extract_evt *x, const char *arg, const struct evt **ev,
+			 uint32_t *idx)
+{
+	char *end;
+	unsigned long n;
+
+	if (!arg)
+		return false;
+	n = strtoul(arg, &end, 10);
+	if (*arg && !*end) {
+		if (n >= x->e->nparams)
+			return false;
+		*ev = x->e;
+		*idx = (uint32_t)n;
+		return true;
+	}
+	return param_find(x, arg, ev, idx);
+}
+
+static bool is_open_event(uint16_t t, bool *newer)
+{
+	*newer = t == PPME_SYSCALL_OPENAT_2_X || t == PPME_SYSCALL_OPENAT2_X;
+	return *newer || t == PPME_SYSCALL_OPEN_X || t == PPME_SYSCALL_OPEN_BY_HANDLE_AT_X;
+}
+
+static void evt_is_open(const struct extract_evt *x, enum xid id, struct fval *out)
+{
+	const struct evt *e = x->e;
+	bool newer, v = false;
+	uint32_t flags = 0, mode = 0;
+	int64_t res;
+
+	if (is_open_event(e->type, &newer)) {
+		evt_param_u32(e, newer ? 3 : 2, &flags);
+		if (id == X_EVT_IS_OPEN_READ)
+			v = flags & O_PPM_RDONLY;
+		else if (id == X_EVT_IS_OPEN_WRITE)
+			v = flags & O_PPM_WRONLY;
+		else if (id == X_EVT_IS_OPEN_CREATE)
+			v = (flags & O_PPM_F_CREATED) ||
+			    ((flags & O_PPM_TMPFILE) && evt_retval(e, &res) && res >= 0);
+		else if ((flags & (O_PPM_TMPFILE | O_PPM_CREAT)) &&
+			 e->type != PPME_SYSCALL_OPEN_BY_HANDLE_AT_X &&
+			 evt_param_u32(e, newer ? 4 : 3, &mode))
+			v = mode & S_PPM_IXALL;
+	} else if (id == X_EVT_IS_OPEN_EXEC && e->type == PPME_SYSCALL_CREAT_X &&
+		   evt_param_u32(e, 2, &mode)) {
+		v = mode & S_PPM_IXALL;
+	}
+	*out = fval_bool(v);
+}
+
+static const char *category_name(uint32_t flags)
+{
+	static const char *const names[] = {
+		"unknown", "other", "file", "net", "IPC", "memory", "process", "sleep", "system",
+		"signal", "user", "time", "processing", "IO", "IO", "IO", "wait", "scheduler",
+		"internal",
+	};
+	uint32_t c = EVF_CLS(flags) >> EVF_CLS_SHIFT;
+
+	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
+}
+
+/* Joins a directory and a path the way Falco resolves relative paths:
+ * "." and ".." components folded, repeated slashes collapsed. */
+static void path_join(struct strbuf *sb, const char *dir, const char *path)
+{
+	size_t start = sb->len;
+	const char *p;
+
+	if (path[0] != '/' && dir)
+		strbuf_adds(sb, dir);
+	strbuf_addc(sb, '/');
+	p = path;
+	while (*p) {
+		const char *q = strchr(p, '/');
+		size_t n = q ? (size_t)(q - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* skip */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (sb->len > start + 1 && sb->buf[sb->len - 1] == '/')
+				sb->len--;
+			while (sb->len > start + 1 && sb->buf[sb->len - 1] != '/')
+				sb->len--;
+		} else {
+			if (sb->len == 0 || sb->buf[sb->len - 1] != '/')
+				strbuf_addc(sb, '/');
+			strbuf_add(sb, p, n);
+		}
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	/* collapse the leading part written from dir */
+	if (sb->buf) {
+		char *w = sb->buf + start, *r = w;
+
+		while (*r) {
+			if (r[0] == '/' && r[1] == '/') {
+				r++;
+				continue;
+			}
+			*w++ = *r++;
+		}
+		*w = '\0';
+		sb->len = (size_t)(w - sb->buf);
+		if (sb->len > start + 1 && sb->buf[sb->len - 1] == '/')
+			sb->buf[--sb->len] = '\0';
+	}
+}
+
+/* The directory a dirfd parameter stands for. */
+static const char *dirfd_path(const struct extract_evt *x, const struct evt *ev, uint32_t pidx)
+{
+	const struct evt_param_info *pi = pinfo(ev, pidx);
+	int64_t dirfd;
+	struct fdi *f;
+
+	if (!x->cur.thr)
+		return NULL;
+	if (!pi || pi->dirfd < 0 || !param_int(ev, (uint32_t)pi->dirfd, &dirfd))
+		return x->cur.thr->cwd;
+	if (dirfd == -100)	/* AT_FDCWD */
+		return x->cur.thr->cwd;
+	f = x->st ? state__fd(x->st, x->cur.thr, dirfd) : NULL;
+	return f ? f->name : NULL;
+}
+
+/* evt.abspath and fs.path.*: a path parameter resolved against its dirfd
+ * or the cwd. */
+static bool abspath(const struct extract_evt *x, const char *pname, struct extract_scratch *sc,
+		    struct fval *out)
+{
+	const struct evt *ev;
+	uint32_t i;
+	const char *s, *dir;
+
+	if (!param_find(x, pname, &ev, &i) || !(s = evt_param_str(ev, i)))
+		return false;
+	dir = s[0] == '/' ? NULL : dirfd_path(x, ev, i);
+	if (s[0] != '/' && !dir)
+		return false;
+	strbuf_reset(&sc->sb);
+	path_join(&sc->sb, dir, s);
+	set_sb(out, sc);
+	return true;
+}
+
+/* Path parameters per event for fs.path.name / source / target. */
+static const char *fs_param(const struct evt *e, enum xid id, bool *two)
+{
+	const char *n = e->info ? e->info->name : "";
+
+	*two = false;
+	if (!strcmp(n, "mkdir") || !strcmp(n, "mkdirat") || !strcmp(n, "rmdir") ||
+	    !strcmp(n, "unlink") || !strcmp(n, "unlinkat"))
+		return id == X_FS_NAME || id == X_FS_NAMERAW ? "path" : NULL;
+	*two = true;
+	if (!strcmp(n, "rename") || !strcmp(n, "renameat") || !strcmp(n, "renameat2") ||
+	    !strcmp(n, "link") || !strcmp(n, "linkat"))
+		return id == X_FS_SOURCE || id == X_FS_SOURCERAW ? "oldpath"
+		       : id == X_FS_TARGET || id == X_FS_TARGETRAW ? "newpath" : NULL;
+	if (!strcmp(n, "symlink") || !strcmp(n, "symlinkat"))
+		return id == X_FS_SOURCE || id == X_FS_SOURCERAW ? "target"
+		       : id == X_FS_TARGET || id == X_FS_TARGETRAW ? "linkpath" : NULL;
+	return NULL;
+}
+
+static void extract_fs(const struct extract_evt *x, enum xid id, struct extract_scratch *sc,
+		       struct fval *out)
+{
+	bool two;
+	const char *p = fs_param(x->e, id, &two);
+
+	set_none(out);
+	if (!p)
+		return;
+	if (id == X_FS_NAMERAW || id == X_FS_SOURCERAW || id == X_FS_TARGETRAW) {
+		set_cstr(out, param_str_named(x, p));
+		return;
+	}
+	if (!abspath(x, p, sc, out))
+		set_cstr(out, param_str_named(x, p));
+}
+
+/* ---- process ------------------------------------------------------------ */
+
+static struct thr *parent_of(const struct extract_evt *x, const struct thr *t)
+{
+	return x->st && t ? state__parent(x->st, t) : NULL;
+}
+
+/* The Nth ancestor (0: the thread itself). */
+static struct thr *ancestor(const struct extract_evt *x, uint64_t n)
+{
+	struct thr *t = x->cur.thr;
+
+	for (uint64_t i = 0; t && i < n; i++) {
+		if (i >= MAX_ANCESTORS)
+			return NULL;
+		t = parent_of(x, t);
+	}
+	return t;
+}
+
+static void proc_cmdline(const struct thr *t, bool exe, struct strbuf *sb)
+{
+	strbuf_adds(sb, exe ? (t->exe ? t->exe : "") : (t->comm ? t->comm : ""));
+	if (t->args.len) {
+		strbuf_addc(sb, ' ');
+		add_blob(sb, &t->args);
+	}
+}
+
+/* A per-process value for the ancestor accessors. */
+static void proc_val(const struct extract_evt *x, const struct thr *t, enum xid what,
+		     struct extract_scratch *sc, struct fval *out)
+{
+	(void)x;
+	switch (what) {
+	case X_PROC_ANAME: set_cstr(out, t->comm); break;
+	case X_PROC_APID: *out = fval_s64(t->pid); break;
+	case X_PROC_AEXE: set_cstr(out, t->exe); break;
+	case X_PROC_AEXEPATH: set_cstr(out, t->exepath); break;
+	case X_PROC_ACMDLINE:
+		strbuf_reset(&sc->sb);
+		proc_cmdline(t, false, &sc->sb);
+		set_sb(out, sc);
+		break;
+	case X_PROC_AARGS:
+		strbuf_reset(&sc->sb);
+		add_blob(&sc->sb, &t->args);
+		set_sb(out, sc);
+		break;
+	default: set_none(out); break;
+	}
+}
+
+/* proc.aname[N] and friends: N given -> the Nth ancestor (0 is the
+ * process); no N -> every ancestor (parent upwards), any of which may
+ * satisfy the comparison (FV_LIST with any-of semantics is what the
+ * interpreter applies to ancestor fields). */
+static void ancestors(const struct extract_evt *x, const char *arg, enum xid what,
+		      struct extract_scratch *sc, struct fval *out)
+{
+	struct thr *t;
+
+	set_none(out);
+	if (arg) {
+		t = ancestor(x, strtoull(arg, NULL, 10));
+		if (t)
+			proc_val(x, t, what, sc, out);
+		return;
+	}
+	/* Every ancestor; text values share one buffer, so lay them down
+	 * first and point into it afterwards. */
+	{
+		uint32_t n = 0, offs[MAX_ANCESTORS], lens[MAX_ANCESTORS];
+		struct fval tmp[MAX_ANCESTORS], *it;
+		struct extract_scratch one = { 0 };
+		struct strbuf all = STRBUF_INIT;
+
+		t = x->cur.thr;
+		while (n < MAX_ANCESTORS && (t = parent_of(x, t))) {
+			proc_val(x, t, what, &one, &tmp[n]);
+			if (tmp[n].kind == FV_STR) {
+				offs[n] = (uint32_t)all.len;
+				lens[n] = tmp[n].s.len;
+				strbuf_add(&all, tmp[n].s.p, tmp[n].s.len);
+			}
+			n++;
+		}
+		extract_scratch_release(&one);
+		it = items(sc, n ? n : 1);
+		if (!it || all.oom) {
+			strbuf_release(&all);
+			return;
+		}
+		strbuf_release(&sc->sb);
+		sc->sb = all;
+		for (uint32_t i = 0; i < n; i++) {
+			it[i] = tmp[i];
+			if (tmp[i].kind == FV_STR)
+				it[i] = fval_str(sc->sb.buf + offs[i], lens[i]);
+		}
+		out->kind = FV_LIST;
+		out->list.items = it;
+		out->list.n = n;
+		out->list.any = true;
+	}
+}
+
+static void caps_text(uint64_t caps, struct extract_scratch *sc, struct fval *out)
+{
+	static const char *const names[] = {
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+		"CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+		"CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+		"CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+		"CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+		"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+		"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+		"CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND",
+		"CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+	};
+
+	strbuf_reset(&sc->sb);
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(caps & (1ull << i)))
+			continue;
+		if (sc->sb.len)
+			strbuf_addc(&sc->sb, ' ');
+		strbuf_adds(&sc->sb, names[i]);
+	}
+	set_sb(out, sc);
+}
+
+static struct thr *leader(const struct extract_evt *x, int64_t pid)
+{
+	return x->st && pid > 0 ? state__thread(x->st, pid) : NULL;
+}
+
+static void std_fd(const struct extract_evt *x, int64_t n, bool type, struct fval *out)
+{
+	struct fdi *f = x->st && x->cur.thr ? state__fd(x->st, x->cur.thr, n) : NULL;
+
+	if (!f)
+		set_none(out);
+	else if (type)
+		set_cstr(out, fdi_typename(f));
+	else
+		*out = fval_str(f->name, f->name_len);
+}
+
+static void extract_proc(const struct extract_evt *x, enum xid id, const char *arg,
+			 struct extract_scratch *sc, struct fval *out)
+{
+	const struct thr *t = x->cur.thr, *p, *l;
+	uint64_t ts = x->e->ts;
+
+	set_none(out);
+	if (!t)
+		return;
+	switch (id) {
+	case X_PROC_NAME: set_cstr(out, t->comm); break;
+	case X_PROC_EXE: set_cstr(out, t->exe); break;
+	case X_PROC_EXEPATH: set_cstr(out, t->exepath); break;
+	case X_PROC_ARGS:
+		strbuf_reset(&sc->sb);
+		add_blob(&sc->sb, &t->args);
+		set_sb(out, sc);
+		break;
+	case X_PROC_CMDLINE:
+	case X_PROC_EXELINE:
+		strbuf_reset(&sc->sb);
+		proc_cmdline(t, id == X_PROC_EXELINE, &sc->sb);
+		set_sb(out, sc);
+		break;
+	case X_PROC_CMDNARGS: *out = fval_u64(blob_count(&t->args)); break;
+	case X_PROC_CMDLENARGS: {
+		uint64_t n = 0;
+
+		for (uint32_t i = 0; i < t->args.len; i++)
+			n += t->args.p[i] != '\0';
+		*out = fval_u64(n);
+		break;
+	}
+	case X_PROC_ENV:
+		if (arg) {
+			set_cstr(out, blob_lookup(&t->env, arg));
+		} else {
+			strbuf_reset(&sc->sb);
+			add_blob(&sc->sb, &t->env);
+			set_sb(out, sc);
+		}
+		break;
+	case X_PROC_CWD: set_cstr(out, t->cwd); break;
+	case X_PROC_TTY: *out = fval_u64(t->tty); break;
+	case X_PROC_PID: *out = fval_s64(t->pid); break;
+	case X_PROC_PPID: *out = fval_s64(t->ptid); break;
+	case X_PROC_VPID: *out = fval_s64(t->vpid); break;
+	case X_PROC_PVPID:
+		if ((p = parent_of(x, t)))
+			*out = fval_s64(p->vpid);
+		break;
+	case X_PROC_SID: *out = fval_s64(t->sid); break;
+	case X_PROC_PGID: *out = fval_s64(t->pgid); break;
+	case X_PROC_VPGID: *out = fval_s64(t->vpgid); break;
+	case X_PROC_SNAME: case X_PROC_SID_EXE: case X_PROC_SID_EXEPATH:
+	case X_PROC_PGID_NAME: case X_PROC_PGID_EXE: case X_PROC_PGID_EXEPATH:
+	case X_PROC_VPGID_NAME: case X_PROC_VPGID_EXE: case X_PROC_VPGID_EXEPATH: {
+		/* The leader is the ancestor whose pid is the id (Falco walks
+		 * the tree rather than trusting a table lookup: pids differ
+		 * across namespaces). */
+		int64_t want = id <= X_PROC_SID_EXEPATH ? t->sid : id <= X_PROC_PGID_EXEPATH ? t->pgid
+											: t->vpgid;
+		bool virt = id >= X_PROC_VPGID_NAME;
+		const struct thr *c = t;
+
+		l = NULL;
+		for (int i = 0; c && i < MAX_ANCESTORS; i++) {
+			if ((virt ? c->vpid : c->pid) == want) {
+				l = c;
+				break;
+			}
+			c = parent_of(x, c);
+		}
+		if (!l && !virt)
+			l = leader(x, want);
+		if (!l)
+			break;
+		if (id == X_PROC_SNAME || id == X_PROC_PGID_NAME || id == X_PROC_VPGID_NAME)
+			set_cstr(out, l->comm);
+		else if (id == X_PROC_SID_EXE || id == X_PROC_PGID_EXE || id == X_PROC_VPGID_EXE)
+			set_cstr(out, l->exe);
+		else
+			set_cstr(out, l->exepath);
+		break;
+	}
+	case X_PROC_LOGINSHELLID: {
+		const struct thr *c = t;
+		int64_t found = -1;
+
+		for (int i = 0; c && i < MAX_ANCESTORS; i++) {
+			size_t n = c->comm ? strlen(c->comm) : 0;
+
+			if (n >= 2 && !strcmp(c->comm + n - 2, "sh"))
+				found = c->pid;
+			c = parent_of(x, c);
+		}
+		if (found >= 0)
+			*out = fval_s64(found);
+		break;
+	}
+	case X_PROC_DURATION:
+		if (t->clone_ts && ts >= t->clone_ts)
+			*out = fval_u64(ts - t->clone_ts);
+		break;
+	case X_PROC_PPID_DURATION:
+		if ((p = parent_of(x, t)) && p->clone_ts && ts >= p->clone_ts)
+			*out = fval_u64(ts - p->clone_ts);
+		break;
+	case X_PROC_PID_TS:
+		if (t->clone_ts)
+			*out = fval_u64(t->clone_ts);
+		break;
+	case X_PROC_PPID_TS:
+		if ((p = parent_of(x, t)) && p->clone_ts)
+			*out = fval_u64(p->clone_ts);
+		break;
+	case X_PROC_PIDNS_INIT_START_TS:
+		if (t->pidns_init_start_ts)
+			*out = fval_u64(t->pidns_init_start_ts);
+		break;
+	case X_PROC_PNAME: case X_PROC_PEXE: case X_PROC_PEXEPATH: case X_PROC_PCMDLINE:
+		if (!(p = parent_of(x, t)))
+			break;
+		if (id == X_PROC_PNAME)
+			set_cstr(out, p->comm);
+		else if (id == X_PROC_PEXE)
+			set_cstr(out, p->exe);
+		else if (id == X_PROC_PEXEPATH)
+			set_cstr(out, p->exepath);
+		else
+			proc_val(x, p, X_PROC_ACMDLINE, sc, out);
+		break;
+	case X_PROC_ANAME: case X_PROC_APID: case X_PROC_AEXE: case X_PROC_AEXEPATH:
+	case X_PROC_ACMDLINE: case X_PROC_AARGS:
+		ancestors(x, arg, id, sc, out);
+		break;
+	case X_PROC_NTHREADS: if (x->st) *out = fval_u64(state__nthreads(x->st, t)); break;
+	case X_PROC_NCHILDS: if (x->st) *out = fval_u64(state__nchilds(x->st, t)); break;
+	case X_PROC_FDOPENCOUNT: if (x->st) *out = fval_u64(state__fd_count(x->st, t)); break;
+	case X_PROC_FDLIMIT: if (t->fdlimit > 0) *out = fval_s64(t->fdlimit); break;
+	case X_PROC_FDUSAGE:
+		if (x->st && t->fdlimit > 0)
+			*out = fval_u64(state__fd_count(x->st, t) * 100ull / (uint64_t)t->fdlimit);
+		break;
+	case X_PROC_VMSIZE: *out = fval_u64(t->vmsize_kb); break;
+	case X_PROC_VMRSS: *out = fval_u64(t->vmrss_kb); break;
+	case X_PROC_VMSWAP: *out = fval_u64(t->vmswap_kb); break;
+	case X_PROC_EXE_WRITABLE: *out = fval_bool(t->flags & THR_F_EXE_WRITABLE); break;
+	case X_PROC_EXE_UPPER: *out = fval_bool(t->flags & THR_F_EXE_UPPER_LAYER); break;
+	case X_PROC_EXE_LOWER: *out = fval_bool(t->flags & THR_F_EXE_LOWER_LAYER); break;
+	case X_PROC_EXE_MEMFD: *out = fval_bool(t->flags & THR_F_EXE_FROM_MEMFD); break;
+	case X_PROC_EXE_INO: if (t->exe_ino) *out = fval_u64(t->exe_ino); break;
+	case X_PROC_EXE_INO_CTIME: if (t->exe_ino_ctime) *out = fval_u64(t->exe_ino_ctime); break;
+	case X_PROC_EXE_INO_MTIME: if (t->exe_ino_mtime) *out = fval_u64(t->exe_ino_mtime); break;
+	case X_PROC_EXE_INO_CTIME_PROC:
+		if (t->exe_ino_ctime && t->clone_ts >= t->exe_ino_ctime)
+			*out = fval_u64(t->clone_ts - t->exe_ino_ctime);
+		break;
+	case X_PROC_EXE_INO_CTIME_PIDNS:
+		if (t->exe_ino_ctime && t->pidns_init_start_ts >= t->exe_ino_ctime)
+			*out = fval_u64(t->pidns_init_start_ts - t->exe_ino_ctime);
+		break;
+	case X_PROC_SID_LEADER: *out = fval_bool(t->sid == t->vpid); break;
+	case X_PROC_VPGID_LEADER: *out = fval_bool(t->vpgid == t->vpid); break;
+	case X_PROC_PGID_LEADER: *out = fval_bool(t->pgid == t->pid); break;
+	case X_PROC_STDIN_NAME: std_fd(x, 0, false, out); break;
+	case X_PROC_STDIN_TYPE: std_fd(x, 0, true, out); break;
+	case X_PROC_STDOUT_NAME: std_fd(x, 1, false, out); break;
+	case X_PROC_STDOUT_TYPE: std_fd(x, 1, true, out); break;
+	case X_PROC_STDERR_NAME: std_fd(x, 2, false, out); break;
+	case X_PROC_STDERR_TYPE: std_fd(x, 2, true, out); break;
+	case X_PROC_CTR_PROBE: *out = fval_bool(false); break;
+	/* thread */
+	case X_THREAD_TID: *out = fval_s64(t->tid); break;
+	case X_THREAD_VTID: *out = fval_s64(t->vtid); break;
+	case X_THREAD_ISMAIN: *out = fval_bool(t->tid == t->pid); break;
+	case X_THREAD_NAMETID:
+		strbuf_reset(&sc->sb);
+		strbuf_printf(&sc->sb, "%s%" PRId64, t->comm ? t->comm : "", t->tid);
+		set_sb(out, sc);
+		break;
+	case X_THREAD_CAP_P: caps_text(t->cap_permitted, sc, out); break;
+	case X_THREAD_CAP_E: caps_text(t->cap_effective, sc, out); break;
+	case X_THREAD_CAP_I: caps_text(t->cap_inheritable, sc, out); break;
+	case X_THREAD_CGROUPS:
+		strbuf_reset(&sc->sb);
+		add_blob(&sc->sb, &t->cgroups);
+		set_sb(out, sc);
+		break;
+	case X_THREAD_CGROUP: if (arg) set_cstr(out, blob_lookup(&t->cgroups, arg)); break;
+	case X_THREAD_PFMAJOR: *out = fval_u64(t->pfmajor); break;
+	case X_THREAD_PFMINOR: *out = fval_u64(t->pfminor); break;
+	case X_THREAD_VMSIZE: *out = fval_u64(t->vmsize_kb); break;
+	case X_THREAD_VMRSS: *out = fval_u64(t->vmrss_kb); break;
+	case X_THREAD_VMSIZE_B: *out = fval_u64((uint64_t)t->vmsize_kb * 1024); break;
+	case X_THREAD_VMRSS_B: *out = fval_u64((uint64_t)t->vmrss_kb * 1024); break;
+	/* user, group */
+	case X_USER_UID: *out = fval_u64(t->uid); break;
+	case X_USER_NAME: case X_USER_HOMEDIR: case X_USER_SHELL: {
+		const struct state_user *u = x->st ? state__user(x->st, t->uid) : NULL;
+
+		if (u)
+			set_cstr(out, id == X_USER_NAME ? u->name : id == X_USER_HOMEDIR ? u->homedir
+											  : u->shell);
+		break;
+	}
+	case X_USER_LOGINUID: *out = fval_s64(t->loginuid); break;
+	case X_USER_LOGINNAME: {
+		const struct state_user *u = x->st && t->loginuid >= 0 && t->loginuid < 0xffffffffll
+						     ? state__user(x->st, (uint32_t)t->loginuid)
+						     : NULL;
+
+		if (u)
+			set_cstr(out, u->name);
+		break;
+	}
+	case X_GROUP_GID: *out = fval_u64(t->gid); break;
+	case X_GROUP_NAME: {
+		const struct state_group *g = x->st ? state__group(x->st, t->gid) : NULL;
+
+		if (g)
+			set_cstr(out, g->name);
+		break;
+	}
+	/* container: ids only, metadata needs a container runtime */
+	case X_CTR_ID:
+	case X_CTR_FULL_ID:
+		set_cstr(out, t->container_id && *t->container_id ? t->container_id : "host");
+		break;
+	case X_CTR_NAME:
+	case X_CTR_TYPE:
+		if (!t->container_id || !*t->container_id)
+			set_cstr(out, "host");
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- fds ---------------------------------------------------------------- */
+
+static const char *l4_name(uint8_t p)
+{
+	switch (p) {
+	case IPPROTO_TCP: return "tcp";
+	case IPPROTO_UDP: return "udp";
+	case IPPROTO_ICMP: return "icmp";
+	case IPPROTO_RAW: return "raw";
+	default: return NULL;
+	}
+}
+
+static bool fd_is_ip(const struct fdi *f)
+{
+	return f->type == FDI_IPV4_SOCK || f->type == FDI_IPV6_SOCK;
+}
+
+static uint8_t fd_family(const struct fdi *f)
+{
+	return f->type == FDI_IPV4_SOCK ? AF_INET : AF_INET6;
+}
+
+/* Local and remote ends: the client is local unless this is the server. */
+static const struct fdi_ep *fd_local(const struct fdi *f)
+{
+	return f->role == FDI_ROLE_SERVER ? &f->dst : &f->src;
+}
+
+static const struct fdi_ep *fd_remote(const struct fdi *f)
+{
+	return f->role == FDI_ROLE_SERVER ? &f->src : &f->dst;
+}
+
+static void two_vals(struct extract_scratch *sc, struct fval a, struct fval b, struct fval *out)
+{
+	struct fval *it = items(sc, 2);
+
+	if (!it) {
+		set_none(out);
+		return;
+	}
+	it[0] = a;
+	it[1] = b;
+	out->kind = FV_LIST;
+	out->list.items = it;
+	out->list.n = 2;
+	out->list.any = true;
+}
+
+static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xid id,
+		       struct extract_scratch *sc, struct fval *out)
+{
+	const char *slash;
+	struct fval a, b;
+
+	set_none(out);
+	if (id == X_FD_NUM) {
+		if (x->cur.fdnum >= 0)
+			*out = fval_s64(x->cur.fdnum);
+		return;
+	}
+	if (!f)
+		return;
+	switch (id) {
+	case X_FD_TYPE: set_cstr(out, fdi_typename(f)); break;
+	case X_FD_TYPECHAR:
+		strbuf_reset(&sc->sb);
+		strbuf_addc(&sc->sb, fdi_typechar(f));
+		set_sb(out, sc);
+		break;
+	case X_FD_TYPES: {
+		struct fval *it = items(sc, 1);
+
+		if (!it)
+			break;
+		it[0] = fval_str(fdi_typename(f), (uint32_t)strlen(fdi_typename(f)));
+		if (x->cur.fdnum >= 0 && !(f->type == FDI_UNKNOWN)) {
+			out->kind = FV_LIST;
+			out->list.items = it;
+			out->list.n = 1;
+		}
+		break;
+	}
+	case X_FD_NAME: *out = fval_str(f->name, f->name_len); break;
+	case X_FD_NAMERAW:
+		*out = f->nameraw ? fval_str(f->nameraw, f->nameraw_len) : fval_str(f->name, f->name_len);
+		break;
+	case X_FD_DIRECTORY:
+		if (f->type == FDI_DIRECTORY) {
+			*out = fval_str(f->name, f->name_len);
+		} else if (f->type == FDI_FILE && (slash = strrchr(f->name, '/'))) {
+			uint32_t n = (uint32_t)(slash - f->name);
+
+			*out = fval_str(f->name, n ? n : 1);
+		}
+		break;
+	case X_FD_FILENAME:
+		if (f->type == FDI_FILE && (slash = strrchr(f->name, '/')))
+			set_cstr(out, slash + 1);
+		break;
+	case X_FD_INO: if (f->ino) *out = fval_u64(f->ino); break;
+	case X_FD_DEV: *out = fval_u64(f->dev); break;
+	case X_FD_DEV_MAJOR: *out = fval_u64((f->dev >> 20) & 0xfff); break;
+	case X_FD_DEV_MINOR: *out = fval_u64(f->dev & 0xfffff); break;
+	case X_FD_CIP: case X_FD_CNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), f->src.addr); break;
+	case X_FD_SIP: case X_FD_SNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), f->dst.addr); break;
+	case X_FD_LIP: case X_FD_LNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), fd_local(f)->addr); break;
+	case X_FD_RIP: case X_FD_RNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), fd_remote(f)->addr); break;
+	case X_FD_IP: case X_FD_NET:
+		if (fd_is_ip(f)) {
+			set_ip(&a, fd_family(f), f->src.addr);
+			set_ip(&b, fd_family(f), f->dst.addr);
+			two_vals(sc, a, b, out);
+		}
+		break;
+	case X_FD_CPORT: if (fd_is_ip(f)) *out = fval_u64(f->src.port); break;
+	case X_FD_SPORT: if (fd_is_ip(f)) *out = fval_u64(f->dst.port); break;
+	case X_FD_LPORT: if (fd_is_ip(f)) *out = fval_u64(fd_local(f)->port); break;
+	case X_FD_RPORT: if (fd_is_ip(f)) *out = fval_u64(fd_remote(f)->port); break;
+	case X_FD_PORT:
+		if (fd_is_ip(f))
+			two_vals(sc, fval_u64(f->src.port), fval_u64(f->dst.port), out);
+		break;
+	case X_FD_L4PROTO:
+		if (fd_is_ip(f))
+			set_cstr(out, l4_name(f->l4proto));
+		break;
+	case X_FD_SOCKFAMILY:
+		if (fd_is_ip(f))
+			set_cstr(out, "ip");
+		else if (f->type == FDI_UNIX_SOCK)
+			set_cstr(out, "unix");
+		break;
+	case X_FD_IS_SERVER:
+		if (fd_is_ip(f) || f->type == FDI_UNIX_SOCK)
+			*out = fval_bool(f->role == FDI_ROLE_SERVER);
+		break;
+	case X_FD_CONNECTED: *out = fval_bool(f->flags & FDI_F_CONNECTED); break;
+	case X_FD_NAME_CHANGED: *out = fval_bool(f->flags & FDI_F_NAME_CHANGED); break;
+	case X_FD_UPPER: *out = fval_bool(f->flags & FDI_F_UPPER_LAYER); break;
+	case X_FD_LOWER: *out = fval_bool(f->flags & FDI_F_LOWER_LAYER); break;
+	case X_FD_CONTAINERNAME:
+	case X_FD_CONTAINERDIR: {
+		const char *cid = x->cur.thr && x->cur.thr->container_id && *x->cur.thr->container_id
+					  ? x->cur.thr->container_id
+					  : "host";
+
+		strbuf_reset(&sc->sb);
+		strbuf_adds(&sc->sb, cid);
+		strbuf_addc(&sc->sb, ':');
+		if (id == X_FD_CONTAINERNAME || f->type == FDI_DIRECTORY)
+			strbuf_add(&sc->sb, f->name, f->name_len);
+		else if (f->type == FDI_FILE && (slash = strrchr(f->name, '/')))
+			strbuf_add(&sc->sb, f->name, slash > f->name ? (size_t)(slash - f->name) : 1);
+		else
+			break;
+		set_sb(out, sc);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* The fd an event names when the state has none for it: a failed or
+ * untracked open still has a name Falco's fd fields report. */
+static const struct fdi *fd_from_params(const struct extract_evt *x, struct fdi *tmp,
+					struct extract_scratch *sc)
+{
+	bool newer;
+	struct fval v;
+
+	if (!is_open_event(x->e->type, &newer) && x->e->type != PPME_SYSCALL_CREAT_X)
+		return NULL;
+	if (!abspath(x, "name", sc, &v) && !abspath(x, "path", sc, &v))
+		return NULL;
+	memset(tmp, 0, sizeof(*tmp));
+	tmp->num = -1;
+	tmp->type = FDI_FILE;
+	tmp->name = v.s.p;
+	tmp->name_len = v.s.len;
+	return tmp;
+}
+
+/* ---- the entry point ---------------------------------------------------- */
+
+static void extract_evt_field(const struct extract_evt *x, enum xid id, const char *arg,
+			      struct extract_scratch *sc, struct fval *out)
+{
+	const struct evt *e = x->e, *ev;
+	struct evt_fmt_fd fdr = { .ctx = (void *)x, .lookup = fd_lookup };
+	uint32_t i;
+	int64_t v;
+
+	set_none(out);
+	switch (id) {
+	case X_EVT_NUM: *out = fval_u64(x->num); break;
+	case X_EVT_TIME: case X_EVT_TIME_S: case X_EVT_TIME_ISO: case X_EVT_DATETIME:
+	case X_EVT_DATETIME_S:
+		strbuf_reset(&sc->sb);
+		fmt_time(&sc->sb, e->ts, id == X_EVT_DATETIME || id == X_EVT_DATETIME_S,
+			 id != X_EVT_TIME_S && id != X_EVT_DATETIME_S, id == X_EVT_TIME_ISO);
+		set_sb(out, sc);
+		break;
+	case X_EVT_RAWTIME: case X_EVT_OUTPUTTIME: *out = fval_u64(e->ts); break;
+	case X_EVT_RAWTIME_S: *out = fval_u64(e->ts / 1000000000ull); break;
+	case X_EVT_RAWTIME_NS: *out = fval_u64(e->ts % 1000000000ull); break;
+	case X_EVT_RELTIME: *out = fval_u64(e->ts - x->first_ts); break;
+	case X_EVT_RELTIME_S: *out = fval_u64((e->ts - x->first_ts) / 1000000000ull); break;
+	case X_EVT_RELTIME_NS: *out = fval_u64((e->ts - x->first_ts) % 1000000000ull); break;
+	case X_EVT_DELTATIME: *out = fval_u64(x->prev_ts ? e->ts - x->prev_ts : 0); break;
+	case X_EVT_DELTATIME_S: *out = fval_u64((x->prev_ts ? e->ts - x->prev_ts : 0) / 1000000000ull); break;
+	case X_EVT_DELTATIME_NS: *out = fval_u64((x->prev_ts ? e->ts - x->prev_ts : 0) % 1000000000ull); break;
+	case X_EVT_TYPE: set_cstr(out, evt_type_name(e)); break;
+	case X_SYSCALL_TYPE:
+		if (e->info && (e->info->flags & EVF_SYSCALL))
+			set_cstr(out, evt_type_name(e));
+		break;
+	case X_EVT_TYPE_IS:
+		if (arg)
+			*out = fval_bool(evt_type_name(e) && !strcmp(evt_type_name(e), arg));
+		break;
+	case X_EVT_DIR:
+		if (e->info)
+			set_cstr(out, e->info->dir == EVD_ENTER ? ">" : "<");
+		break;
+	case X_EVT_CPU: *out = fval_s64(e->cpu); break;
+	case X_EVT_ARGS: case X_EVT_INFO:
+		strbuf_reset(&sc->sb);
+		evt_fmt_args(&sc->sb, e, &fdr);
+		set_sb(out, sc);
+		break;
+	case X_EVT_ARG:
+		if (param_by_arg(x, arg, &ev, &i)) {
+			strbuf_reset(&sc->sb);
+			evt_fmt_param(&sc->sb, ev, i, &fdr);
+			set_sb(out, sc);
+		}
+		break;
+	case X_EVT_RAWARG:
+		if (param_by_arg(x, arg, &ev, &i))
+			raw_param(ev, i, out);
+		break;
+	case X_EVT_ABSPATH:
+		if (arg && !strcmp(arg, "src"))
+			abspath(x, "oldpath", sc, out);
+		else if (arg && !strcmp(arg, "dst"))
+			abspath(x, "newpath", sc, out);
+		else if (!abspath(x, "name", sc, out) && !abspath(x, "path", sc, out))
+			abspath(x, "pathname", sc, out);
+		break;
+	case X_EVT_BUFFER:
+		if (param_find(x, "data", &ev, &i))
+			raw_param(ev, i, out);
+		break;
+	case X_EVT_BUFLEN:
+		if (e->info && (e->info->flags & (EVF_READS_FD | EVF_WRITES_FD)) && evt_retval(e, &v) &&
+		    v >= 0)
+			*out = fval_u64((uint64_t)v);
+		break;
+	case X_EVT_RES:
+		if (evt_retval(e, &v)) {
+			if (v >= 0) {
+				set_cstr(out, "SUCCESS");
+			} else {
+				strbuf_reset(&sc->sb);
+				evt_fmt_param(&sc->sb, e, 0, NULL);
+				set_sb(out, sc);
+			}
+		}
+		break;
+	case X_EVT_RAWRES: if (evt_retval(e, &v)) *out = fval_s64(v); break;
+	case X_EVT_FAILED: *out = fval_bool(evt_retval(e, &v) && v < 0); break;
+	case X_EVT_COUNT: *out = fval_u64(1); break;
+	case X_EVT_COUNT_ERROR: if (evt_retval(e, &v) && v < 0) *out = fval_u64(1); break;
+	case X_EVT_COUNT_EXIT: if (e->info && e->info->dir == EVD_EXIT) *out = fval_u64(1); break;
+	case X_EVT_IS_IO: *out = fval_bool(e->info && (e->info->flags & (EVF_READS_FD | EVF_WRITES_FD))); break;
+	case X_EVT_IS_IO_READ: *out = fval_bool(e->info && (e->info->flags & EVF_READS_FD)); break;
+	case X_EVT_IS_IO_WRITE: *out = fval_bool(e->info && (e->info->flags & EVF_WRITES_FD)); break;
+	case X_EVT_IO_DIR:
+		if (e->info && (e->info->flags & EVF_READS_FD))
+			set_cstr(out, "read");
+		else if (e->info && (e->info->flags & EVF_WRITES_FD))
+			set_cstr(out, "write");
+		break;
+	case X_EVT_IS_WAIT: *out = fval_bool(e->info && EVF_CLS(e->info->flags) == EVF_CLS_WAIT); break;
+	case X_EVT_IS_SYSLOG: case X_EVT_IS_ASYNC: *out = fval_bool(false); break;
+	case X_EVT_IS_OPEN_READ: case X_EVT_IS_OPEN_WRITE: case X_EVT_IS_OPEN_EXEC:
+	case X_EVT_IS_OPEN_CREATE:
+		evt_is_open(x, id, out);
+		break;
+	case X_EVT_CATEGORY: if (e->info) set_cstr(out, category_name(e->info->flags)); break;
+	case X_EVT_HOSTNAME: set_cstr(out, x->hostname); break;
+	case X_EVT_SOURCE: set_cstr(out, "syscall"); break;
+	case X_EVT_LATENCY: case X_EVT_LATENCY_S: case X_EVT_LATENCY_NS: case X_EVT_LATENCY_HUMAN:
+		if (x->cur.enter && e->ts >= x->cur.enter->ts) {
+			uint64_t d = e->ts - x->cur.enter->ts;
+
+			if (id == X_EVT_LATENCY_HUMAN) {
+				strbuf_reset(&sc->sb);
+				if (d >= 1000000000ull)
+					strbuf_printf(&sc->sb, "%.2fs", (double)d / 1e9);
+				else if (d >= 1000000ull)
+					strbuf_printf(&sc->sb, "%.2fms", (double)d / 1e6);
+				else if (d >= 1000ull)
+					strbuf_printf(&sc->sb, "%.2fus", (double)d / 1e3);
+				else
+					strbuf_printf(&sc->sb, "%" PRIu64 "ns", d);
+				set_sb(out, sc);
+			} else {
+				*out = fval_u64(id == X_EVT_LATENCY_S ? d / 1000000000ull
+					       : id == X_EVT_LATENCY_NS ? d % 1000000000ull : d);
+			}
+		} else if (id != X_EVT_LATENCY_HUMAN) {
+			*out = fval_u64(0);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void extract_field(const struct extract_evt *x, const struct field_info *fi, const char *arg,
+		   struct extract_scratch *sc, struct fval *out)
+{
+	enum xid id = xid_of(fi);
+
+	set_none(out);
+	if (id == X_NONE)
+		return;
+	if (id < X_PROC_NAME) {
+		extract_evt_field(x, id, arg, sc, out);
+	} else if (id < X_FD_NUM || id >= X_CTR_ID) {
+		extract_proc(x, id, arg, sc, out);
+	} else if (id < X_FS_NAME) {
+		const struct fdi *f = x->cur.fd;
+		struct fdi tmp;
+
+		if (!f && id != X_FD_NUM)
+			f = fd_from_params(x, &tmp, sc);
+		extract_fd(x, f, id, sc, out);
+	} else {
+		extract_fs(x, id, sc, out);
+	}
+}

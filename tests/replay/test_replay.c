@@ -1,0 +1,116 @@
+/* Replay of the shared captures through build/saker: every capture runs to
+ * its end with exit 0 and a summary, and rules on curl_google.scap raise
+ * alerts carrying facts of that file. The expected values were read from
+ * the capture itself: its process list and execve record hold the strings
+ * "curl", "-6", "http://www.google.com" and the cwd "/home/ubuntu" (zcat
+ * | strings), and the connect exit record's tuple holds the IPv6 address
+ * 2001:4860:4860::8888 and port 53 in its bytes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#define CAPS SAKER_SHARED_DIR "/falco/captures/"
+
+/* Runs a shell command line, returns its stdout+stderr and exit status. */
+static char *run(const char *cmd, int *status)
+{
+	FILE *p = popen(cmd, "r");
+	char *buf = NULL;
+	size_t n = 0, cap = 0, r;
+
+	assert_non_null(p);
+	do {
+		if (n + 4096 >= cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		r = fread(buf + n, 1, cap - n - 1, p);
+		n += r;
+	} while (r);
+	buf[n] = '\0';
+	*status = pclose(p);
+	return buf;
+}
+
+static void every_capture_replays(void **state)
+{
+	static const char *const caps[] = {
+		"curl_google.scap", "curl_google_comments.scap", "single_ipv6_conn.scap",
+		"test_ipv6_client.scap",
+	};
+	char cmd[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		int st;
+		char *out;
+		unsigned long long seen = 0, processed = 0;
+		const char *s;
+
+		snprintf(cmd, sizeof(cmd), "%s/saker -r %s/falco/rules/falco_rules.yaml -e %s%s 2>&1",
+			 SAKER_BINARY_DIR, SAKER_SHARED_DIR, CAPS, caps[i]);
+		out = run(cmd, &st);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+		s = strstr(out, "events: seen ");
+		assert_non_null(s);
+		assert_int_equal(sscanf(s, "events: seen %llu, processed %llu", &seen, &processed), 2);
+		assert_true(seen > 100);
+		assert_true(processed <= seen);
+		free(out);
+	}
+}
+
+static void curl_alerts(void **state)
+{
+	char cmd[1024];
+	char *out;
+	int st;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "%s/saker -r %s/tests/replay/curl.yaml -e %scurl_google.scap 2>/dev/null",
+		 SAKER_BINARY_DIR, SAKER_SOURCE_DIR, CAPS);
+	out = run(cmd, &st);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_non_null(strstr(out, "exec curl args=-6 http://www.google.com cwd=/home/ubuntu/"));
+	assert_non_null(strstr(out, "sip=2001:4860:4860::8888 sport=53 l4=udp"));
+	free(out);
+}
+
+static void truncated_capture_is_reported(void **state)
+{
+	char cmd[1024];
+	char *out;
+	int st;
+
+	(void)state;
+	/* the first 60000 bytes of the inflated capture end inside a block */
+	snprintf(cmd, sizeof(cmd),
+		 "zcat %scurl_google.scap | head -c 60000 > %s/trunc.scap && "
+		 "%s/saker -r %s/tests/replay/curl.yaml -e %s/trunc.scap 2>&1",
+		 CAPS, SAKER_BINARY_DIR, SAKER_BINARY_DIR, SAKER_SOURCE_DIR, SAKER_BINARY_DIR);
+	out = run(cmd, &st);
+	assert_int_equal(WEXITSTATUS(st), 1);
+	assert_non_null(strstr(out, "trunc.scap: offset "));
+	assert_non_null(strstr(out, "truncated"));
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_capture_replays),
+		cmocka_unit_test(curl_alerts),
+		cmocka_unit_test(truncated_capture_is_reported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
