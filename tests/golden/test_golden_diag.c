@@ -1,12 +1,16 @@
 /* Golden diagnostics: every tests/golden/diag/NAME.yaml is a broken (or
  * warning-raising) rules file; NAME.err holds exactly what
- * `saker-rulec validate tests/golden/diag/NAME.yaml` prints (stdout and
- * stderr, run from the source root) followed by `exit: N`. Each case is
- * one test; tools/update_golden.sh BUILD_DIR regenerates the .err files. */
+ * `saker-rulec validate tests/golden/diag/NAME.yaml` prints when run from the
+ * source root: its stdout, then its stderr (empty unless the command itself
+ * fails), then a line `exit: N`. Each case is one cmocka test, found at run
+ * time and run in name order; tools/update_golden.sh BUILD_DIR regenerates
+ * the .err files. */
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,121 +22,195 @@
 #include <cmocka.h>
 
 #define DIAG_DIR "tests/golden/diag"
+#define RULEC SAKER_BINARY_DIR "/saker-rulec"
 #define MIN_CASES 40
 
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0, r;
+struct buf {
+	char *p;
+	size_t n, cap;
+};
 
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap + 1);
-			assert_non_null(buf);
-		}
-		r = fread(buf + n, 1, cap - n, f);
-		n += r;
-	} while (r);
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
+static void buf_reserve(struct buf *b, size_t more)
+{
+	char *p;
+
+	if (b->n + more + 1 <= b->cap)
+		return;
+	while (b->n + more + 1 > b->cap)
+		b->cap = b->cap ? b->cap * 2 : 8192;
+	p = realloc(b->p, b->cap);
+	assert_non_null(p);
+	b->p = p;
 }
 
-/* Runs saker-rulec validate on rel (relative to the source root) and
- * returns its output plus the `exit: N` line. */
-static char *run_validate(const char *rel, size_t *len)
+static void buf_add(struct buf *b, const char *s, size_t n)
 {
-	int pfd[2], status;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
+	buf_reserve(b, n);
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+/* Reads a whole file; false when it cannot be opened. */
+static bool read_file(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	size_t r;
+
+	if (!f)
+		return false;
+	do {
+		buf_reserve(b, 4096);
+		r = fread(b->p + b->n, 1, 4096, f);
+		b->n += r;
+	} while (r);
+	b->p[b->n] = '\0';
+	fclose(f);
+	return true;
+}
+
+/* Reads what is ready on fd into b; false at end of file. */
+static bool drain(int fd, struct buf *b)
+{
 	ssize_t r;
+
+	buf_reserve(b, 4096);
+	do
+		r = read(fd, b->p + b->n, 4096);
+	while (r < 0 && errno == EINTR);
+	assert_true(r >= 0);
+	if (r == 0)
+		return false;
+	b->n += (size_t)r;
+	b->p[b->n] = '\0';
+	return true;
+}
+
+/* Runs `saker-rulec validate rel` in the source root and puts its stdout,
+ * its stderr and `exit: N` into got. Without a shell: fork, chdir, execv. */
+static void run_validate(const char *rel, struct buf *got)
+{
+	char *argv[] = { "saker-rulec", "validate", (char *)rel, NULL };
+	struct buf out = { 0 }, err = { 0 };
+	int po[2], pe[2], status;
+	char line[64];
 	pid_t pid;
 
-	assert_int_equal(pipe(pfd), 0);
+	assert_int_equal(pipe(po), 0);
+	assert_int_equal(pipe(pe), 0);
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		close(pfd[0]);
-		close(pfd[1]);
+		if (dup2(po[1], STDOUT_FILENO) < 0 || dup2(pe[1], STDERR_FILENO) < 0)
+			_exit(126);
+		close(po[0]);
+		close(po[1]);
+		close(pe[0]);
+		close(pe[1]);
 		if (chdir(SAKER_SOURCE_DIR))
 			_exit(126);
-		execl(SAKER_BINARY_DIR "/saker-rulec", "saker-rulec", "validate", rel, (char *)NULL);
+		execv(RULEC, argv);
 		_exit(127);
 	}
-	close(pfd[1]);
-	for (;;) {
-		if (n + 4096 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			buf = realloc(buf, cap + 64);
-			assert_non_null(buf);
+	close(po[1]);
+	close(pe[1]);
+	{
+		struct pollfd fds[2] = { { .fd = po[0], .events = POLLIN },
+					 { .fd = pe[0], .events = POLLIN } };
+		struct buf *dst[2] = { &out, &err };
+		int open_fds = 2;
+
+		while (open_fds) {
+			if (poll(fds, 2, -1) < 0) {
+				assert_int_equal(errno, EINTR);
+				continue;
+			}
+			for (int i = 0; i < 2; i++) {
+				if (fds[i].fd < 0 || !fds[i].revents)
+					continue;
+				if (!drain(fds[i].fd, dst[i])) {
+					close(fds[i].fd);
+					fds[i].fd = -1;
+					open_fds--;
+				}
+			}
 		}
-		r = read(pfd[0], buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
 	}
-	close(pfd[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	n += (size_t)snprintf(buf + n, 64, "exit: %d\n", WEXITSTATUS(status));
-	*len = n;
-	return buf;
+	while (waitpid(pid, &status, 0) < 0)
+		assert_int_equal(errno, EINTR);
+	if (WIFEXITED(status))
+		snprintf(line, sizeof(line), "exit: %d\n", WEXITSTATUS(status));
+	else
+		snprintf(line, sizeof(line), "killed by signal %d\n",
+			 WIFSIGNALED(status) ? WTERMSIG(status) : -1);
+	if (out.n)
+		buf_add(got, out.p, out.n);
+	if (err.n)
+		buf_add(got, err.p, err.n);
+	buf_add(got, line, strlen(line));
+	free(out.p);
+	free(err.p);
 }
 
-static void report_diff(const char *name, const char *want, const char *got)
+/* Prints the first line where want and got differ, diff style. */
+static void report_diff(const char *name, const struct buf *want, const struct buf *got)
 {
+	size_t i = 0, ws, gs, we, ge;
 	unsigned line = 1;
-	const char *w = want, *g = got;
 
-	while (*w && *w == *g) {
-		if (*w == '\n')
+	while (i < want->n && i < got->n && want->p[i] == got->p[i]) {
+		if (want->p[i] == '\n')
 			line++;
-		w++;
-		g++;
+		i++;
 	}
-	while (w > want && w[-1] != '\n')
-		w--;
-	while (g > got && g[-1] != '\n')
-		g--;
-	print_error("%s: output differs at line %u\n  expected: %.*s\n  got:      %.*s\n", name,
-		    line, (int)strcspn(w, "\n"), w, (int)strcspn(g, "\n"), g);
+	ws = gs = i;
+	while (ws > 0 && want->p[ws - 1] != '\n')
+		ws--;
+	while (gs > 0 && got->p[gs - 1] != '\n')
+		gs--;
+	we = ws;
+	while (we < want->n && want->p[we] != '\n')
+		we++;
+	ge = gs;
+	while (ge < got->n && got->p[ge] != '\n')
+		ge++;
+	print_error("%s.err: first difference at line %u\n"
+		    "--- expected\n+++ got\n"
+		    "-%.*s%s\n+%.*s%s\n",
+		    name, line, (int)(we - ws), want->p + ws, ws >= want->n ? "(end of file)" : "",
+		    (int)(ge - gs), got->p + gs, gs >= got->n ? "(end of output)" : "");
 }
 
 static void golden_case(void **state)
 {
 	const char *name = *state;	/* "NN_kind" */
+	struct buf want = { 0 }, got = { 0 };
 	char rel[512], err_path[1024];
-	size_t wlen = 0, glen = 0;
-	char *want, *got;
+	bool same;
 
 	snprintf(rel, sizeof(rel), DIAG_DIR "/%s.yaml", name);
 	snprintf(err_path, sizeof(err_path), SAKER_SOURCE_DIR "/" DIAG_DIR "/%s.err", name);
-	want = read_all(err_path, &wlen);
-	if (!want)
-		fail_msg("%s: missing expected output %s", name, err_path);
-	got = run_validate(rel, &glen);
-	if (wlen != glen || memcmp(want, got, wlen)) {
-		report_diff(name, want, got);
-		free(want);
-		free(got);
-		fail();
-	}
-	free(want);
-	free(got);
+	if (!read_file(err_path, &want))
+		fail_msg("%s: no expected output %s (run tools/update_golden.sh)", name, err_path);
+	run_validate(rel, &got);
+	same = want.n == got.n && !memcmp(want.p, got.p, want.n);
+	if (!same)
+		report_diff(name, &want, &got);
+	free(want.p);
+	free(got.p);
+	assert_true(same);
 }
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t l = strlen(s), k = strlen(suffix);
+
+	return l > k && !strcmp(s + l - k, suffix);
 }
 
 int main(void)
@@ -141,30 +219,40 @@ int main(void)
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	DIR *d = opendir(SAKER_SOURCE_DIR "/" DIAG_DIR);
+	DIR *d;
 	int ret;
 
+	if (access(RULEC, X_OK)) {
+		fprintf(stderr, "golden_diag: %s: %s\n", RULEC, strerror(errno));
+		return 1;
+	}
+	d = opendir(SAKER_SOURCE_DIR "/" DIAG_DIR);
 	if (!d) {
-		fprintf(stderr, "cannot open %s\n", SAKER_SOURCE_DIR "/" DIAG_DIR);
+		fprintf(stderr, "golden_diag: %s: %s\n", SAKER_SOURCE_DIR "/" DIAG_DIR,
+			strerror(errno));
 		return 1;
 	}
 	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 6 || strcmp(de->d_name + l - 5, ".yaml"))
+		if (!has_suffix(de->d_name, ".yaml"))
 			continue;
 		if (n == cap) {
+			char **p;
+
 			cap = cap ? cap * 2 : 64;
-			names = realloc(names, cap * sizeof(*names));
-			if (!names)
+			p = realloc(names, cap * sizeof(*names));
+			if (!p)
 				return 1;
+			names = p;
 		}
-		names[n++] = strndup(de->d_name, l - 5);
+		names[n] = strndup(de->d_name, strlen(de->d_name) - strlen(".yaml"));
+		if (!names[n])
+			return 1;
+		n++;
 	}
 	closedir(d);
 	if (n < MIN_CASES) {
-		fprintf(stderr, "only %zu golden cases in %s (want at least %d)\n", n, DIAG_DIR,
-			MIN_CASES);
+		fprintf(stderr, "golden_diag: only %zu cases in %s (want at least %d)\n", n,
+			DIAG_DIR, MIN_CASES);
 		return 1;
 	}
 	qsort(names, n, sizeof(*names), cmp_str);
