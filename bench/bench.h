@@ -23,6 +23,8 @@ void bench_pause_timing(struct bench_state *st);
 void bench_resume_timing(struct bench_state *st);
 /* Items processed in all; google-benchmark reports items per second. */
 void bench_set_items(struct bench_state *st, int64_t n);
+/* Iterations run so far (after the loop: all of them). */
+int64_t bench_iterations(struct bench_state *st);
 /* A named figure shown beside the timings (averaged per iteration when
  * per_iteration). */
 void bench_counter(struct bench_state *st, const char *name, double v, bool per_iteration);

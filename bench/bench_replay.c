@@ -101,7 +101,7 @@ static void decode_only(struct bench_state *st, const char *path)
 		}
 		bench_do_not_optimize(&sum);
 	}
-	bench_set_items(st, (int64_t)rs.n);
+	bench_set_items(st, (int64_t)rs.n * bench_iterations(st));
 	bench_counter(st, "events", (double)rs.n, false);
 	mem_free(rs.buf);
 }
@@ -139,7 +139,7 @@ static void replay(struct bench_state *st, const char *path)
 		}
 	}
 	engine__stats(en, &s);
-	bench_set_items(st, (int64_t)rs.n);
+	bench_set_items(st, (int64_t)rs.n * bench_iterations(st));
 	bench_counter(st, "events", (double)rs.n, false);
 	bench_counter(st, "alerts", (double)s.alerts, false);
 out:

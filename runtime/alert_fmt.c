@@ -60,7 +60,22 @@ void alert_fmt_value(const struct fval *v, struct strbuf *out)
 	}
 }
 
-static void value_json(const struct fval *v, struct strbuf *out)
+/* Byte buffers (evt.buffer) print as Falco's default buffer format does:
+ * printable ASCII as is, every other byte as '.'. */
+static void field_value(const struct field_ref *f, const struct fval *v, struct strbuf *out)
+{
+	if (v->kind != FV_STR || f->fi->type != PT_BYTEBUF) {
+		alert_fmt_value(v, out);
+		return;
+	}
+	for (uint32_t i = 0; i < v->s.len; i++) {
+		unsigned char c = (unsigned char)v->s.p[i];
+
+		strbuf_addc(out, c >= 0x20 && c < 0x7f ? (char)c : '.');
+	}
+}
+
+static void value_json(const struct field_ref *f, const struct fval *v, struct strbuf *out)
 {
 	struct strbuf tmp = STRBUF_INIT;
 
@@ -77,7 +92,7 @@ static void value_json(const struct fval *v, struct strbuf *out)
 		strbuf_adds(out, v->b ? "true" : "false");
 		return;
 	default:
-		alert_fmt_value(v, &tmp);
+		field_value(f, v, &tmp);
 		strbuf_add_json_str(out, tmp.buf ? tmp.buf : "");
 		strbuf_release(&tmp);
 	}
@@ -117,7 +132,7 @@ static void message(const struct sema_rule *r, alert_fmt_field_fn fn, void *ctx,
 			struct fval v = { .kind = FV_NONE };
 
 			fn(ctx, r->out[i].fref, &v);
-			alert_fmt_value(&v, out);
+			field_value(r->out[i].fref, &v, out);
 		}
 	}
 }
@@ -164,7 +179,7 @@ void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64
 			strbuf_addc(out, ',');
 			strbuf_add_json_str(out, r->out[i].field_text);
 			strbuf_addc(out, ':');
-			value_json(&v, out);
+			value_json(r->out[i].fref, &v, out);
 		}
 		strbuf_addc(out, '}');
 	}

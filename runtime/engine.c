@@ -209,23 +209,12 @@ static void alert(struct engine *en, uint32_t rule)
 		en->stats.output_errors++;
 }
 
-static bool print_fd_lookup(void *ctx, int64_t fd, char *typechar, const char **name)
-{
-	struct engine *en = ctx;
-	struct fdi *f = en->x.cur.thr ? state__fd(en->st, en->x.cur.thr, fd) : NULL;
-
-	if (!f)
-		return false;
-	*typechar = fdi_typechar(f);
-	*name = f->name;
-	return true;
-}
-
 static void print_event(struct engine *en, const struct evt *e)
 {
-	struct evt_fmt_fd fdr = { .ctx = en, .lookup = print_fd_lookup };
+	struct evt_fmt_fd fdr;
 	const struct thr *t = en->x.cur.thr;
 
+	extract_fmt_ctx(&en->x, &fdr);
 	strbuf_reset(&en->line);
 	evt_fmt_line(&en->line, en->x.num, e, t && t->comm ? t->comm : "<NA>", &fdr);
 	if (!en->line.oom)
@@ -327,9 +316,8 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 			break;
 		}
 		en->stats.seen++;
-		if (en->w && scap_writer__write(en->w, &e)) {
-			snprintf(err, errlen, "%s: write failed", en->write_path);
-			ret = -EIO;
+		if (en->w && (ret = scap_writer__write(en->w, &e)) != 0) {
+			snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
 			break;
 		}
 		if (!e.info) {

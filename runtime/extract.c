@@ -18,6 +18,7 @@
 #include "compiler/fields.h"
 #include "runtime/base/evt.h"
 #include "runtime/base/evt_fmt.h"
+#include "runtime/base/path.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 
@@ -403,20 +404,6 @@ static bool evt_retval(const struct evt *e, int64_t *v)
 	return param_int(e, 0, v);
 }
 
-static bool fd_lookup(void *ctx, int64_t fd, char *typechar, const char **name)
-{
-	const struct extract_evt *x = ctx;
-	struct fdi *f;
-
-	if (!x->st || !x->cur.thr)
-		return false;
-	f = state__fd(x->st, x->cur.thr, fd);
-	if (!f)
-		return false;
-	*typechar = fdi_typechar(f);
-	*name = f->name;
-	return true;
-}
 
 static const char *evt_type_name(const struct evt *e)
 {
@@ -550,53 +537,13 @@ static const char *category_name(uint32_t flags)
 	return c < sizeof(names) / sizeof(names[0]) ? names[c] : "unknown";
 }
 
-/* Joins a directory and a path the way Falco resolves relative paths:
- * "." and ".." components folded, repeated slashes collapsed. */
+/* Appends path resolved against dir to sb. */
 static void path_join(struct strbuf *sb, const char *dir, const char *path)
 {
-	size_t start = sb->len;
-	const char *p;
+	char buf[PATH_RESOLVE_MAX];
 
-	if (path[0] != '/' && dir)
-		strbuf_adds(sb, dir);
-	strbuf_addc(sb, '/');
-	p = path;
-	while (*p) {
-		const char *q = strchr(p, '/');
-		size_t n = q ? (size_t)(q - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			/* skip */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (sb->len > start + 1 && sb->buf[sb->len - 1] == '/')
-				sb->len--;
-			while (sb->len > start + 1 && sb->buf[sb->len - 1] != '/')
-				sb->len--;
-		} else {
-			if (sb->len == 0 || sb->buf[sb->len - 1] != '/')
-				strbuf_addc(sb, '/');
-			strbuf_add(sb, p, n);
-		}
-		if (!q)
-			break;
-		p = q + 1;
-	}
-	/* collapse the leading part written from dir */
-	if (sb->buf) {
-		char *w = sb->buf + start, *r = w;
-
-		while (*r) {
-			if (r[0] == '/' && r[1] == '/') {
-				r++;
-				continue;
-			}
-			*w++ = *r++;
-		}
-		*w = '\0';
-		sb->len = (size_t)(w - sb->buf);
-		if (sb->len > start + 1 && sb->buf[sb->len - 1] == '/')
-			sb->buf[--sb->len] = '\0';
-	}
+	path_resolve(dir, path, buf, sizeof(buf));
+	strbuf_adds(sb, buf);
 }
 
 /* The directory a dirfd parameter stands for. */
@@ -634,6 +581,90 @@ static bool abspath(const struct extract_evt *x, const char *pname, struct extra
 	path_join(&sc->sb, dir, s);
 	set_sb(out, sc);
 	return true;
+}
+
+/* ---- what evt.args, evt.arg.* and --print resolve through the state ---- */
+
+static bool fmt_fd(void *ctx, int64_t fd, char *typechar, const char **name)
+{
+	const struct extract_evt *x = ctx;
+	struct fdi *f;
+
+	if (!x->st || !x->cur.thr)
+		return false;
+	f = state__fd(x->st, x->cur.thr, fd);
+	if (!f)
+		return false;
+	typechar[0] = fdi_typechar(f);
+	if (f->type == FDI_IPV4_SOCK || f->type == FDI_IPV6_SOCK)
+		typechar[1] = f->l4proto == IPPROTO_TCP ? 't' : f->l4proto == IPPROTO_UDP ? 'u' :
+			      f->l4proto == IPPROTO_ICMP ? 'i' : f->l4proto == IPPROTO_RAW ? 'r' : 0;
+	*name = f->name;
+	return true;
+}
+
+static bool fmt_comm(void *ctx, int64_t pid, const char **comm)
+{
+	const struct extract_evt *x = ctx;
+	const struct thr *t = x->st ? state__thread(x->st, pid) : NULL;
+
+	if (!t || !t->comm)
+		return false;
+	*comm = t->comm;
+	return true;
+}
+
+static bool fmt_user(void *ctx, uint32_t uid, const char **name)
+{
+	const struct extract_evt *x = ctx;
+	const struct state_user *u = x->st ? state__user(x->st, uid) : NULL;
+
+	if (!u || !u->name)
+		return false;
+	*name = u->name;
+	return true;
+}
+
+static bool fmt_group(void *ctx, uint32_t gid, const char **name)
+{
+	const struct extract_evt *x = ctx;
+	const struct state_group *g = x->st ? state__group(x->st, gid) : NULL;
+
+	if (!g || !g->name)
+		return false;
+	*name = g->name;
+	return true;
+}
+
+static bool fmt_abspath(void *ctx, int64_t dirfd, const char *rel, struct strbuf *out)
+{
+	const struct extract_evt *x = ctx;
+	const char *dir = NULL;
+	struct fdi *f;
+
+	if (!x->cur.thr)
+		return false;
+	if (dirfd == -100) {	/* AT_FDCWD */
+		dir = x->cur.thr->cwd;
+	} else if (x->st && (f = state__fd(x->st, x->cur.thr, dirfd)) != NULL) {
+		dir = f->name;
+	}
+	if (!dir || !dir[0])
+		return false;
+	path_join(out, dir, rel);
+	return true;
+}
+
+void extract_fmt_ctx(const struct extract_evt *x, struct evt_fmt_fd *out)
+{
+	*out = (struct evt_fmt_fd){
+		.ctx = (void *)x,
+		.lookup = fmt_fd,
+		.comm = fmt_comm,
+		.user = fmt_user,
+		.group = fmt_group,
+		.abspath = fmt_abspath,
+	};
 }
 
 /* Path parameters per event for fs.path.name / source / target. */
@@ -711,7 +742,7 @@ static void proc_val(const struct extract_evt *x, const struct thr *t, enum xid 
 	case X_PROC_ANAME: set_cstr(out, t->comm); break;
 	case X_PROC_APID: *out = fval_s64(t->pid); break;
 	case X_PROC_AEXE: set_cstr(out, t->exe); break;
-	case X_PROC_AEXEPATH: set_cstr(out, t->exepath); break;
+	case X_PROC_AEXEPATH: set_cstr(out, t->exepath ? t->exepath : ""); break;
 	case X_PROC_ACMDLINE:
 		strbuf_reset(&sc->sb);
 		proc_cmdline(t, false, &sc->sb);
@@ -805,6 +836,12 @@ static void caps_text(uint64_t caps, struct extract_scratch *sc, struct fval *ou
 	set_sb(out, sc);
 }
 
+/* Falco's test: the thread lives in a pid namespace other than the host's. */
+static bool thr_in_pidns(const struct thr *t)
+{
+	return (t->flags & THR_F_CHILD_IN_PIDNS) || (t->vtid >= 0 && t->vtid != t->tid);
+}
+
 static struct thr *leader(const struct extract_evt *x, int64_t pid)
 {
 	return x->st && pid > 0 ? state__thread(x->st, pid) : NULL;
@@ -834,7 +871,7 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 	switch (id) {
 	case X_PROC_NAME: set_cstr(out, t->comm); break;
 	case X_PROC_EXE: set_cstr(out, t->exe); break;
-	case X_PROC_EXEPATH: set_cstr(out, t->exepath); break;
+	case X_PROC_EXEPATH: set_cstr(out, t->exepath ? t->exepath : ""); break;
 	case X_PROC_ARGS:
 		strbuf_reset(&sc->sb);
 		add_blob(&sc->sb, &t->args);
@@ -879,32 +916,39 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 	case X_PROC_SNAME: case X_PROC_SID_EXE: case X_PROC_SID_EXEPATH:
 	case X_PROC_PGID_NAME: case X_PROC_PGID_EXE: case X_PROC_PGID_EXEPATH:
 	case X_PROC_VPGID_NAME: case X_PROC_VPGID_EXE: case X_PROC_VPGID_EXEPATH: {
-		/* The leader is the ancestor whose pid is the id (Falco walks
-		 * the tree rather than trusting a table lookup: pids differ
-		 * across namespaces). */
+		/* Falco's group leader: unset id (-1) gives nothing; a real
+		 * id (or any id outside a pid namespace) names the thread
+		 * directly; otherwise the oldest ancestor, from the parent up,
+		 * that still carries the same id. Not found: "". */
 		int64_t want = id <= X_PROC_SID_EXEPATH ? t->sid : id <= X_PROC_PGID_EXEPATH ? t->pgid
 											: t->vpgid;
 		bool virt = id >= X_PROC_VPGID_NAME;
-		const struct thr *c = t;
 
-		l = NULL;
-		for (int i = 0; c && i < MAX_ANCESTORS; i++) {
-			if ((virt ? c->vpid : c->pid) == want) {
-				l = c;
-				break;
-			}
-			c = parent_of(x, c);
-		}
-		if (!l && !virt)
-			l = leader(x, want);
-		if (!l)
+		if (want == -1) {
+			set_cstr(out, "");
 			break;
+		}
+		l = !virt || !thr_in_pidns(t) ? leader(x, want) : NULL;
+		if (!l) {
+			for (const struct thr *c = parent_of(x, t); c && c->tid != -1; c = parent_of(x, c)) {
+				int64_t cid = id <= X_PROC_SID_EXEPATH ? c->sid
+					      : id <= X_PROC_PGID_EXEPATH ? c->pgid : c->vpgid;
+
+				if (cid != want || c == l)
+					break;
+				l = c;
+			}
+		}
+		if (!l) {
+			set_cstr(out, "");
+			break;
+		}
 		if (id == X_PROC_SNAME || id == X_PROC_PGID_NAME || id == X_PROC_VPGID_NAME)
 			set_cstr(out, l->comm);
 		else if (id == X_PROC_SID_EXE || id == X_PROC_PGID_EXE || id == X_PROC_VPGID_EXE)
 			set_cstr(out, l->exe);
 		else
-			set_cstr(out, l->exepath);
+			set_cstr(out, l->exepath ? l->exepath : "");
 		break;
 	}
 	case X_PROC_LOGINSHELLID: {
@@ -950,7 +994,7 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 		else if (id == X_PROC_PEXE)
 			set_cstr(out, p->exe);
 		else if (id == X_PROC_PEXEPATH)
-			set_cstr(out, p->exepath);
+			set_cstr(out, p->exepath ? p->exepath : "");
 		else
 			proc_val(x, p, X_PROC_ACMDLINE, sc, out);
 		break;
@@ -1111,6 +1155,62 @@ static void two_vals(struct extract_scratch *sc, struct fval a, struct fval b, s
 	out->list.any = true;
 }
 
+/* fd.types: the distinct types of every fd of the process, in fd order;
+ * fd.types[N]: the type of fd N. Falco's reverse-shell rules read
+ * fd.types[0..2] of the stdio fds. */
+struct fd_types_acc {
+	struct extract_scratch *sc;
+	uint32_t n;
+	bool oom;
+};
+
+static int fd_types_add(void *ctx, const struct fdi *f)
+{
+	struct fd_types_acc *a = ctx;
+	const char *tn = fdi_typename(f);
+	struct fval *it;
+
+	for (uint32_t i = 0; i < a->n; i++)
+		if (a->sc->items[i].s.p == tn)
+			return 0;
+	it = items(a->sc, a->n + 1);
+	if (!it) {
+		a->oom = true;
+		return 1;
+	}
+	it[a->n++] = fval_str(tn, (uint32_t)strlen(tn));
+	return 0;
+}
+
+static void extract_fd_types(const struct extract_evt *x, const char *arg,
+			     struct extract_scratch *sc, struct fval *out)
+{
+	struct fd_types_acc a = { .sc = sc };
+	const struct fdi *f;
+	char *end;
+	long n;
+
+	set_none(out);
+	if (!x->st || !x->cur.thr || !x->cur.fd_event)
+		return;
+	if (arg) {
+		n = strtol(arg, &end, 10);
+		if (end == arg || *end || n < 0)
+			return;
+		f = state__fd(x->st, x->cur.thr, n);
+		if (f)
+			set_cstr(out, fdi_typename(f));
+		return;
+	}
+	state__fd_foreach(x->st, x->cur.thr, fd_types_add, &a);
+	if (a.oom || !a.n)
+		return;
+	out->kind = FV_LIST;
+	out->list.items = sc->items;
+	out->list.n = a.n;
+	out->list.any = false;
+}
+
 static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xid id,
 		       struct extract_scratch *sc, struct fval *out)
 {
@@ -1119,7 +1219,7 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 
 	set_none(out);
 	if (id == X_FD_NUM) {
-		if (x->cur.fdnum >= 0)
+		if (x->cur.fd_event)
 			*out = fval_s64(x->cur.fdnum);
 		return;
 	}
@@ -1132,19 +1232,6 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 		strbuf_addc(&sc->sb, fdi_typechar(f));
 		set_sb(out, sc);
 		break;
-	case X_FD_TYPES: {
-		struct fval *it = items(sc, 1);
-
-		if (!it)
-			break;
-		it[0] = fval_str(fdi_typename(f), (uint32_t)strlen(fdi_typename(f)));
-		if (x->cur.fdnum >= 0 && !(f->type == FDI_UNKNOWN)) {
-			out->kind = FV_LIST;
-			out->list.items = it;
-			out->list.n = 1;
-		}
-		break;
-	}
 	case X_FD_NAME: *out = fval_str(f->name, f->name_len); break;
 	case X_FD_NAMERAW:
 		*out = f->nameraw ? fval_str(f->nameraw, f->nameraw_len) : fval_str(f->name, f->name_len);
@@ -1252,10 +1339,11 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 			      struct extract_scratch *sc, struct fval *out)
 {
 	const struct evt *e = x->e, *ev;
-	struct evt_fmt_fd fdr = { .ctx = (void *)x, .lookup = fd_lookup };
+	struct evt_fmt_fd fdr;
 	uint32_t i;
 	int64_t v;
 
+	extract_fmt_ctx(x, &fdr);
 	set_none(out);
 	switch (id) {
 	case X_EVT_NUM: *out = fval_u64(x->num); break;
@@ -1328,7 +1416,7 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 				set_cstr(out, "SUCCESS");
 			} else {
 				strbuf_reset(&sc->sb);
-				evt_fmt_param(&sc->sb, e, 0, NULL);
+				evt_fmt_param(&sc->sb, e, 0, &fdr);
 				set_sb(out, sc);
 			}
 		}
@@ -1396,6 +1484,8 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 		extract_evt_field(x, id, arg, sc, out);
 	} else if (id < X_FD_NUM || id >= X_CTR_ID) {
 		extract_proc(x, id, arg, sc, out);
+	} else if (id == X_FD_TYPES) {
+		extract_fd_types(x, arg, sc, out);
 	} else if (id < X_FS_NAME) {
 		const struct fdi *f = x->cur.fd;
 		struct fdi tmp;

@@ -15,6 +15,7 @@
 #include "state/state.h"
 
 struct evt;
+struct evt_fmt_fd;
 struct field_info;
 
 /* Room for one extracted value: text and list items. */
@@ -36,6 +37,10 @@ struct extract_evt {
 	uint64_t prev_ts;	/* timestamp of the previous event (evt.deltatime) */
 	const char *hostname;
 };
+
+/* The callbacks through which evt.args, evt.arg.* and printed events
+ * resolve fds, pids, uids, gids and relative paths against x's state. */
+void extract_fmt_ctx(const struct extract_evt *x, struct evt_fmt_fd *out);
 
 /* Initialises the field-name -> extractor table; idempotent, cheap after
  * the first call. */

@@ -88,12 +88,18 @@ struct scap_writer_opts {
 	int level;
 };
 
-/* Creates path and writes the section header, machine info, and the
- * process, fd and user lists taken from st (NULL: empty lists). */
+/* Creates path and writes the section header, machine info, and the user,
+ * process and fd lists taken from st (NULL: none): every live thread, one
+ * fd list per process. Output is buffered, so a failing device may show
+ * only at a later write or at close. 0 or -errno. */
 int scap_writer__open(const char *path, const struct scap_writer_opts *o,
 		      const struct scap_machine *mi, struct state *st,
 		      struct scap_writer **out);
-/* Appends one event as an event block with flags (cpu, flags from e). */
+/* Appends one event as an event block with flags (cpu, flags from e; the
+ * LARGE block type when libscap needs it). 0, or the first write error as
+ * -errno (-ENOSPC, -EIO, ...): once one happened, every later write and
+ * close return it. */
 int scap_writer__write(struct scap_writer *w, const struct evt *e);
-/* Flushes and closes; 0 or -errno (a full disk is reported here). */
+/* Flushes, closes and frees; 0 or -errno, the first error of the writer's
+ * life included (a full disk is reported here at the latest). */
 int scap_writer__close(struct scap_writer *w);

@@ -227,7 +227,7 @@ static int read_proc_entry(struct scap_reader *r, struct cur *c, int v)
 	struct state_thr_seed t = { 0 };
 	char *comm = NULL, *exe = NULL, *exepath = NULL, *args = NULL, *cwd = NULL, *env = NULL;
 	char *cgroups = NULL, *root = NULL;
-	uint32_t sub_len = 0, start = c->pos, n;
+	uint32_t sub_len = 0, start = c->pos, n, clone_flags;
 	int ret = 0;
 
 	t.vtid = t.vpid = t.sid = t.vpgid = t.pgid = -1;
@@ -250,7 +250,7 @@ static int read_proc_entry(struct scap_reader *r, struct cur *c, int v)
 		t.args = blob_of(args, n);
 	cwd = get_str(c, "cwd", NULL);
 	t.fdlimit = (int64_t)get_u64(c, "fdlimit");
-	t.flags = get_u32(c, "flags");
+	clone_flags = get_u32(c, "flags");	/* PPM_CL_*: not saker's THR_F_* */
 	t.uid = get_u32(c, "uid");
 	t.gid = get_u32(c, "gid");
 	if (v >= 2) {
@@ -315,25 +315,24 @@ static int read_proc_entry(struct scap_reader *r, struct cur *c, int v)
 		if (ROOM(8))
 			t.pgid = (int64_t)get_u64(c, "pgid");
 #undef ROOM
-		c->pos = start + sub_len;	/* skip what newer writers added */
-		if (c->pos > c->n) {
+		/* compared, not added: start + sub_len could wrap back into
+		 * the block and read the same entries forever */
+		if (sub_len > c->n - start) {
 			ret = fail(c->err, c->base + start, "process list entry of tid %" PRId64
 				   " says %u bytes, the block has %u left", t.tid, sub_len, c->n - start);
 			goto out;
 		}
+		c->pos = start + sub_len;	/* skip what newer writers added */
 	}
 	if (c->bad) {
 		ret = -EINVAL;
 		goto out;
 	}
-	/* The thread's own flags word keeps only saker's THR_F_* bits. */
-	t.flags &= THR_F_EXE_WRITABLE | THR_F_EXE_UPPER_LAYER | THR_F_EXE_LOWER_LAYER |
-		   THR_F_EXE_FROM_MEMFD;
-	if (v != 9)
-		t.flags = 0;
+	if (clone_flags & 0x20000000u)	/* PPM_CL_CHILD_IN_PIDNS */
+		t.flags |= THR_F_CHILD_IN_PIDNS;
 	t.comm = comm;
 	t.exe = exe;
-	t.exepath = exepath && *exepath ? exepath : exe;
+	t.exepath = exepath;	/* older lists have none, as for Falco */
 	t.cwd = cwd;
 	t.root = root;
 	if (r->cb.thread)
@@ -474,12 +473,12 @@ static int read_fd_entry(struct scap_reader *r, struct cur *c, int64_t tid, bool
 				   " is longer than it says (%u bytes)", f.num, sub_len);
 			goto out;
 		}
-		c->pos = start + sub_len;
-		if (c->pos > c->n) {
+		if (sub_len > c->n - start) {
 			ret = fail(c->err, c->base + start, "fd list entry of fd %" PRId64
 				   " says %u bytes, the block has %u left", f.num, sub_len, c->n - start);
 			goto out;
 		}
+		c->pos = start + sub_len;
 	}
 	if (c->bad) {
 		ret = -EINVAL;
@@ -529,9 +528,9 @@ static int read_user_entry(struct scap_reader *r, struct cur *c, bool v2)
 		ret = fail(c->err, c->base + start, "user list entry has an unknown type %u", type);
 	}
 	if (!ret && !c->bad && v2 && sub_len) {
-		if (sub_len < c->pos - start || start + sub_len > c->n)
-			ret = fail(c->err, c->base + start, "user list entry has a bad length %u",
-				   sub_len);
+		if (sub_len < c->pos - start || sub_len > c->n - start)
+			ret = fail(c->err, c->base + start, "user list entry has a bad length %u, "
+				   "the block has %u left", sub_len, c->n - start);
 		else
 			c->pos = start + sub_len;
 	}
@@ -593,7 +592,7 @@ static bool is_event_block(uint32_t t)
 
 static int read_header(struct scap_reader *r, struct scap_err *err)
 {
-	uint32_t type, blen, magic;
+	uint32_t type = 0, blen = 0, magic;
 	int ret;
 
 	ret = read_block(r, &type, &blen, err);
@@ -823,7 +822,7 @@ static int convert_v1(struct scap_reader *r, const uint8_t *p, uint32_t avail, u
 int scap_reader__next(struct scap_reader *r, struct evt *e, struct scap_err *err)
 {
 	for (;;) {
-		uint32_t type, blen, hdr, flags = 0, avail;
+		uint32_t type = 0, blen = 0, hdr, flags = 0, avail;
 		uint16_t cpu;
 		uint64_t at;
 		int ret;

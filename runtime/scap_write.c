@@ -1,33 +1,149 @@
-/* Capture-file writer (see scap.h): section header, machine info, then one
- * event block with flags per event (the current header layout), plain or
- * gzip through zlib. The process, fd and user lists are not written yet:
- * a replay of a written file starts from an empty state. */
+/* Capture-file writer (see scap.h): section header, machine info, user
+ * list (UL V2), process list (PL V9), one fd list (FDL V2) per process,
+ * then one event block with flags per event, in the layouts and order that
+ * Falco's libscap writes, plain or gzip. The bytes go through a private
+ * buffer to write(2) (through deflate for gzip), so that the first failure
+ * is kept with its errno and returned by every later call and by close. */
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "runtime/base/evt.h"
+#include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 #include "runtime/scap.h"
 
 #define SHB_TYPE 0x0A0D0D0Au
 #define SHB_MAGIC 0x1A2B3C4Du
 #define MI_TYPE 0x201u
+#define PL_V9_TYPE 0x215u
+#define FDL_V2_TYPE 0x218u
+#define UL_V2_TYPE 0x220u
 #define EVF_V2_TYPE 0x217u
 #define EVF_V2_LARGE_TYPE 0x222u
 
-struct scap_writer {
-	gzFile gz;
-	int err;
+/* What libscap's reader accepts: strings of the process list up to
+ * PATH_MAX_LEN bytes (args, env, cgroups up to LIST_MAX_LEN), fd names and
+ * user strings shorter than FD_NAME_LIM and CRED_LIM, and event blocks
+ * without the LARGE type up to READ_BUF_LEN bytes after their header. */
+#define PATH_MAX_LEN 1024u
+#define LIST_MAX_LEN 4096u
+#define FD_NAME_LIM 1024u
+#define CRED_LIM 256u
+#define READ_BUF_LEN 65536u
+
+/* The process list's flags word holds clone flags (PPM_CL_*), which saker
+ * does not keep: a thread other than its process's leader gets
+ * PPM_CL_CLONE_THREAD, the bit Falco tells threads by. (libscap's /proc
+ * scan adds PPM_CL_CLONE_FILES, bit 0, which saker's reader would take for
+ * THR_F_EXE_WRITABLE.) */
+#define CL_CLONE_THREAD 0x2000u
+/* libscap's fd types (scap_fd_type) */
+enum {
+	SFD_FILE = 1, SFD_DIRECTORY, SFD_IPV4_SOCK, SFD_IPV6_SOCK, SFD_IPV4_SERVSOCK,
+	SFD_IPV6_SERVSOCK, SFD_FIFO, SFD_UNIX_SOCK, SFD_EVENT, SFD_UNSUPPORTED, SFD_SIGNALFD,
+	SFD_EVENTPOLL, SFD_INOTIFY, SFD_TIMERFD, SFD_NETLINK, SFD_FILE_V2, SFD_BPF,
+	SFD_USERFAULTFD, SFD_IOURING, SFD_MEMFD, SFD_PIDFD,
 };
+/* libscap's layer-4 protocol codes (scap_l4_proto) */
+enum { SL4_UNKNOWN = 0, SL4_TCP = 2, SL4_UDP = 3, SL4_ICMP = 4, SL4_RAW = 5 };
+
+#define OUT_LEN (256u << 10)
+#define PL_SPLIT (8u << 20)	/* a process list larger than this goes in several blocks */
+
+/* A list block's body while it is built. */
+struct body {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+struct scap_writer {
+	int fd;
+	bool gzip;
+	bool z_ready;
+	z_stream z;
+	uint8_t *out;		/* OUT_LEN bytes waiting for write(2) */
+	size_t nout;
+	int err;		/* the first failure, kept */
+	struct body b;
+};
+
+/* ---- output ------------------------------------------------------------- */
+
+static void flush_out(struct scap_writer *w)
+{
+	size_t off = 0;
+
+	while (!w->err && off < w->nout) {
+		ssize_t k = write(w->fd, w->out + off, w->nout - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			w->err = -errno;
+		else if (k == 0)
+			w->err = -EIO;
+		else
+			off += (size_t)k;
+	}
+	w->nout = 0;
+}
+
+/* Runs deflate over what z holds until it wants more input (flush
+ * Z_NO_FLUSH) or has ended the stream (Z_FINISH). */
+static void deflate_out(struct scap_writer *w, int flush)
+{
+	for (;;) {
+		int zr;
+
+		if (w->nout == OUT_LEN)
+			flush_out(w);
+		if (w->err)
+			return;
+		w->z.next_out = w->out + w->nout;
+		w->z.avail_out = (uInt)(OUT_LEN - w->nout);
+		zr = deflate(&w->z, flush);
+		w->nout = OUT_LEN - w->z.avail_out;
+		if (zr == Z_STREAM_END || (flush == Z_NO_FLUSH && !w->z.avail_in && w->z.avail_out))
+			return;
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			w->err = -EIO;
+			return;
+		}
+	}
+}
 
 static void put(struct scap_writer *w, const void *p, size_t n)
 {
+	const uint8_t *s = p;
+
 	if (w->err || !n)
 		return;
-	if (gzwrite(w->gz, p, (unsigned)n) != (int)n)
-		w->err = -EIO;
+	if (w->gzip) {
+		while (n && !w->err) {
+			uInt k = n > (1u << 30) ? 1u << 30 : (uInt)n;
+
+			w->z.next_in = (Bytef *)s;
+			w->z.avail_in = k;
+			deflate_out(w, Z_NO_FLUSH);
+			s += k;
+			n -= k;
+		}
+		return;
+	}
+	while (n && !w->err) {
+		size_t k = OUT_LEN - w->nout < n ? OUT_LEN - w->nout : n;
+
+		memcpy(w->out + w->nout, s, k);
+		w->nout += k;
+		s += k;
+		n -= k;
+		if (w->nout == OUT_LEN)
+			flush_out(w);
+	}
 }
 
 /* One block: header, the body pieces, padding to 4, trailing length. */
@@ -46,61 +162,413 @@ static void block(struct scap_writer *w, uint32_t type, const void *a, size_t al
 	put(w, &total, 4);
 }
 
-int scap_writer__open(const char *path, const struct scap_writer_opts *o,
-		      const struct scap_machine *mi, struct state *st, struct scap_writer **out)
+/* ---- block bodies ------------------------------------------------------- */
+
+static void b_put(struct scap_writer *w, const void *p, size_t n)
 {
-	struct scap_writer *w = mem_calloc(1, sizeof(*w));
-	uint8_t shb[16], mib[8 * 4 + 4 + 128 + 8 * 4];
-	uint32_t magic = SHB_MAGIC, u32;
-	uint16_t major = 1, minor = 2;
-	uint64_t section_len = UINT64_MAX, u64;
-	char mode[8];
-	size_t k = 0;
+	struct body *b = &w->b;
 
-	(void)st;
-	if (!w)
-		return -ENOMEM;
-	if (o && o->gzip)
-		snprintf(mode, sizeof(mode), "wb%d", o->level >= 1 && o->level <= 9 ? o->level : 3);
-	else
-		snprintf(mode, sizeof(mode), "wbT");
-	w->gz = gzopen(path, mode);
-	if (!w->gz) {
-		int e = errno ? errno : EIO;
+	if (w->err || !n)
+		return;
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		uint8_t *q;
 
-		mem_free(w);
-		return -e;
+		while (cap < b->n + n)
+			cap *= 2;
+		q = mem_realloc(b->p, cap);
+		if (!q) {
+			w->err = -ENOMEM;
+			return;
+		}
+		b->p = q;
+		b->cap = cap;
 	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+static void b_u8(struct scap_writer *w, uint8_t v)
+{
+	b_put(w, &v, 1);
+}
+
+static void b_u16(struct scap_writer *w, uint16_t v)
+{
+	b_put(w, &v, 2);
+}
+
+static void b_u32(struct scap_writer *w, uint32_t v)
+{
+	b_put(w, &v, 4);
+}
+
+static void b_u64(struct scap_writer *w, uint64_t v)
+{
+	b_put(w, &v, 8);
+}
+
+/* A string as a u16 length and its bytes, at most max of them, no NUL. */
+static void b_str(struct scap_writer *w, const char *s, size_t max)
+{
+	size_t n = s ? strnlen(s, max) : 0;
+
+	b_u16(w, (uint16_t)n);
+	b_put(w, s, n);
+}
+
+/* A NUL-separated list as a u16 length and its bytes; one longer than max
+ * is cut to max bytes, the last one a NUL. */
+static void b_blob(struct scap_writer *w, const struct thr_blob *bl, size_t max)
+{
+	size_t n = bl->p ? bl->len : 0;
+
+	if (n <= max) {
+		b_u16(w, (uint16_t)n);
+		b_put(w, bl->p, n);
+		return;
+	}
+	b_u16(w, (uint16_t)max);
+	b_put(w, bl->p, max - 1);
+	b_u8(w, 0);
+}
+
+/* Entries of the lists start with their own length, the u32 included:
+ * entry_begin leaves room for it, entry_end fills it in. */
+static size_t entry_begin(struct scap_writer *w)
+{
+	size_t at = w->b.n;
+
+	b_u32(w, 0);
+	return at;
+}
+
+static void entry_end(struct scap_writer *w, size_t at)
+{
+	uint32_t len = (uint32_t)(w->b.n - at);
+
+	if (!w->err)
+		memcpy(w->b.p + at, &len, 4);
+}
+
+static void emit_body(struct scap_writer *w, uint32_t type)
+{
+	if (!w->err)
+		block(w, type, w->b.p, w->b.n, NULL, 0);
+	w->b.n = 0;
+}
+
+/* ---- the lists ---------------------------------------------------------- */
+
+static int user_entry(void *ctx, const struct state_user *u)
+{
+	struct scap_writer *w = ctx;
+	size_t at = entry_begin(w);
+
+	b_u8(w, 0);	/* a user */
+	b_u32(w, u->uid);
+	b_u32(w, u->gid);
+	b_str(w, u->name, CRED_LIM - 1);
+	b_str(w, u->homedir, CRED_LIM - 1);
+	b_str(w, u->shell, CRED_LIM - 1);
+	entry_end(w, at);
+	return w->err;
+}
+
+static int group_entry(void *ctx, const struct state_group *g)
+{
+	struct scap_writer *w = ctx;
+	size_t at = entry_begin(w);
+
+	b_u8(w, 1);	/* a group */
+	b_u32(w, g->gid);
+	b_str(w, g->name, CRED_LIM - 1);
+	entry_end(w, at);
+	return w->err;
+}
+
+static void write_users(struct scap_writer *w, struct state *st)
+{
+	/* libscap keeps only the last user list block it reads: one block */
+	state__user_foreach(st, user_entry, w);
+	state__group_foreach(st, group_entry, w);
+	if (w->b.n)
+		emit_body(w, UL_V2_TYPE);
+}
+
+static void proc_entry(struct scap_writer *w, const struct thr *t)
+{
+	size_t at = entry_begin(w);
+
+	b_u64(w, (uint64_t)t->tid);
+	b_u64(w, (uint64_t)t->pid);
+	b_u64(w, (uint64_t)t->ptid);
+	b_u64(w, (uint64_t)t->sid);
+	b_u64(w, (uint64_t)t->vpgid);
+	b_str(w, t->comm, PATH_MAX_LEN);
+	b_str(w, t->exe, PATH_MAX_LEN);
+	b_str(w, t->exepath, PATH_MAX_LEN);
+	b_blob(w, &t->args, LIST_MAX_LEN);
+	b_str(w, t->cwd, PATH_MAX_LEN);
+	b_u64(w, (uint64_t)t->fdlimit);
+	b_u32(w, t->tid == t->pid ? 0 : CL_CLONE_THREAD);
+	b_u32(w, t->uid);
+	b_u32(w, t->gid);
+	b_u32(w, t->vmsize_kb);
+	b_u32(w, t->vmrss_kb);
+	b_u32(w, t->vmswap_kb);
+	b_u64(w, t->pfmajor);
+	b_u64(w, t->pfminor);
+	b_blob(w, &t->env, LIST_MAX_LEN);
+	b_u64(w, (uint64_t)t->vtid);
+	b_u64(w, (uint64_t)t->vpid);
+	b_blob(w, &t->cgroups, LIST_MAX_LEN);
+	b_str(w, t->root, PATH_MAX_LEN);
+	b_u64(w, t->pidns_init_start_ts);
+	b_u32(w, t->tty);
+	b_u32(w, t->loginuid < 0 || t->loginuid > UINT32_MAX ? UINT32_MAX : (uint32_t)t->loginuid);
+	b_u8(w, !!(t->flags & THR_F_EXE_WRITABLE));
+	b_u64(w, t->cap_inheritable);
+	b_u64(w, t->cap_permitted);
+	b_u64(w, t->cap_effective);
+	b_u8(w, !!(t->flags & THR_F_EXE_UPPER_LAYER));
+	b_u64(w, t->exe_ino);
+	b_u64(w, t->exe_ino_ctime);
+	b_u64(w, t->exe_ino_mtime);
+	b_u8(w, !!(t->flags & THR_F_EXE_FROM_MEMFD));
+	b_u8(w, !!(t->flags & THR_F_EXE_LOWER_LAYER));
+	b_u64(w, (uint64_t)t->pgid);
+	entry_end(w, at);
+}
+
+static uint8_t scap_l4(uint8_t proto)
+{
+	switch (proto) {
+	case 6: return SL4_TCP;		/* IPPROTO_TCP */
+	case 17: return SL4_UDP;	/* IPPROTO_UDP */
+	case 1: return SL4_ICMP;	/* IPPROTO_ICMP */
+	case 255: return SL4_RAW;	/* IPPROTO_RAW */
+	default: return SL4_UNKNOWN;
+	}
+}
+
+static int fd_entry(void *ctx, const struct fdi *f)
+{
+	static const uint8_t named[FDI_TYPE_MAX] = {
+		[FDI_UNKNOWN] = SFD_UNSUPPORTED, [FDI_DIRECTORY] = SFD_DIRECTORY,
+		[FDI_PIPE] = SFD_FIFO, [FDI_EVENT] = SFD_EVENT, [FDI_SIGNALFD] = SFD_SIGNALFD,
+		[FDI_EVENTPOLL] = SFD_EVENTPOLL, [FDI_INOTIFY] = SFD_INOTIFY,
+		[FDI_TIMERFD] = SFD_TIMERFD, [FDI_NETLINK] = SFD_NETLINK, [FDI_BPF] = SFD_BPF,
+		[FDI_USERFAULTFD] = SFD_USERFAULTFD, [FDI_IOURING] = SFD_IOURING,
+		[FDI_MEMFD] = SFD_MEMFD, [FDI_PIDFD] = SFD_PIDFD,
+		/* no libscap type of its own; Falco shows such fds as unsupported */
+		[FDI_RAW_SOCK] = SFD_UNSUPPORTED,
+	};
+	struct scap_writer *w = ctx;
+	bool server = f->flags & FDI_F_LISTENING;
+	size_t at;
+	uint8_t type;
+
+	switch (f->type) {
+	case FDI_FILE: type = SFD_FILE_V2; break;
+	case FDI_IPV4_SOCK: type = server ? SFD_IPV4_SERVSOCK : SFD_IPV4_SOCK; break;
+	case FDI_IPV6_SOCK: type = server ? SFD_IPV6_SERVSOCK : SFD_IPV6_SOCK; break;
+	case FDI_UNIX_SOCK: type = SFD_UNIX_SOCK; break;
+	default: type = f->type < FDI_TYPE_MAX ? named[f->type] : SFD_UNSUPPORTED; break;
+	}
+	at = entry_begin(w);
+	b_u64(w, (uint64_t)f->num);
+	b_u64(w, f->ino);
+	b_u8(w, type);
+	switch (type) {
+	case SFD_IPV4_SOCK:
+		b_put(w, f->src.addr, 4);
+		b_put(w, f->dst.addr, 4);
+		b_u16(w, f->src.port);
+		b_u16(w, f->dst.port);
+		b_u8(w, scap_l4(f->l4proto));
+		break;
+	case SFD_IPV4_SERVSOCK:
+		b_put(w, f->dst.addr, 4);
+		b_u16(w, f->dst.port);
+		b_u8(w, scap_l4(f->l4proto));
+		break;
+	case SFD_IPV6_SOCK:
+		b_put(w, f->src.addr, 16);
+		b_put(w, f->dst.addr, 16);
+		b_u16(w, f->src.port);
+		b_u16(w, f->dst.port);
+		b_u8(w, scap_l4(f->l4proto));
+		break;
+	case SFD_IPV6_SERVSOCK:
+		b_put(w, f->dst.addr, 16);
+		b_u16(w, f->dst.port);
+		b_u8(w, scap_l4(f->l4proto));
+		break;
+	case SFD_UNIX_SOCK:
+		b_u64(w, f->unix_src);
+		b_u64(w, f->unix_dst);
+		b_str(w, f->name, FD_NAME_LIM - 1);
+		break;
+	case SFD_FILE_V2:
+		b_u32(w, f->open_flags);
+		b_str(w, f->name, FD_NAME_LIM - 1);
+		b_u32(w, f->dev);
+		break;
+	default:
+		b_str(w, f->name, FD_NAME_LIM - 1);
+		break;
+	}
+	entry_end(w, at);
+	return w->err;
+}
+
+struct thr_vec {
+	const struct thr **v;
+	size_t n, cap;
+};
+
+static int collect_thread(void *ctx, const struct thr *t)
+{
+	struct thr_vec *tv = ctx;
+
+	if (t->flags & THR_F_DEAD)
+		return 0;	/* it would come back to life in a replay */
+	if (tv->n == tv->cap) {
+		size_t cap = tv->cap ? tv->cap * 2 : 256;
+		const struct thr **v = mem_reallocarray(tv->v, cap, sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		tv->v = v;
+		tv->cap = cap;
+	}
+	tv->v[tv->n++] = t;
+	return 0;
+}
+
+/* By process, its leader first, then by tid: a reader meets every leader
+ * before its threads (which share its fd table) and the output is stable. */
+static int thr_cmp(const void *a, const void *b)
+{
+	const struct thr *x = *(const struct thr *const *)a, *y = *(const struct thr *const *)b;
+	bool xl = x->tid == x->pid, yl = y->tid == y->pid;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (xl != yl)
+		return xl ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static void write_procs(struct scap_writer *w, struct state *st)
+{
+	struct thr_vec tv = { 0 };
+	int err = state__thread_foreach(st, collect_thread, &tv);
+
+	if (err) {
+		w->err = err;
+		goto out;
+	}
+	qsort(tv.v, tv.n, sizeof(*tv.v), thr_cmp);
+	for (size_t i = 0; i < tv.n && !w->err; i++) {
+		proc_entry(w, tv.v[i]);
+		if (w->b.n >= PL_SPLIT)
+			emit_body(w, PL_V9_TYPE);
+	}
+	if (w->b.n)
+		emit_body(w, PL_V9_TYPE);
+	/* One fd list per process, under its leader (its threads share its
+	 * table); a thread whose leader is not written gets a table of its
+	 * own on the reading side, so its list goes under its own tid. */
+	for (size_t i = 0, first = 0; i < tv.n && !w->err; i++) {
+		const struct thr *t = tv.v[i];
+
+		if (i && t->pid != tv.v[i - 1]->pid)
+			first = i;
+		if (t->tid != t->pid && tv.v[first]->tid == t->pid)
+			continue;
+		if (!state__fd_count(st, t))
+			continue;
+		b_u64(w, (uint64_t)t->tid);
+		state__fd_foreach(st, t, fd_entry, w);
+		emit_body(w, FDL_V2_TYPE);
+	}
+out:
+	mem_free(tv.v);
+}
+
+/* ---- the writer --------------------------------------------------------- */
+
+static void write_header(struct scap_writer *w, const struct scap_machine *mi)
+{
+	/* machine info: num_cpus, memory size, max pid, hostname[128], boot
+	 * time, flags and two reserved words, packed */
+	uint8_t shb[16], mib[4 + 8 + 8 + 128 + 8 * 4] = { 0 };
+	uint32_t magic = SHB_MAGIC;
+	uint16_t major = 1, minor = 2;
+	uint64_t section_len = UINT64_MAX;
+
 	memcpy(shb, &magic, 4);
 	memcpy(shb + 4, &major, 2);
 	memcpy(shb + 6, &minor, 2);
 	memcpy(shb + 8, &section_len, 8);
 	block(w, SHB_TYPE, shb, sizeof(shb), NULL, 0);
-	memset(mib, 0, sizeof(mib));
-	u32 = mi ? mi->num_cpus : 0;
-	memcpy(mib + k, &u32, 4);
-	k += 4;
-	u64 = mi ? mi->memory_size_bytes : 0;
-	memcpy(mib + k, &u64, 8);
-	k += 8;
-	u64 = mi ? mi->max_pid : 0;
-	memcpy(mib + k, &u64, 8);
-	k += 8;
-	if (mi)
-		memcpy(mib + k, mi->hostname, strnlen(mi->hostname, 127));
-	k += 128;
-	u64 = mi ? mi->boot_time_ns : 0;
-	memcpy(mib + k, &u64, 8);
-	k += 8 * 4;	/* boot time, flags, two reserved words */
-	block(w, MI_TYPE, mib, k, NULL, 0);
-	if (w->err) {
-		int e = w->err;
+	if (mi) {
+		memcpy(mib, &mi->num_cpus, 4);
+		memcpy(mib + 4, &mi->memory_size_bytes, 8);
+		memcpy(mib + 12, &mi->max_pid, 8);
+		memcpy(mib + 20, mi->hostname, strnlen(mi->hostname, 127));
+		memcpy(mib + 148, &mi->boot_time_ns, 8);
+	}
+	block(w, MI_TYPE, mib, sizeof(mib), NULL, 0);
+}
 
-		scap_writer__close(w);
-		return e;
+int scap_writer__open(const char *path, const struct scap_writer_opts *o,
+		      const struct scap_machine *mi, struct state *st, struct scap_writer **out)
+{
+	struct scap_writer *w = mem_calloc(1, sizeof(*w));
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	w->fd = -1;
+	w->out = mem_malloc(OUT_LEN);
+	if (!w->out) {
+		err = -ENOMEM;
+		goto err_out;
+	}
+	if (o && o->gzip) {
+		int level = o->level >= 1 && o->level <= 9 ? o->level : 3;
+
+		/* window bits 15 + 16: a gzip wrapper, as gzopen writes */
+		if (deflateInit2(&w->z, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			err = -ENOMEM;
+			goto err_out;
+		}
+		w->gzip = w->z_ready = true;
+	}
+	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (w->fd < 0) {
+		err = -errno;
+		goto err_out;
+	}
+	write_header(w, mi);
+	if (st) {
+		write_users(w, st);
+		write_procs(w, st);
+	}
+	mem_free(w->b.p);
+	w->b = (struct body){ 0 };
+	if (w->err) {
+		err = w->err;
+		goto err_out;
 	}
 	*out = w;
 	return 0;
+err_out:
+	scap_writer__close(w);
+	return err;
 }
 
 int scap_writer__write(struct scap_writer *w, const struct evt *e)
@@ -108,10 +576,15 @@ int scap_writer__write(struct scap_writer *w, const struct evt *e)
 	uint8_t pre[6];
 	uint16_t cpu = e->cpu;
 	uint32_t flags = e->flags;
+	size_t body = sizeof(pre) + (size_t)e->len;
+	bool large = (e->info && (e->info->flags & EVF_LARGE_PAYLOAD)) ||
+		     body + (4 - body % 4) % 4 + 4 > READ_BUF_LEN;
 
+	if (w->err)
+		return w->err;
 	memcpy(pre, &cpu, 2);
 	memcpy(pre + 2, &flags, 4);
-	block(w, e->len > 65000 ? EVF_V2_LARGE_TYPE : EVF_V2_TYPE, pre, sizeof(pre), e->raw, e->len);
+	block(w, large ? EVF_V2_LARGE_TYPE : EVF_V2_TYPE, pre, sizeof(pre), e->raw, e->len);
 	return w->err;
 }
 
@@ -121,9 +594,21 @@ int scap_writer__close(struct scap_writer *w)
 
 	if (!w)
 		return 0;
+	if (w->fd >= 0) {
+		if (w->z_ready && !w->err) {
+			w->z.next_in = NULL;
+			w->z.avail_in = 0;
+			deflate_out(w, Z_FINISH);
+		}
+		flush_out(w);
+		if (close(w->fd) && !w->err && errno != EINTR)
+			w->err = -errno;
+	}
+	if (w->z_ready)
+		deflateEnd(&w->z);
 	err = w->err;
-	if (gzclose(w->gz) != Z_OK && !err)
-		err = -EIO;
+	mem_free(w->b.p);
+	mem_free(w->out);
 	mem_free(w);
 	return err;
 }

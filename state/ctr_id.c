@@ -2,7 +2,8 @@
  * a 64-digit hex id, bare (docker's /docker/<id>, kubepods' .../<id>) or
  * wrapped by a runtime's systemd scope name (docker-<id>.scope,
  * cri-containerd-<id>.scope, crio-<id>.scope, libpod-<id>.scope), names the
- * container. */
+ * container; the last one a path names (the innermost, for nested
+ * containers), from the first item that has one. */
 #include "state/ctr_id.h"
 
 #include <ctype.h>
@@ -43,25 +44,29 @@ void ctr_id_from_cgroups(const char *blob, uint32_t len, char *out)
 	out[0] = '\0';
 	while (i < len) {
 		const char *item = blob + i, *path = memchr(item, '=', strnlen(item, len - i));
+		const char *id = NULL;
 		size_t n = strnlen(item, len - i);
 
 		i += (uint32_t)n + 1;
 		if (!path)
 			continue;
 		path++;
-		while (*path && path < item + n) {
+		/* the last id of the path: the innermost container */
+		while (path < item + n) {
 			const char *end = memchr(path, '/', (size_t)(item + n - path));
 			size_t cl = end ? (size_t)(end - path) : (size_t)(item + n - path);
-			const char *id = component_id(path, cl);
+			const char *c = component_id(path, cl);
 
-			if (id) {
-				memcpy(out, id, 12);
-				out[12] = '\0';
-				return;
-			}
+			if (c)
+				id = c;
 			if (!end)
 				break;
 			path = end + 1;
+		}
+		if (id) {
+			memcpy(out, id, 12);
+			out[12] = '\0';
+			return;
 		}
 	}
 }

@@ -116,6 +116,7 @@ enum thr_flag {
 	THR_F_DEAD = 1u << 4,		/* procexit seen: kept until evicted or no longer referenced */
 	THR_F_INCOMPLETE = 1u << 5,	/* created from a lone event, no clone/exec/seed seen */
 	THR_F_VTID_KNOWN = 1u << 6,
+	THR_F_CHILD_IN_PIDNS = 1u << 7,	/* runs in a pid namespace of its own (clone flags) */
 };
 
 /* A NUL-separated list (argv, env, cgroups "subsys=path"): p[0..len),
@@ -192,7 +193,11 @@ struct state_stats {
 struct state_cur {
 	struct thr *thr;	/* the event's thread; NULL only if the table is full and nothing can be evicted */
 	struct fdi *fd;		/* the fd the event works on, NULL when none */
-	int64_t fdnum;		/* that fd number, -1 when none */
+	/* fd.num: the fd the event names, as Falco keeps it per thread: the
+	 * new fd of a successful open/socket/accept..., -1 for a failed one,
+	 * the fd parameter of events that use one. Valid when fd_event. */
+	int64_t fdnum;
+	bool fd_event;		/* the event creates, uses or closes an fd */
 	/* The enter event paired with this exit event when the capture has
 	 * both (older drivers): its record, or NULL. Valid until the next
 	 * state__update. */
@@ -230,6 +235,13 @@ uint32_t state__fd_count(struct state *st, const struct thr *t);
 
 const struct state_user *state__user(struct state *st, uint32_t uid);
 const struct state_group *state__group(struct state *st, uint32_t gid);
+/* Call fn for every user, or every group, the state holds, oldest first;
+ * stop when fn returns non-zero and return that value. For the capture
+ * writer's user list. */
+int state__user_foreach(struct state *st, int (*fn)(void *ctx, const struct state_user *u),
+			void *ctx);
+int state__group_foreach(struct state *st, int (*fn)(void *ctx, const struct state_group *g),
+			 void *ctx);
 
 /* Calls fn for every thread, ascending tid; for the capture writer's
  * process list and the statistics. */

@@ -44,7 +44,9 @@ struct state {
 	struct state_stats st;
 	/* deferred by the last event */
 	int64_t close_tid, close_fd;
-	int64_t exit_tid;
+	int64_t exit_tid, exit_reaper;	/* exit_reaper: the procexit's reaper_tid, 0 unknown */
+	/* the thread of the event being applied: never the one evicted */
+	int64_t pin_tid;
 	struct evt enter_view;
 };
 

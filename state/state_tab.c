@@ -44,7 +44,7 @@ int state__new(const struct state_opts *o, struct state **out)
 		mem_free(st);
 		return -ENOMEM;
 	}
-	st->close_tid = st->exit_tid = -1;
+	st->close_tid = st->exit_tid = st->pin_tid = -1;
 	*out = st;
 	return 0;
 }
@@ -146,7 +146,8 @@ void state_thr_remove(struct state *st, int64_t tid)
 }
 
 /* Frees room for one thread: a dead one if any, else the least recently
- * active. */
+ * active; never the thread of the event being applied (its handler holds
+ * it). */
 static bool evict_one(struct state *st)
 {
 	struct thr_ent *victim = NULL;
@@ -155,6 +156,8 @@ static bool evict_one(struct state *st)
 		for (struct thr_ent *te = st->buckets[i]; te; te = te->next) {
 			bool dead = te->t.flags & THR_F_DEAD, vdead;
 
+			if (te->t.tid == st->pin_tid)
+				continue;
 			if (!victim) {
 				victim = te;
 				continue;
@@ -188,6 +191,7 @@ struct thr_ent *state_thr_make(struct state *st, int64_t tid, bool *created)
 	te->t.ptid = -1;
 	te->t.sid = te->t.pgid = te->t.vtid = te->t.vpid = te->t.vpgid = -1;
 	te->t.loginuid = -1;
+	te->t.uid = te->t.gid = UINT32_MAX;	/* unknown, as Falco has it */
 	te->t.container_id = te->ctr;
 	b = hash_tid(st, tid);
 	te->next = st->buckets[b];
@@ -292,11 +296,15 @@ struct fd_ent *state_fd_find(struct fd_tab *t, int64_t fd)
 
 struct fd_ent *state_fd_add(struct state *st, struct fd_tab *t, const struct fdi *f)
 {
-	struct fd_ent *e = state_fd_find(t, f->num);
+	struct fd_ent *e = state_fd_find(t, f->num), ne = { 0 };
 	uint32_t i;
 
 	if (e)
 		return fd_ent_set(e, f) ? NULL : e;
+	/* f's names may belong to an entry of this table (dup copies one):
+	 * copy them before an eviction can free them */
+	if (fd_ent_set(&ne, f))
+		return NULL;
 	if (t->n >= st->o.max_fds_per_proc) {
 		/* evict the lowest-numbered fd above the standard ones */
 		uint32_t k = t->n > 3 ? 3 : 0;
@@ -310,18 +318,16 @@ struct fd_ent *state_fd_add(struct state *st, struct fd_tab *t, const struct fdi
 		uint32_t cap = t->cap ? t->cap * 2 : 8;
 		struct fd_ent *v = mem_reallocarray(t->v, cap, sizeof(*v));
 
-		if (!v)
+		if (!v) {
+			fd_ent_release(&ne);
 			return NULL;
+		}
 		t->v = v;
 		t->cap = cap;
 	}
 	i = fd_pos(t, f->num);
 	memmove(&t->v[i + 1], &t->v[i], (t->n - i) * sizeof(*t->v));
-	memset(&t->v[i], 0, sizeof(t->v[i]));
-	if (fd_ent_set(&t->v[i], f)) {
-		memmove(&t->v[i], &t->v[i + 1], (t->n - i) * sizeof(*t->v));
-		return NULL;
-	}
+	t->v[i] = ne;
 	t->n++;
 	return &t->v[i];
 }
@@ -548,6 +554,31 @@ const struct state_group *state__group(struct state *st, uint32_t gid)
 	g.gid = e->u.gid;
 	g.name = e->u.name;
 	return &g;
+}
+
+int state__user_foreach(struct state *st, int (*fn)(void *ctx, const struct state_user *u),
+			void *ctx)
+{
+	int r;
+
+	for (size_t i = 0; i < st->nusers; i++)
+		if (!st->users[i].is_group && (r = fn(ctx, &st->users[i].u)))
+			return r;
+	return 0;
+}
+
+int state__group_foreach(struct state *st, int (*fn)(void *ctx, const struct state_group *g),
+			 void *ctx)
+{
+	int r;
+
+	for (size_t i = 0; i < st->nusers; i++) {
+		struct state_group g = { .gid = st->users[i].u.gid, .name = st->users[i].u.name };
+
+		if (st->users[i].is_group && (r = fn(ctx, &g)))
+			return r;
+	}
+	return 0;
 }
 
 /* ---- seeding ------------------------------------------------------------ */

@@ -4,6 +4,7 @@
  * the exit-only layouts. Removals (close, procexit) wait for state__post. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -11,10 +12,16 @@
 
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
+#include "runtime/base/path.h"
 #include "state/state_int.h"
 
-#define CL_CLONE_FILES (1u << 2)	/* PPM_CL_CLONE_FILES */
-#define CL_CLONE_THREAD (1u << 12)	/* PPM_CL_CLONE_THREAD */
+/* PPM_CL_* (flags.def clone_flags), not the kernel's CLONE_* values */
+#define CL_CLONE_FILES 0x1u
+#define CL_CLONE_NEWPID 0x40u
+#define CL_CLONE_PARENT 0x100u
+#define CL_CLONE_THREAD 0x2000u
+#define CL_CLONE_VFORK 0x8000000u
+#define CL_CHILD_IN_PIDNS 0x20000000u
 #define O_DIRECTORY_PPM (1u << 10)
 #define PPM_AF_UNIX 1
 #define PPM_AF_INET 2
@@ -152,45 +159,6 @@ static bool retval(const struct evt *e, int64_t *v)
 
 /* ---- paths -------------------------------------------------------------- */
 
-/* Resolves path against dir into out (normalised: no ".", "..", "//"). */
-static void resolve(const char *dir, const char *path, char *out, size_t n)
-{
-	char tmp[4096];
-	size_t w = 0;
-	const char *p;
-
-	if (path[0] == '/' || !dir)
-		snprintf(tmp, sizeof(tmp), "%s", path);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%s", dir, path);
-	out[w++] = '/';
-	p = tmp;
-	while (*p) {
-		const char *q = strchr(p, '/');
-		size_t l = q ? (size_t)(q - p) : strlen(p);
-
-		if (l == 0 || (l == 1 && p[0] == '.')) {
-			/* nothing */
-		} else if (l == 2 && p[0] == '.' && p[1] == '.') {
-			while (w > 1 && out[w - 1] == '/')
-				w--;
-			while (w > 1 && out[w - 1] != '/')
-				w--;
-		} else if (w + l + 2 < n) {
-			if (out[w - 1] != '/')
-				out[w++] = '/';
-			memcpy(out + w, p, l);
-			w += l;
-		}
-		if (!q)
-			break;
-		p = q + 1;
-	}
-	if (w > 1 && out[w - 1] == '/')
-		w--;
-	out[w] = '\0';
-}
-
 static const char *dirfd_dir(struct ectx *c, const char *dirfd_param)
 {
 	int64_t dfd;
@@ -236,7 +204,7 @@ static void on_open(struct ectx *c, int64_t fd)
 	p_u32(c, "flags", &flags);
 	p_u32(c, "dev", &dev);
 	p_int(c, "ino", &ino);
-	resolve(name[0] == '/' ? NULL : dirfd_dir(c, evt_param_index(c->e, "dirfd") >= 0 ? "dirfd" : NULL),
+	path_resolve(name[0] == '/' ? NULL : dirfd_dir(c, evt_param_index(c->e, "dirfd") >= 0 ? "dirfd" : NULL),
 		name, path, sizeof(path));
 	f.num = fd;
 	f.type = flags & O_DIRECTORY_PPM ? FDI_DIRECTORY : FDI_FILE;
@@ -256,6 +224,15 @@ static void simple_fd(struct ectx *c, int64_t fd, enum fdi_type type, const char
 
 	f.name_len = (uint32_t)strlen(f.name);
 	add_fd(c, &f);
+}
+
+/* ::ffff:a.b.c.d. The endpoint's bytes are only byte-aligned, so no
+ * IN6_IS_ADDR_V4MAPPED (it reads them as 32-bit words). */
+static bool v4_mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, prefix, sizeof(prefix));
 }
 
 /* Parses a PT_SOCKTUPLE into f (src = first address, dst = second). */
@@ -287,15 +264,16 @@ static bool parse_tuple(const uint8_t *p, uint32_t len, struct fdi *f)
 		f->family = AF_UNIX;
 		memcpy(&f->unix_src, p + 1, 8);
 		memcpy(&f->unix_dst, p + 9, 8);
-		snprintf(name, sizeof(name), "%.*s", (int)n, (const char *)p + 17);
+		/* Falco names a unix socket "src->dst path", addresses in hex */
+		snprintf(name, sizeof(name), "%" PRIx64 "->%" PRIx64 " %.*s", f->unix_src, f->unix_dst,
+			 (int)n, (const char *)p + 17);
 		f->name = name;
 		f->name_len = (uint32_t)strlen(name);
 		return true;
 	} else {
 		return false;
 	}
-	if (f->type == FDI_IPV6_SOCK && IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)f->src.addr) &&
-	    IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)f->dst.addr)) {
+	if (f->type == FDI_IPV6_SOCK && v4_mapped(f->src.addr) && v4_mapped(f->dst.addr)) {
 		/* Falco reports v4-mapped pairs as IPv4 */
 		f->type = FDI_IPV4_SOCK;
 		f->family = AF_INET;
@@ -327,7 +305,10 @@ static void on_tuple(struct ectx *c, int64_t fd, enum fdi_role role, bool new_fd
 			simple_fd(c, fd, FDI_UNKNOWN, "");
 		return;
 	}
-	f.role = (uint8_t)role;
+	if (!fe || fe->f.role == FDI_ROLE_NONE)
+		f.role = (uint8_t)role;
+	if (new_fd && (f.type == FDI_IPV4_SOCK || f.type == FDI_IPV6_SOCK))
+		f.l4proto = IPPROTO_TCP;	/* only stream sockets accept */
 	f.flags |= FDI_F_CONNECTED;
 	if (fe && fe->f.name_len)
 		f.flags |= FDI_F_NAME_CHANGED;
@@ -337,11 +318,12 @@ static void on_tuple(struct ectx *c, int64_t fd, enum fdi_role role, bool new_fd
 
 static void on_socket(struct ectx *c, int64_t fd)
 {
-	int64_t dom = 0, type = 0;
+	int64_t dom = 0, type = 0, proto = 0;
 	struct fdi f = { .num = fd, .name = "" };
 
 	p_int(c, "domain", &dom);
 	p_int(c, "type", &type);
+	p_int(c, "proto", &proto);
 	if (dom == PPM_AF_INET)
 		f.type = FDI_IPV4_SOCK;
 	else if (dom == PPM_AF_INET6)
@@ -352,9 +334,70 @@ static void on_socket(struct ectx *c, int64_t fd)
 		f.type = FDI_NETLINK;
 	else
 		f.type = FDI_RAW_SOCK;
-	f.family = dom == PPM_AF_INET ? AF_INET : dom == PPM_AF_INET6 ? AF_INET6 : 0;
+	f.family = dom == PPM_AF_INET ? AF_INET : dom == PPM_AF_INET6 ? AF_INET6 :
+		   dom == PPM_AF_UNIX ? AF_UNIX : dom == 16 ? AF_NETLINK : 0;
+	/* IP sockets: the protocol asked for, else the one the type implies
+	 * (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_RAW 3), as Falco infers it */
 	type &= 0xf;
-	f.l4proto = type == 1 ? IPPROTO_TCP : type == 2 ? IPPROTO_UDP : type == 3 ? IPPROTO_RAW : 0;
+	if (f.type == FDI_IPV4_SOCK || f.type == FDI_IPV6_SOCK) {
+		if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_ICMP)
+			f.l4proto = type == 3 ? IPPROTO_RAW : (uint8_t)proto;
+		else if (proto == IPPROTO_RAW)
+			f.l4proto = IPPROTO_RAW;
+		else if (proto == 0)
+			f.l4proto = type == 1 ? IPPROTO_TCP : type == 2 ? IPPROTO_UDP : 0;
+	}
+	add_fd(c, &f);
+}
+
+/* bind: a socket bound to a port is a server socket; its name becomes the
+ * bound address, as Falco renders it ("1.2.3.4:80", "::1:80", a path). */
+static void on_bind(struct ectx *c, int64_t fd)
+{
+	struct fd_ent *fe = state_fd_find(fds(c), fd);
+	uint32_t len;
+	const uint8_t *p = p_buf(c, "addr", &len);
+	char a[INET6_ADDRSTRLEN], name[512];
+	struct fdi f;
+	uint16_t port;
+
+	if (!fe || !p || len < 1)
+		return;
+	f = fe->f;
+	if (p[0] == PPM_AF_INET && len >= 7) {
+		memcpy(&port, p + 5, 2);
+		inet_ntop(AF_INET, p + 1, a, sizeof(a));
+		snprintf(name, sizeof(name), "%s:%u", a, port);
+		if (port) {
+			memset(&f.dst, 0, sizeof(f.dst));
+			memcpy(f.dst.addr, p + 1, 4);
+			f.dst.port = port;
+			f.role = FDI_ROLE_SERVER;
+		}
+	} else if (p[0] == PPM_AF_INET6 && len >= 19) {
+		memcpy(&port, p + 17, 2);
+		inet_ntop(AF_INET6, p + 1, a, sizeof(a));
+		snprintf(name, sizeof(name), "%s:%u", a, port);
+		if (port) {
+			memset(&f.dst, 0, sizeof(f.dst));
+			if (v4_mapped(p + 1)) {
+				f.type = FDI_IPV4_SOCK;
+				memcpy(f.dst.addr, p + 13, 4);
+			} else {
+				memcpy(f.dst.addr, p + 1, 16);
+			}
+			f.dst.port = port;
+			f.role = FDI_ROLE_SERVER;
+		}
+	} else if (p[0] == PPM_AF_UNIX) {
+		snprintf(name, sizeof(name), "%.*s", (int)strnlen((const char *)p + 1, len - 1),
+			 (const char *)p + 1);
+	} else {
+		return;
+	}
+	f.name = name;
+	f.name_len = (uint32_t)strlen(name);
+	f.nameraw = NULL;
 	add_fd(c, &f);
 }
 
@@ -425,11 +468,8 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 		snprintf(buf, sizeof(buf), "%s%s", s, n && s[n - 1] == '/' ? "" : "/");
 		state_set_str(&t->cwd, buf, strlen(buf));
 	}
-	if (!exec) {
-		if (!t->exepath && t->exe)
-			state_set_str(&t->exepath, t->exe, strlen(t->exe));
-		return;
-	}
+	if (!exec)
+		return;	/* the rest is the caller's (on_clone) */
 	set_blob_param(c, &t->env, "env");
 	if (p_u32(c, "tty", &u))
 		t->tty = u;
@@ -454,34 +494,83 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 		t->flags |= (u & 1 ? THR_F_EXE_WRITABLE : 0) | (u & 2 ? THR_F_EXE_UPPER_LAYER : 0) |
 			    (u & 4 ? THR_F_EXE_FROM_MEMFD : 0) | (u & 8 ? THR_F_EXE_LOWER_LAYER : 0);
 	}
+	/* proc.exepath: the kernel's trusted path when the event has it, else
+	 * the filename execve was given, made absolute against the cwd (older
+	 * captures); unchanged when neither is known. */
 	s = p_str(c, "trusted_exepath");
-	if (!s || !*s)
-		s = p_str(c, "filename");
-	if (!s || !*s)
-		s = t->exe;
-	if (s)
+	if (s && *s) {
 		state_set_str(&t->exepath, s, strlen(s));
+	} else if ((s = p_str(c, "filename")) != NULL && *s) {
+		char buf[4096];
+
+		if (!strcmp(s, "<NA>"))
+			snprintf(buf, sizeof(buf), "<NA>");
+		else
+			path_resolve(s[0] == '/' ? NULL : t->cwd, s, buf, sizeof(buf));
+		state_set_str(&t->exepath, buf, strlen(buf));
+	}
 	t->lastexec_ts = c->e->ts;
+}
+
+/* What a new thread takes from the thread it was cloned from that its
+ * clone event does not carry, as Falco copies it: the executable, the
+ * session, terminal, login uid and capabilities, the environment. */
+static void inherit(struct thr *t, const struct thr *p, bool thread)
+{
+	if (p->exepath)
+		state_set_str(&t->exepath, p->exepath, strlen(p->exepath));
+	if (p->root)
+		state_set_str(&t->root, p->root, strlen(p->root));
+	if (p->env.len)
+		state_set_blob(&t->env, p->env.p, p->env.len);
+	t->sid = p->sid;
+	t->pgid = p->pgid;
+	t->vpgid = p->vpgid;
+	t->loginuid = p->loginuid;
+	t->tty = p->tty;
+	t->cap_permitted = p->cap_permitted;
+	t->cap_effective = p->cap_effective;
+	t->cap_inheritable = p->cap_inheritable;
+	t->exe_ino = p->exe_ino;
+	t->exe_ino_ctime = p->exe_ino_ctime;
+	t->exe_ino_mtime = p->exe_ino_mtime;
+	t->flags |= p->flags & (THR_F_EXE_WRITABLE | THR_F_EXE_UPPER_LAYER |
+				THR_F_EXE_LOWER_LAYER | THR_F_EXE_FROM_MEMFD);
+	if (thread)
+		t->lastexec_ts = p->lastexec_ts;
 }
 
 static void on_clone(struct ectx *c, int64_t res)
 {
-	struct thr_ent *child, *parent = c->te;
-	int64_t child_tid = res == 0 ? c->e->tid : res;
+	struct thr_ent *child, *src;
+	int64_t child_tid = res == 0 ? c->e->tid : res, v;
 	uint32_t flags = 0;
-	bool created;
+	bool created, fresh;
 
 	if (res < 0)
 		return;
-	if (res > 0 && state_thr_get(c->st, child_tid))
-		return;	/* the child's own exit already made it */
+	p_u32(c, "flags", &flags);
+	if (res > 0) {
+		/* The caller's exit makes the child only where Falco's does:
+		 * not from inside a pid namespace (res is then the child's id
+		 * there, not the host tid the table uses), nor for a vfork,
+		 * whose child runs, and may exit, before the caller returns.
+		 * The child's own exit makes it then. */
+		if ((flags & (CL_CHILD_IN_PIDNS | CL_CLONE_NEWPID | CL_CLONE_PARENT | CL_CLONE_VFORK)) ||
+		    !strcmp(c->e->info->name, "vfork") ||
+		    (p_int(c, "vtid", &v) && v > 0 && v != c->e->tid))
+			return;
+		if (state_thr_get(c->st, child_tid))
+			return;	/* the child's own exit already made it */
+	}
 	child = state_thr_make(c->st, child_tid, &created);
 	if (!child)
 		return;
-	p_u32(c, "flags", &flags);
-	if (res > 0 || created) {
-		/* start from the parent's (or, on the child side, from what
-		 * the parameters say) */
+	/* on the child's side the event itself made the entry, incomplete */
+	fresh = res > 0 || created || (child->t.flags & THR_F_INCOMPLETE);
+	if (fresh) {
+		/* start from what the parameters say: the caller's view on
+		 * its side, the child's own on the child's side */
 		struct ectx cc = *c;
 
 		cc.te = child;
@@ -490,31 +579,33 @@ static void on_clone(struct ectx *c, int64_t res)
 			child->t.tid = child_tid;
 			if (!(flags & CL_CLONE_THREAD))
 				child->t.pid = child_tid;
-			child->t.ptid = flags & CL_CLONE_THREAD ? parent->t.ptid : parent->t.pid;
-			child->t.vtid = child->t.vpid = -1;
+			child->t.ptid = flags & CL_CLONE_THREAD ? c->te->t.ptid : c->te->t.pid;
+			child->t.vtid = child_tid;
+			child->t.vpid = child->t.pid;
 		}
+		child->last_ts = c->e->ts;
 	}
-	child->t.clone_ts = c->e->ts;
+	if (fresh || !child->t.clone_ts)
+		child->t.clone_ts = c->e->ts;
 	child->t.flags &= ~(uint32_t)THR_F_INCOMPLETE;
-	if (!child->t.exepath && parent != child && parent->t.exepath)
-		state_set_str(&child->t.exepath, parent->t.exepath, strlen(parent->t.exepath));
-	if (!child->t.env.len && parent != child && parent->t.env.len)
-		state_set_blob(&child->t.env, parent->t.env.p, parent->t.env.len);
-	child->t.sid = parent != child ? parent->t.sid : child->t.sid;
-	child->t.loginuid = parent != child ? parent->t.loginuid : child->t.loginuid;
-	child->t.tty = parent != child ? parent->t.tty : child->t.tty;
+	/* PPM_CL_CHILD_IN_PIDNS, PPM_CL_CLONE_NEWPID */
+	if (flags & (0x20000000u | 0x40u))
+		child->t.flags |= THR_F_CHILD_IN_PIDNS;
+	/* the rest comes from the caller, or on the child's side from its
+	 * parent (from its leader for a thread) */
+	src = res > 0 ? c->te :
+	      state_thr_get(c->st, flags & CL_CLONE_THREAD ? child->t.pid : child->t.ptid);
+	if (src == child)
+		src = NULL;
+	if (fresh && src)
+		inherit(&child->t, &src->t, flags & CL_CLONE_THREAD);
 	if (child->fds)
 		return;
-	{
-		struct thr_ent *pp = state_thr_get(c->st, child->t.ptid);
-		struct thr_ent *src = res > 0 ? parent : pp;
-
-		if (src && src->fds && (flags & (CL_CLONE_THREAD | CL_CLONE_FILES))) {
-			child->fds = src->fds;
-			child->fds->refs++;
-		} else {
-			child->fds = state_fdtab_copy(src ? src->fds : NULL);
-		}
+	if (src && src->fds && (flags & (CL_CLONE_THREAD | CL_CLONE_FILES))) {
+		child->fds = src->fds;
+		child->fds->refs++;
+	} else {
+		child->fds = state_fdtab_copy(src ? src->fds : NULL);
 	}
 }
 
@@ -531,8 +622,17 @@ static void on_exit_event(struct ectx *c, const char *n)
 		return;
 	}
 	if (!strcmp(n, "execve") || !strcmp(n, "execveat")) {
-		if (has_res && res == 0)
+		if (has_res && res == 0) {
+			/* a thread's execve takes over its dead leader's tid */
+			c->te->t.flags &= ~(uint32_t)THR_F_DEAD;
 			fill_proc(c, c->te, true);
+		}
+		return;
+	}
+	/* a non-blocking connect still in progress has its tuple already */
+	if (has_res && res == -115 /* EINPROGRESS */ && !strcmp(n, "connect")) {
+		if (p_int(c, "fd", &fd))
+			on_tuple(c, fd, FDI_ROLE_CLIENT, false);
 		return;
 	}
 	if (!has_res || res < 0)
@@ -547,6 +647,9 @@ static void on_exit_event(struct ectx *c, const char *n)
 			on_tuple(c, fd, FDI_ROLE_CLIENT, false);
 	} else if (!strcmp(n, "accept") || !strcmp(n, "accept4")) {
 		on_tuple(c, res, FDI_ROLE_SERVER, true);
+	} else if (!strcmp(n, "bind")) {
+		if (p_int(c, "fd", &fd))
+			on_bind(c, fd);
 	} else if (!strcmp(n, "listen")) {
 		struct fd_ent *fe = p_int(c, "fd", &fd) ? state_fd_find(fds(c), fd) : NULL;
 
@@ -564,13 +667,22 @@ static void on_exit_event(struct ectx *c, const char *n)
 	} else if (!strcmp(n, "fcntl")) {
 		int64_t cmd;
 
-		/* PPM_FCNTL_F_DUPFD 1, F_DUPFD_CLOEXEC 24 */
-		if (p_int(c, "cmd", &cmd) && (cmd == 1 || cmd == 24))
+		/* PPM_FCNTL_F_DUPFD 1, F_DUPFD_CLOEXEC 0x1a (flags.def) */
+		if (p_int(c, "cmd", &cmd) && (cmd == 1 || cmd == 0x1a))
 			on_dup(c, res);
 	} else if (!strcmp(n, "pipe") || !strcmp(n, "pipe2")) {
 		if (p_int(c, "fd1", &fd) && p_int(c, "fd2", &fd2)) {
-			simple_fd(c, fd, FDI_PIPE, "");
-			simple_fd(c, fd2, FDI_PIPE, "");
+			/* both ends: the pipe's inode, pipe2's flags */
+			struct fdi f = { .type = FDI_PIPE, .name = "" };
+			int64_t ino = 0;
+
+			p_int(c, "ino", &ino);
+			p_u32(c, "flags", &f.open_flags);
+			f.ino = (uint64_t)ino;
+			f.num = fd;
+			add_fd(c, &f);
+			f.num = fd2;
+			add_fd(c, &f);
 		}
 	} else if (!strcmp(n, "socketpair")) {
 		if (p_int(c, "fd1", &fd) && p_int(c, "fd2", &fd2)) {
@@ -606,7 +718,7 @@ static void on_exit_event(struct ectx *c, const char *n)
 		char buf[4096];
 
 		if (p) {
-			resolve(c->te->t.cwd, p, buf, sizeof(buf) - 1);
+			path_resolve(c->te->t.cwd, p, buf, sizeof(buf) - 1);
 			strcat(buf, buf[1] ? "/" : "");
 			state_set_str(&c->te->t.cwd, buf, strlen(buf));
 		}
@@ -667,6 +779,7 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	cur->fdnum = -1;
 	if (!e->info)
 		return;
+	st->pin_tid = e->tid;
 	c.te = state_thr_make(st, e->tid, &created);
 	if (!c.te)
 		return;
@@ -693,15 +806,21 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 		c.enter = &st->enter_view;
 		c.te->enter_len = 0;
 	}
-	cur->enter = c.enter;
 	if (e->info->dir == EVD_EXIT && (e->info->flags & EVF_SYSCALL))
 		on_exit_event(&c, e->info->name);
-	else if (!strcmp(e->info->name, "procexit"))
+	else if (!strcmp(e->info->name, "procexit")) {
+		int64_t r;
+
 		st->exit_tid = e->tid;
-	/* the clone/exec handlers may have replaced the thread entry */
+		st->exit_reaper = p_int(&c, "reaper_tid", &r) ? r : 0;
+	}
+	/* the clone/exec handlers may have replaced the thread entry (and a
+	 * clone that evicted it dropped the enter record it held) */
 	c.te = state_thr_get(st, e->tid);
 	cur->thr = c.te ? &c.te->t : NULL;
+	cur->enter = c.enter;
 	if (c.te) {
+		cur->fd_event = (e->info->flags & (EVF_CREATES_FD | EVF_USES_FD | EVF_DESTROYS_FD)) != 0;
 		cur->fdnum = event_fd(&c);
 		if (cur->fdnum >= 0) {
 			struct fd_ent *fe = state_fd_find(c.te->fds, cur->fdnum);
@@ -709,6 +828,58 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 			cur->fd = fe ? &fe->f : NULL;
 		}
 	}
+}
+
+/* The new parent of the children of te, which exits, chosen as the kernel
+ * and Falco's thread manager choose it: the reaper its procexit names,
+ * else another live thread of its process (sib), else the nearest ancestor
+ * that is an init, of the host or of a container; 0 when none is known. */
+static int64_t find_reaper(struct state *st, const struct thr_ent *te, int64_t reaper,
+			   const struct thr_ent *sib)
+{
+	const struct thr_ent *k;
+	const struct thr *p = &te->t;
+
+	if (reaper > 0 && (k = state_thr_get(st, reaper)) && !(k->t.flags & THR_F_DEAD))
+		return reaper;
+	if (sib)
+		return sib->t.tid;
+	for (int i = 0; i < 64 && (p = state__parent(st, p)); i++)
+		if (!(p->flags & THR_F_DEAD) && (p->pid == 1 || p->vpid == 1))
+			return p->tid;
+	return 0;
+}
+
+/* te exits: its children go to a reaper, and it goes, unless it leads a
+ * process whose other threads live on: it stays for them, dead, and goes
+ * with the last of them (THR_F_DEAD, as Falco keeps a main thread). */
+static void thr_exit(struct state *st, struct thr_ent *te, int64_t reaper)
+{
+	int64_t tid = te->t.tid, pid = te->t.pid, to = 0;
+	struct thr_ent *sib = NULL, *leader;
+	bool kids = false;
+
+	te->t.flags |= THR_F_DEAD;
+	for (size_t i = 0; i < st->nbuckets; i++)
+		for (struct thr_ent *k = st->buckets[i]; k; k = k->next) {
+			if (k == te)
+				continue;
+			if (k->t.pid != pid)
+				kids |= k->t.ptid == tid;
+			else if (!sib && !(k->t.flags & THR_F_DEAD))
+				sib = k;
+		}
+	if (kids)
+		to = find_reaper(st, te, reaper, sib);
+	for (size_t i = 0; kids && i < st->nbuckets; i++)
+		for (struct thr_ent *k = st->buckets[i]; k; k = k->next)
+			if (k != te && k->t.pid != pid && k->t.ptid == tid)
+				k->t.ptid = to;
+	if (tid == pid && sib)
+		return;
+	state_thr_remove(st, tid);
+	if (tid != pid && !sib && (leader = state_thr_get(st, pid)) && (leader->t.flags & THR_F_DEAD))
+		state_thr_remove(st, pid);
 }
 
 void state__post(struct state *st)
@@ -723,16 +894,8 @@ void state__post(struct state *st)
 	if (st->exit_tid >= 0) {
 		struct thr_ent *te = state_thr_get(st, st->exit_tid);
 
-		if (te) {
-			te->t.flags |= THR_F_DEAD;
-			/* children of an exiting process go to init */
-			if (te->t.tid == te->t.pid)
-				for (size_t i = 0; i < st->nbuckets; i++)
-					for (struct thr_ent *k = st->buckets[i]; k; k = k->next)
-						if (k->t.ptid == te->t.pid)
-							k->t.ptid = 1;
-			state_thr_remove(st, st->exit_tid);
-		}
+		if (te)
+			thr_exit(st, te, st->exit_reaper);
 		st->exit_tid = -1;
 	}
 }

@@ -46,6 +46,11 @@ extern "C" void bench_set_items(struct bench_state *s, int64_t n)
 	s->st->SetItemsProcessed(n);
 }
 
+extern "C" int64_t bench_iterations(struct bench_state *s)
+{
+	return (int64_t)s->st->iterations();
+}
+
 extern "C" void bench_counter(struct bench_state *s, const char *name, double v, bool per_iteration)
 {
 	s->st->counters[name] = benchmark::Counter(
