@@ -243,7 +243,7 @@ int state__user_foreach(struct state *st, int (*fn)(void *ctx, const struct stat
 int state__group_foreach(struct state *st, int (*fn)(void *ctx, const struct state_group *g),
 			 void *ctx);
 
-/* Calls fn for every thread, ascending tid; for the capture writer's
+/* Calls fn for every thread, in no particular order; for the capture writer's
  * process list and the statistics. */
 int state__thread_foreach(struct state *st, int (*fn)(void *ctx, const struct thr *t), void *ctx);
 

@@ -1,6 +1,8 @@
-/* Internals of the state engine shared by its tables (state_tab.c) and its
- * event handlers (state_update.c). Not for readers outside state/. */
+/* Internals of the state engine shared by its tables (thr_tab.c, fd_tab.c,
+ * user_tab.c), seeding (seed.c) and its event handlers (state_update.c). Not for readers outside state/. */
 #pragma once
+#include <stddef.h>
+
 #include "state/state.h"
 
 #include "runtime/base/evt.h"
@@ -21,7 +23,11 @@ struct fd_tab {
 
 struct thr_ent {
 	struct thr t;
-	struct thr_ent *next;	/* hash chain */
+	struct thr_ent *next;		/* hash chain by tid */
+	struct thr_ent *grp_next;	/* chain of the pid index */
+	struct thr_ent *kid_next;	/* chain of the ptid index */
+	struct thr_ent *lru_prev, *lru_next;	/* on st->live or st->dead */
+	bool on_dead;
 	struct fd_tab *fds;
 	uint64_t last_ts;
 	char ctr[16];
@@ -30,17 +36,18 @@ struct thr_ent {
 	uint16_t enter_type;
 };
 
-struct user_ent {
-	struct state_user u;
-	bool is_group;
+
+/* Threads in order of last activity, oldest first. */
+struct thr_list {
+	struct thr_ent *head, *tail;
 };
 
 struct state {
 	struct state_opts o;
-	struct thr_ent **buckets;
+	struct thr_ent **buckets, **grp_buckets, **kid_buckets;
 	size_t nbuckets, nthreads;
-	struct user_ent *users;
-	size_t nusers, capusers;
+	struct thr_list live, dead;
+	struct user_tab *users;		/* user_tab.c */
 	struct state_stats st;
 	/* deferred by the last event */
 	int64_t close_tid, close_fd;
@@ -50,15 +57,37 @@ struct state {
 	struct evt enter_view;
 };
 
+/* thr_tab.c */
+int state_thr_tab_init(struct state *st);
+void state_thr_tab_release(struct state *st);
 struct thr_ent *state_thr_get(struct state *st, int64_t tid);
 /* Finds or creates tid (evicting when full); NULL only when nothing can
  * be evicted or memory is out. */
 struct thr_ent *state_thr_make(struct state *st, int64_t tid, bool *created);
 void state_thr_remove(struct state *st, int64_t tid);
-int state_set_str(const char **dst, const char *src, size_t n);
-int state_set_blob(struct thr_blob *dst, const char *src, uint32_t n);
+/* pid and ptid change only through these (they keep the indexes). */
+void state_thr_set_pid(struct state *st, struct thr_ent *te, int64_t pid);
+void state_thr_set_ptid(struct state *st, struct thr_ent *te, int64_t ptid);
+/* Iterates the threads of process pid / the children of ptid: k NULL for
+ * the first; NULL at the end. */
+struct thr_ent *state_thr_next_in_group(struct state *st, struct thr_ent *k, int64_t pid);
+struct thr_ent *state_thr_next_child(struct state *st, struct thr_ent *k, int64_t ptid);
+/* An event of te's at ts: te becomes the most recently active. */
+void state_thr_touch(struct state *st, struct thr_ent *te, uint64_t ts);
+/* Marks te dead (first in line for eviction) or alive again. */
+void state_thr_set_dead(struct state *st, struct thr_ent *te, bool dead);
+/* Recomputes te's container id from its cgroups. */
 void state_thr_refresh_ctr(struct thr_ent *te);
 
+/* user_tab.c */
+int state_user_tab_init(struct state *st);
+void state_user_tab_release(struct state *st);
+
+/* state.c */
+int state_set_str(const char **dst, const char *src, size_t n);
+int state_set_blob(struct thr_blob *dst, const char *src, uint32_t n);
+
+/* fd_tab.c */
 struct fd_tab *state_fdtab_new(void);
 struct fd_tab *state_fdtab_copy(const struct fd_tab *src);
 void state_fdtab_put(struct fd_tab *t);

@@ -3,8 +3,9 @@
  * record is kept per thread and read for parameters its exit lacks) and
  * the exit-only layouts. Removals (close, procexit) wait for state__post. */
 #include <errno.h>
-#include <netinet/in.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -427,9 +428,9 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 	const char *s;
 
 	if (p_int(c, "pid", &v) && v > 0)
-		t->pid = v;
+		state_thr_set_pid(c->st, te, v);
 	if (p_int(c, "ptid", &v) && v >= 0)
-		t->ptid = v;
+		state_thr_set_ptid(c->st, te, v);
 	if (p_int(c, "vtid", &v))
 		t->vtid = v;
 	if (p_int(c, "vpid", &v))
@@ -578,12 +579,13 @@ static void on_clone(struct ectx *c, int64_t res)
 		if (res > 0) {
 			child->t.tid = child_tid;
 			if (!(flags & CL_CLONE_THREAD))
-				child->t.pid = child_tid;
-			child->t.ptid = flags & CL_CLONE_THREAD ? c->te->t.ptid : c->te->t.pid;
+				state_thr_set_pid(c->st, child, child_tid);
+			state_thr_set_ptid(c->st, child,
+					   flags & CL_CLONE_THREAD ? c->te->t.ptid : c->te->t.pid);
 			child->t.vtid = child_tid;
 			child->t.vpid = child->t.pid;
 		}
-		child->last_ts = c->e->ts;
+		state_thr_touch(c->st, child, c->e->ts);
 	}
 	if (fresh || !child->t.clone_ts)
 		child->t.clone_ts = c->e->ts;
@@ -609,68 +611,173 @@ static void on_clone(struct ectx *c, int64_t res)
 	}
 }
 
-/* ---- dispatch by event name --------------------------------------------- */
+/* ---- dispatch by event type ---------------------------------------------- */
 
-static void on_exit_event(struct ectx *c, const char *n)
+enum state_op {
+	OP_NONE = 0,
+	OP_CLONE,
+	OP_EXEC,
+	OP_CONNECT,
+	OP_OPEN,
+	OP_SOCKET,
+	OP_ACCEPT,
+	OP_BIND,
+	OP_LISTEN,
+	OP_CLOSE,
+	OP_DUP,
+	OP_FCNTL,
+	OP_PIPE,
+	OP_SOCKETPAIR,
+	OP_EVENTFD,
+	OP_SIGNALFD,
+	OP_TIMERFD,
+	OP_INOTIFY,
+	OP_EPOLL,
+	OP_USERFAULTFD,
+	OP_IOURING,
+	OP_PIDFD,
+	OP_BPF,
+	OP_MEMFD,
+	OP_CHDIR,
+	OP_FCHDIR,
+	OP_SETUID,
+	OP_SETGID,
+	OP_SETSID,
+	OP_CAPSET,
+};
+
+static const struct {
+	const char *name;
+	enum state_op op;
+} op_names[] = {
+	{ "clone", OP_CLONE },
+	{ "fork", OP_CLONE },
+	{ "vfork", OP_CLONE },
+	{ "clone3", OP_CLONE },
+	{ "execve", OP_EXEC },
+	{ "execveat", OP_EXEC },
+	{ "connect", OP_CONNECT },
+	{ "open", OP_OPEN },
+	{ "openat", OP_OPEN },
+	{ "openat2", OP_OPEN },
+	{ "creat", OP_OPEN },
+	{ "open_by_handle_at", OP_OPEN },
+	{ "socket", OP_SOCKET },
+	{ "accept", OP_ACCEPT },
+	{ "accept4", OP_ACCEPT },
+	{ "bind", OP_BIND },
+	{ "listen", OP_LISTEN },
+	{ "close", OP_CLOSE },
+	{ "dup", OP_DUP },
+	{ "dup2", OP_DUP },
+	{ "dup3", OP_DUP },
+	{ "fcntl", OP_FCNTL },
+	{ "pipe", OP_PIPE },
+	{ "pipe2", OP_PIPE },
+	{ "socketpair", OP_SOCKETPAIR },
+	{ "eventfd", OP_EVENTFD },
+	{ "eventfd2", OP_EVENTFD },
+	{ "signalfd", OP_SIGNALFD },
+	{ "signalfd4", OP_SIGNALFD },
+	{ "timerfd_create", OP_TIMERFD },
+	{ "inotify_init", OP_INOTIFY },
+	{ "inotify_init1", OP_INOTIFY },
+	{ "epoll_create", OP_EPOLL },
+	{ "epoll_create1", OP_EPOLL },
+	{ "userfaultfd", OP_USERFAULTFD },
+	{ "io_uring_setup", OP_IOURING },
+	{ "pidfd_open", OP_PIDFD },
+	{ "bpf", OP_BPF },
+	{ "memfd_create", OP_MEMFD },
+	{ "chdir", OP_CHDIR },
+	{ "fchdir", OP_FCHDIR },
+	{ "setuid", OP_SETUID },
+	{ "setresuid", OP_SETUID },
+	{ "setreuid", OP_SETUID },
+	{ "setgid", OP_SETGID },
+	{ "setresgid", OP_SETGID },
+	{ "setregid", OP_SETGID },
+	{ "setsid", OP_SETSID },
+	{ "capset", OP_CAPSET },
+};
+
+/* What the state does with each exit event type, looked up once: the
+ * event's name decides, whatever the version of its layout. */
+static uint8_t op_of_type[PPM_EVENT_MAX];
+static pthread_once_t op_once = PTHREAD_ONCE_INIT;
+
+static void op_init(void)
+{
+	for (uint16_t t = 0; t < PPM_EVENT_MAX; t++) {
+		const struct evt_info *ei = evt_schema_get(t);
+
+		if (!ei || ei->dir != EVD_EXIT || !(ei->flags & EVF_SYSCALL))
+			continue;
+		for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
+			if (!strcmp(ei->name, op_names[i].name))
+				op_of_type[t] = (uint8_t)op_names[i].op;
+	}
+}
+
+static void on_exit_event(struct ectx *c, enum state_op op)
 {
 	int64_t res = 0, fd, fd2;
 	bool has_res = retval(c->e, &res);
 
-	if (!strcmp(n, "clone") || !strcmp(n, "fork") || !strcmp(n, "vfork") || !strcmp(n, "clone3")) {
+	if (op == OP_CLONE) {
 		if (has_res)
 			on_clone(c, res);
 		return;
 	}
-	if (!strcmp(n, "execve") || !strcmp(n, "execveat")) {
+	if (op == OP_EXEC) {
 		if (has_res && res == 0) {
 			/* a thread's execve takes over its dead leader's tid */
-			c->te->t.flags &= ~(uint32_t)THR_F_DEAD;
+			state_thr_set_dead(c->st, c->te, false);
 			fill_proc(c, c->te, true);
 		}
 		return;
 	}
 	/* a non-blocking connect still in progress has its tuple already */
-	if (has_res && res == -115 /* EINPROGRESS */ && !strcmp(n, "connect")) {
+	if (has_res && res == -115 /* EINPROGRESS */ && op == OP_CONNECT) {
 		if (p_int(c, "fd", &fd))
 			on_tuple(c, fd, FDI_ROLE_CLIENT, false);
 		return;
 	}
 	if (!has_res || res < 0)
 		return;
-	if (!strcmp(n, "open") || !strcmp(n, "openat") || !strcmp(n, "openat2") ||
-	    !strcmp(n, "creat") || !strcmp(n, "open_by_handle_at")) {
+	if (op == OP_OPEN) {
 		on_open(c, res);
-	} else if (!strcmp(n, "socket")) {
+	} else if (op == OP_SOCKET) {
 		on_socket(c, res);
-	} else if (!strcmp(n, "connect")) {
+	} else if (op == OP_CONNECT) {
 		if (p_int(c, "fd", &fd))
 			on_tuple(c, fd, FDI_ROLE_CLIENT, false);
-	} else if (!strcmp(n, "accept") || !strcmp(n, "accept4")) {
+	} else if (op == OP_ACCEPT) {
 		on_tuple(c, res, FDI_ROLE_SERVER, true);
-	} else if (!strcmp(n, "bind")) {
+	} else if (op == OP_BIND) {
 		if (p_int(c, "fd", &fd))
 			on_bind(c, fd);
-	} else if (!strcmp(n, "listen")) {
+	} else if (op == OP_LISTEN) {
 		struct fd_ent *fe = p_int(c, "fd", &fd) ? state_fd_find(fds(c), fd) : NULL;
 
 		if (fe) {
 			fe->f.role = FDI_ROLE_SERVER;
 			fe->f.flags |= FDI_F_LISTENING;
 		}
-	} else if (!strcmp(n, "close")) {
+	} else if (op == OP_CLOSE) {
 		if (p_int(c, "fd", &fd)) {
 			c->st->close_tid = c->te->t.tid;
 			c->st->close_fd = fd;
 		}
-	} else if (!strcmp(n, "dup") || !strcmp(n, "dup2") || !strcmp(n, "dup3")) {
+	} else if (op == OP_DUP) {
 		on_dup(c, res);
-	} else if (!strcmp(n, "fcntl")) {
+	} else if (op == OP_FCNTL) {
 		int64_t cmd;
 
 		/* PPM_FCNTL_F_DUPFD 1, F_DUPFD_CLOEXEC 0x1a (flags.def) */
 		if (p_int(c, "cmd", &cmd) && (cmd == 1 || cmd == 0x1a))
 			on_dup(c, res);
-	} else if (!strcmp(n, "pipe") || !strcmp(n, "pipe2")) {
+	} else if (op == OP_PIPE) {
 		if (p_int(c, "fd1", &fd) && p_int(c, "fd2", &fd2)) {
 			/* both ends: the pipe's inode, pipe2's flags */
 			struct fdi f = { .type = FDI_PIPE, .name = "" };
@@ -684,36 +791,36 @@ static void on_exit_event(struct ectx *c, const char *n)
 			f.num = fd2;
 			add_fd(c, &f);
 		}
-	} else if (!strcmp(n, "socketpair")) {
+	} else if (op == OP_SOCKETPAIR) {
 		if (p_int(c, "fd1", &fd) && p_int(c, "fd2", &fd2)) {
 			simple_fd(c, fd, FDI_UNIX_SOCK, "");
 			simple_fd(c, fd2, FDI_UNIX_SOCK, "");
 		}
-	} else if (!strcmp(n, "eventfd") || !strcmp(n, "eventfd2")) {
+	} else if (op == OP_EVENTFD) {
 		simple_fd(c, res, FDI_EVENT, "");
-	} else if (!strcmp(n, "signalfd") || !strcmp(n, "signalfd4")) {
+	} else if (op == OP_SIGNALFD) {
 		simple_fd(c, res, FDI_SIGNALFD, "");
-	} else if (!strcmp(n, "timerfd_create")) {
+	} else if (op == OP_TIMERFD) {
 		simple_fd(c, res, FDI_TIMERFD, "");
-	} else if (!strcmp(n, "inotify_init") || !strcmp(n, "inotify_init1")) {
+	} else if (op == OP_INOTIFY) {
 		simple_fd(c, res, FDI_INOTIFY, "");
-	} else if (!strcmp(n, "epoll_create") || !strcmp(n, "epoll_create1")) {
+	} else if (op == OP_EPOLL) {
 		simple_fd(c, res, FDI_EVENTPOLL, "");
-	} else if (!strcmp(n, "userfaultfd")) {
+	} else if (op == OP_USERFAULTFD) {
 		simple_fd(c, res, FDI_USERFAULTFD, "");
-	} else if (!strcmp(n, "io_uring_setup")) {
+	} else if (op == OP_IOURING) {
 		simple_fd(c, res, FDI_IOURING, "");
-	} else if (!strcmp(n, "pidfd_open")) {
+	} else if (op == OP_PIDFD) {
 		simple_fd(c, res, FDI_PIDFD, "");
-	} else if (!strcmp(n, "bpf")) {
+	} else if (op == OP_BPF) {
 		simple_fd(c, res, FDI_BPF, "");
-	} else if (!strcmp(n, "memfd_create")) {
+	} else if (op == OP_MEMFD) {
 		char buf[512];
 		const char *nm = p_str(c, "name");
 
 		snprintf(buf, sizeof(buf), "memfd:%s", nm ? nm : "");
 		simple_fd(c, res, FDI_MEMFD, buf);
-	} else if (!strcmp(n, "chdir")) {
+	} else if (op == OP_CHDIR) {
 		const char *p = p_str(c, "path");
 		char buf[4096];
 
@@ -722,7 +829,7 @@ static void on_exit_event(struct ectx *c, const char *n)
 			strcat(buf, buf[1] ? "/" : "");
 			state_set_str(&c->te->t.cwd, buf, strlen(buf));
 		}
-	} else if (!strcmp(n, "fchdir")) {
+	} else if (op == OP_FCHDIR) {
 		struct fd_ent *fe = p_int(c, "fd", &fd) ? state_fd_find(fds(c), fd) : NULL;
 
 		if (fe) {
@@ -731,21 +838,21 @@ static void on_exit_event(struct ectx *c, const char *n)
 			snprintf(buf, sizeof(buf), "%s/", fe->name);
 			state_set_str(&c->te->t.cwd, buf, strlen(buf));
 		}
-	} else if (!strcmp(n, "setuid") || !strcmp(n, "setresuid") || !strcmp(n, "setreuid")) {
+	} else if (op == OP_SETUID) {
 		uint32_t u;
 
 		if (p_u32(c, "euid", &u) || p_u32(c, "uid", &u))
 			if (u != UINT32_MAX)
 				c->te->t.uid = u;
-	} else if (!strcmp(n, "setgid") || !strcmp(n, "setresgid") || !strcmp(n, "setregid")) {
+	} else if (op == OP_SETGID) {
 		uint32_t g;
 
 		if (p_u32(c, "egid", &g) || p_u32(c, "gid", &g))
 			if (g != UINT32_MAX)
 				c->te->t.gid = g;
-	} else if (!strcmp(n, "setsid")) {
+	} else if (op == OP_SETSID) {
 		c->te->t.sid = res;
-	} else if (!strcmp(n, "capset")) {
+	} else if (op == OP_CAPSET) {
 		int64_t v;
 
 		if (p_int(c, "cap_inheritable", &v))
@@ -787,7 +894,7 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 		c.te->t.flags |= THR_F_INCOMPLETE;
 		st->st.threads_created_incomplete++;
 	}
-	c.te->last_ts = e->ts;
+	state_thr_touch(st, c.te, e->ts);
 	if (e->info->dir == EVD_ENTER) {
 		/* keep the record for its exit */
 		if (e->len <= STATE_ENTER_MAX) {
@@ -806,9 +913,11 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 		c.enter = &st->enter_view;
 		c.te->enter_len = 0;
 	}
-	if (e->info->dir == EVD_EXIT && (e->info->flags & EVF_SYSCALL))
-		on_exit_event(&c, e->info->name);
-	else if (!strcmp(e->info->name, "procexit")) {
+	if (e->info->dir == EVD_EXIT && (e->info->flags & EVF_SYSCALL)) {
+		pthread_once(&op_once, op_init);
+		if (e->type < PPM_EVENT_MAX && op_of_type[e->type])
+			on_exit_event(&c, (enum state_op)op_of_type[e->type]);
+	} else if (e->type == PPME_PROCEXIT_1_E || e->type == PPME_PROCEXIT_E) {
 		int64_t r;
 
 		st->exit_tid = e->tid;
@@ -856,25 +965,26 @@ static int64_t find_reaper(struct state *st, const struct thr_ent *te, int64_t r
 static void thr_exit(struct state *st, struct thr_ent *te, int64_t reaper)
 {
 	int64_t tid = te->t.tid, pid = te->t.pid, to = 0;
-	struct thr_ent *sib = NULL, *leader;
+	struct thr_ent *sib = NULL, *leader, *k, *next;
 	bool kids = false;
 
-	te->t.flags |= THR_F_DEAD;
-	for (size_t i = 0; i < st->nbuckets; i++)
-		for (struct thr_ent *k = st->buckets[i]; k; k = k->next) {
-			if (k == te)
-				continue;
-			if (k->t.pid != pid)
-				kids |= k->t.ptid == tid;
-			else if (!sib && !(k->t.flags & THR_F_DEAD))
-				sib = k;
-		}
-	if (kids)
+	state_thr_set_dead(st, te, true);
+	for (k = NULL; !sib && (k = state_thr_next_in_group(st, k, pid));)
+		if (k != te && !(k->t.flags & THR_F_DEAD))
+			sib = k;
+	for (k = NULL; !kids && (k = state_thr_next_child(st, k, tid));)
+		kids = k != te && k->t.pid != pid;
+	if (kids) {
 		to = find_reaper(st, te, reaper, sib);
-	for (size_t i = 0; kids && i < st->nbuckets; i++)
-		for (struct thr_ent *k = st->buckets[i]; k; k = k->next)
-			if (k != te && k->t.pid != pid && k->t.ptid == tid)
-				k->t.ptid = to;
+		/* moving a child to another chain ends this walk: restart */
+		for (k = state_thr_next_child(st, NULL, tid); k; k = next) {
+			next = state_thr_next_child(st, k, tid);
+			if (k != te && k->t.pid != pid) {
+				state_thr_set_ptid(st, k, to);
+				next = state_thr_next_child(st, NULL, tid);
+			}
+		}
+	}
 	if (tid == pid && sib)
 		return;
 	state_thr_remove(st, tid);
