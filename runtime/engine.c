@@ -248,33 +248,9 @@ void engine__process(struct engine *en, const struct evt *e)
 	en->x.prev_ts = e->ts;
 }
 
-/* Seeding the state from a capture's lists. */
-static int seed_thread(void *ctx, const struct state_thr_seed *t)
-{
-	return state__seed_thread(ctx, t) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_fd(void *ctx, int64_t pid, const struct fdi *f)
-{
-	return state__seed_fd(ctx, pid, f) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_user(void *ctx, const struct state_user *u)
-{
-	return state__seed_user(ctx, u) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_group(void *ctx, const struct state_group *g)
-{
-	return state__seed_group(ctx, g) == -ENOMEM ? -ENOMEM : 0;
-}
-
 void engine__seed_cb(struct engine *en, struct scap_cb *cb)
 {
-	*cb = (struct scap_cb){
-		.ctx = en->st, .thread = seed_thread, .fd = seed_fd,
-		.user = seed_user, .group = seed_group,
-	};
+	scap_seed_cb(en->st, cb);
 }
 
 int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen)

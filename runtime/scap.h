@@ -54,6 +54,9 @@ struct scap_cb {
 	int (*iface)(void *ctx, const struct scap_iface *i);
 };
 
+/* Receivers that seed st from the lists (scap_seed.c). */
+void scap_seed_cb(struct state *st, struct scap_cb *cb);
+
 struct scap_reader;
 
 /* Opens path (plain or gzip) and reads every block before the first event

@@ -149,26 +149,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int seed_thread(void *ctx, const struct state_thr_seed *t)
-{
-	return state__seed_thread(ctx, t) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_fd(void *ctx, int64_t pid, const struct fdi *f)
-{
-	return state__seed_fd(ctx, pid, f) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_user(void *ctx, const struct state_user *u)
-{
-	return state__seed_user(ctx, u) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_group(void *ctx, const struct state_group *g)
-{
-	return state__seed_group(ctx, g) == -ENOMEM ? -ENOMEM : 0;
-}
-
 /* One known event: the engine's per-event body. */
 static void process(struct run *r, const struct evt *e)
 {
@@ -219,10 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.fsc = mem_calloc(nf ? nf : 1, sizeof(*r.fsc));
 	if (!r.fsc)
 		goto out;
-	cb = (struct scap_cb){
-		.ctx = r.x.st, .thread = seed_thread, .fd = seed_fd,
-		.user = seed_user, .group = seed_group,
-	};
+	scap_seed_cb(r.x.st, &cb);
 	if (scap_reader__open_mem(data, size, &cb, &rd, &err))
 		goto out;
 	(void)scap_reader__machine(rd);

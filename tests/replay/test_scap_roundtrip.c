@@ -29,26 +29,6 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static int seed_thread(void *ctx, const struct state_thr_seed *t)
-{
-	return state__seed_thread(ctx, t) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_fd(void *ctx, int64_t pid, const struct fdi *f)
-{
-	return state__seed_fd(ctx, pid, f) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_user(void *ctx, const struct state_user *u)
-{
-	return state__seed_user(ctx, u) == -ENOMEM ? -ENOMEM : 0;
-}
-
-static int seed_group(void *ctx, const struct state_group *g)
-{
-	return state__seed_group(ctx, g) == -ENOMEM ? -ENOMEM : 0;
-}
-
 static struct state *new_state(void)
 {
 	struct state_opts o = { .sz = sizeof(o), .host_users = false };
@@ -61,13 +41,13 @@ static struct state *new_state(void)
 /* Opens path with its lists seeded into st (NULL: lists ignored). */
 static struct scap_reader *open_capture(const char *path, struct state *st)
 {
-	struct scap_cb cb = {
-		.ctx = st, .thread = seed_thread, .fd = seed_fd, .user = seed_user,
-		.group = seed_group,
-	};
+	struct scap_cb cb;
 	struct scap_reader *r = NULL;
 	struct scap_err err;
-	int ret = scap_reader__open(path, st ? &cb : NULL, &r, &err);
+	int ret;
+
+	scap_seed_cb(st, &cb);
+	ret = scap_reader__open(path, st ? &cb : NULL, &r, &err);
 
 	if (ret)
 		fail_msg("%s: %d at offset %llu: %s", path, ret, (unsigned long long)err.off,
