@@ -352,6 +352,25 @@ static bool eval_node(struct interp *ip, const struct ir_node *n, void *ctx)
 	return v;
 }
 
+const struct ruleset *interp_ruleset(const struct interp *ip)
+{
+	return ip->rs;
+}
+
+const struct fval *interp_field_value(struct interp *ip, uint32_t id, void *ctx)
+{
+	return get_field(ip, id, ctx);
+}
+
+void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *out)
+{
+	const struct inode *in = &ip->nodes[node];
+
+	out->cmp = &in->cmp;
+	out->lhs = in->lhs;
+	out->rhs = in->rhs;
+}
+
 bool interp_eval_rule(struct interp *ip, uint32_t rule, void *ctx)
 {
 	if (!interp_rule_ok(ip, rule))

@@ -39,3 +39,18 @@ void interp_begin_event(struct interp *ip);
 bool interp_eval_rule(struct interp *ip, uint32_t rule, void *ctx);
 /* Whether rule i compiled (a condition and no late error). */
 bool interp_rule_ok(const struct interp *ip, uint32_t rule);
+
+/* What the JIT shares with the interpreter: field numbering, per-event
+ * field values (memoised, transformers applied) and compiled constants. */
+struct irop_rhs;
+const struct ruleset *interp_ruleset(const struct interp *ip);
+/* The value of field operand id for the current event (extracted at most
+ * once per event). */
+const struct fval *interp_field_value(struct interp *ip, uint32_t id, void *ctx);
+/* Comparison node `node` (an IR node id): its compiled right side and the
+ * ids of its field operands (rhs: only when cmp->is_field). */
+struct interp_cmp {
+	const struct irop_rhs *cmp;
+	uint32_t lhs, rhs;
+};
+void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *out);

@@ -360,6 +360,21 @@ void irop_release(struct irop_rhs *r)
 	memset(r, 0, sizeof(*r));
 }
 
+uint32_t irop_set_count(const struct irop_set *s)
+{
+	return s->n;
+}
+
+const struct irop_val *irop_set_member(const struct irop_set *s, uint32_t i)
+{
+	return &s->vals[i];
+}
+
+bool irop_set_exact(const struct irop_set *s)
+{
+	return !s->has_nets && !s->icase;
+}
+
 static bool mem_has(const char *h, uint32_t hl, const char *n, uint32_t nl, bool icase)
 {
 	if (nl == 0)

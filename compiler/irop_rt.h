@@ -46,6 +46,12 @@ void irop_release(struct irop_rhs *r);
 /* Whether pattern is a valid regex; a message in err when not. */
 bool irop_regex_check(const char *pattern, char *err, size_t errlen);
 
+/* The members of a compiled set, for code generators: how many, the i-th,
+ * and whether membership is plain equality (no networks, case-sensitive). */
+uint32_t irop_set_count(const struct irop_set *s);
+const struct irop_val *irop_set_member(const struct irop_set *s, uint32_t i);
+bool irop_set_exact(const struct irop_set *s);
+
 /* The comparison: lhs (an extracted value; FV_NONE gives false) op rhs.
  * For list values (FV_LIST) `in` needs every element in the set,
  * `intersects` and the other operators any element. */

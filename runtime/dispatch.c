@@ -65,6 +65,16 @@ int dispatch_evttype(const struct evt *e)
 	return evttypes_of_event(e->type);
 }
 
+const uint32_t *dispatch_type_rules(const struct dispatch *d, uint32_t t, uint32_t *n)
+{
+	if (t >= EVTSET_MAX) {
+		*n = 0;
+		return NULL;
+	}
+	*n = d->n[t];
+	return d->lists[t];
+}
+
 const uint32_t *dispatch_rules(const struct dispatch *d, const struct evt *e, uint32_t *n)
 {
 	int t = dispatch_evttype(e);
@@ -73,8 +83,7 @@ const uint32_t *dispatch_rules(const struct dispatch *d, const struct evt *e, ui
 		*n = 0;
 		return NULL;
 	}
-	*n = d->n[t];
-	return d->lists[t];
+	return dispatch_type_rules(d, (uint32_t)t, n);
 }
 
 uint32_t dispatch_nrules(const struct dispatch *d)

@@ -20,5 +20,7 @@ void dispatch__free(struct dispatch *d);
 int dispatch_evttype(const struct evt *e);
 /* Candidate rules of event e; *n of them (0 when none). */
 const uint32_t *dispatch_rules(const struct dispatch *d, const struct evt *e, uint32_t *n);
+/* Candidate rules of evt.type index t; *n of them (0 when none). */
+const uint32_t *dispatch_type_rules(const struct dispatch *d, uint32_t t, uint32_t *n);
 /* How many rules are dispatched at all. */
 uint32_t dispatch_nrules(const struct dispatch *d);

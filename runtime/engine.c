@@ -11,6 +11,8 @@
 
 #include "compiler/fields.h"
 #include "compiler/interp.h"
+#include "compiler/jit.h"
+#include "compiler/evttypes.h"
 #include "compiler/ruleset.h"
 #include "runtime/alert_fmt.h"
 #include "runtime/base/evt.h"
@@ -28,9 +30,12 @@
 struct engine {
 	const struct config *cfg;
 	bool print_events;
+	bool no_jit;
 	char *write_path;
 	struct ruleset *rs;
 	struct interp *ip;
+	struct jit *jit;		/* NULL: the interpreter evaluates */
+	uint32_t *matches;		/* rules matched by the current event */
 	struct dispatch *dp;
 	struct state *st;
 	struct outputs *out;
@@ -58,6 +63,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 		return -ENOMEM;
 	en->cfg = o->cfg;
 	en->print_events = o->print_events;
+	en->no_jit = o->no_jit;
 	if (o->write_path && !(en->write_path = mem_strdup(o->write_path))) {
 		err = -ENOMEM;
 		goto fail;
@@ -98,10 +104,14 @@ static void free_eval(struct engine *en)
 	mem_free(en->fsc);
 	en->fsc = NULL;
 	en->nfsc = 0;
+	jit__free(en->jit);
 	dispatch__free(en->dp);
 	interp__free(en->ip);
 	ruleset__free(en->rs);
 	mem_free(en->hits);
+	mem_free(en->matches);
+	en->jit = NULL;
+	en->matches = NULL;
 	en->dp = NULL;
 	en->ip = NULL;
 	en->rs = NULL;
@@ -153,6 +163,40 @@ static bool rule_ok(void *ctx, uint32_t i)
 	       r->src->priority <= en->cfg->min_priority;
 }
 
+static const uint32_t *jit_cands(void *ctx, uint32_t t, uint32_t *n)
+{
+	struct engine *en = ctx;
+
+	return dispatch_type_rules(en->dp, t, n);
+}
+
+/* Compiles the conditions to native code; when LLVM fails, says so once
+ * and keeps the interpreter. */
+static int start_jit(struct engine *en)
+{
+	struct jit_opts jo = {
+		.sz = sizeof(jo),
+		.ntypes = (uint32_t)evttypes_count(),
+		.cands = jit_cands,
+		.cands_ctx = en,
+		.first_match = en->cfg->rule_matching == CONFIG_MATCH_FIRST,
+	};
+	struct jit_stats js;
+	char msg[512];
+	int err = jit__new(en->ip, &jo, &en->jit, msg, sizeof(msg));
+
+	if (err == -ENOMEM)
+		return err;
+	if (err) {
+		en->stats.jit_fallbacks++;
+		log_warn("JIT compilation failed, rules run in the interpreter: %s", msg);
+		return 0;
+	}
+	jit_stats(en->jit, &js);
+	en->stats.jit_compile_ns = js.compile_ns;
+	return 0;
+}
+
 static void format_diags(const struct ruleset *rs, struct strbuf *sb)
 {
 	for (size_t i = 0; sb && i < rs->diags.n; i++) {
@@ -190,9 +234,13 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 	en->nfsc = interp_nfields(en->ip);
 	en->fsc = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->fsc));
 	en->hits = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->hits));
-	if (!en->fsc || !en->hits)
+	en->matches = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->matches));
+	if (!en->fsc || !en->hits || !en->matches)
 		return -ENOMEM;
-	return dispatch__new(en->rs, rule_ok, en, &en->dp);
+	err = dispatch__new(en->rs, rule_ok, en, &en->dp);
+	if (err || en->no_jit)
+		return err;
+	return start_jit(en);
 }
 
 static void alert(struct engine *en, uint32_t rule)
@@ -221,11 +269,8 @@ static void print_event(struct engine *en, const struct evt *e)
 		outputs__emit(en->out, en->line.buf, en->line.len);
 }
 
-void engine__process(struct engine *en, const struct evt *e)
+void engine__update(struct engine *en, const struct evt *e)
 {
-	const uint32_t *cand;
-	uint32_t n;
-
 	en->stats.processed++;
 	en->x.e = e;
 	en->x.num = en->stats.processed;
@@ -234,18 +279,45 @@ void engine__process(struct engine *en, const struct evt *e)
 	state__update(en->st, e, &en->x.cur);
 	if (en->print_events)
 		print_event(en, e);
-	if (en->dp && (cand = dispatch_rules(en->dp, e, &n)) && n) {
-		interp_begin_event(en->ip);
-		for (uint32_t i = 0; i < n; i++) {
-			if (!interp_eval_rule(en->ip, cand[i], en))
-				continue;
-			alert(en, cand[i]);
-			if (en->cfg->rule_matching == CONFIG_MATCH_FIRST)
-				break;
-		}
+}
+
+uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
+{
+	const uint32_t *cand;
+	uint32_t n, m = 0;
+
+	if (jit && en->jit)
+		return jit_eval(en->jit, dispatch_evttype(en->x.e), en, out);
+	if (!en->dp || !(cand = dispatch_rules(en->dp, en->x.e, &n)) || !n)
+		return 0;
+	interp_begin_event(en->ip);
+	for (uint32_t i = 0; i < n; i++) {
+		if (!interp_eval_rule(en->ip, cand[i], en))
+			continue;
+		out[m++] = cand[i];
+		if (en->cfg->rule_matching == CONFIG_MATCH_FIRST)
+			break;
 	}
+	return m;
+}
+
+void engine__finish(struct engine *en)
+{
 	state__post(en->st);
-	en->x.prev_ts = e->ts;
+	en->x.prev_ts = en->x.e->ts;
+}
+
+void engine__process(struct engine *en, const struct evt *e)
+{
+	uint32_t n;
+
+	engine__update(en, e);
+	if (en->matches) {
+		n = engine__match(en, true, en->matches);
+		for (uint32_t i = 0; i < n; i++)
+			alert(en, en->matches[i]);
+	}
+	engine__finish(en);
 }
 
 void engine__seed_cb(struct engine *en, struct scap_cb *cb)
@@ -325,6 +397,7 @@ void engine__stats(const struct engine *en, struct engine_stats *out)
 {
 	*out = en->stats;
 	out->output_errors = outputs__errors(en->out);
+	out->jit = en->jit != NULL;
 }
 
 void engine__format_stats(const struct engine *en, struct strbuf *sb)
@@ -341,6 +414,10 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		      ", evicted fds %" PRIu64 ", evicted users %" PRIu64 ", malformed events %" PRIu64
 		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
 		      ss.users_evicted, ss.events_malformed);
+	if (en->rs && s.jit)
+		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms)\n", s.jit_compile_ns / 1e6);
+	else if (en->rs)
+		strbuf_printf(sb, "evaluator: interpreter\n");
 	if (s.output_errors)
 		strbuf_printf(sb, "output errors: %" PRIu64 "\n", s.output_errors);
 	if (!en->rs || !s.alerts)

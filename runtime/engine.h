@@ -19,6 +19,7 @@ struct engine_opts {
 	const struct config *cfg;	/* borrowed; must outlive the engine */
 	bool print_events;		/* --print: one line per event on stdout, no rules needed */
 	const char *write_path;		/* -w: copy every event read to this capture */
+	bool no_jit;			/* --no-jit: evaluate with the interpreter */
 };
 
 struct engine_stats {
@@ -29,6 +30,9 @@ struct engine_stats {
 	uint64_t alerts;	/* alerts emitted */
 	uint64_t alerts_filtered;	/* matches below the minimum priority */
 	uint64_t output_errors;	/* alert lines an output failed to take */
+	uint64_t jit_fallbacks;	/* rule loads the JIT failed on (interpreter used) */
+	bool jit;		/* conditions run as native code */
+	uint64_t jit_compile_ns;	/* last JIT compilation */
 };
 
 struct engine;
@@ -49,8 +53,18 @@ struct ruleset *engine__ruleset(struct engine *en);
 int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen);
 
 /* Runs one decoded event (known type) through state, rules and outputs:
- * the body of every source's loop. */
+ * the body of every source's loop. Same as engine__update, the alerts of
+ * engine__match, engine__finish. */
 void engine__process(struct engine *en, const struct evt *e);
+
+/* The steps of engine__process, for benchmarks and differential tests:
+ * the state update of e; the rules e matches (indexes into the ruleset, in
+ * rule order, at most one with rule_matching first; out has room for
+ * every rule), with the JIT when loaded and jit is true, else with the
+ * interpreter, no alerts raised, as often as wanted; the end of e. */
+void engine__update(struct engine *en, const struct evt *e);
+uint32_t engine__match(struct engine *en, bool jit, uint32_t *out);
+void engine__finish(struct engine *en);
 
 struct scap_cb;
 /* Receivers that seed the engine's state from a capture's lists. */

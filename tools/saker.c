@@ -144,7 +144,7 @@ int main(int argc, char **argv)
 		case 'U': unbuffered = true; break;
 		case OPT_LIST: ret = list_fields(); goto out;
 		case OPT_PRINT: print = true; break;
-		case OPT_NOJIT: break;	/* the interpreter is the only evaluator so far */
+		case OPT_NOJIT: eo.no_jit = true; break;
 		case OPT_VERSION: printf("saker version %s\n", SAKER_VERSION); ret = 0; goto out;
 		case 'h': usage(stdout); ret = 0; goto out;
 		default: usage(stderr); ret = 2; goto out;

@@ -5,7 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential cmake ninja-build pkg-config git
-	clang llvm lld libclang-rt-14-dev
+	clang llvm llvm-14-dev lld libclang-rt-14-dev
 	libyaml-dev libxxhash-dev libjemalloc-dev zlib1g-dev libcurl4-openssl-dev
 	libcmocka-dev libbenchmark-dev libpcre2-dev
 	libbpf-dev bpftool linux-libc-dev libelf-dev

@@ -16,28 +16,17 @@
 
 #include <cmocka.h>
 
+#include "tests/common/run_cmd.h"
+
 #define CAPS SAKER_SHARED_DIR "/falco/captures/"
 
-/* Runs a shell command line, returns its stdout+stderr and exit status. */
+/* Runs a shell command line, returns its output and exit status. */
 static char *run(const char *cmd, int *status)
 {
-	FILE *p = popen(cmd, "r");
-	char *buf = NULL;
-	size_t n = 0, cap = 0, r;
+	char *out = run_cmd(cmd, NULL, status);
 
-	assert_non_null(p);
-	do {
-		if (n + 4096 >= cap) {
-			cap = cap ? cap * 2 : 65536;
-			buf = realloc(buf, cap);
-			assert_non_null(buf);
-		}
-		r = fread(buf + n, 1, cap - n - 1, p);
-		n += r;
-	} while (r);
-	buf[n] = '\0';
-	*status = pclose(p);
-	return buf;
+	assert_non_null(out);
+	return out;
 }
 
 static void every_capture_replays(void **state)

@@ -1,0 +1,1087 @@
+/* jit: IR -> LLVM IR -> native code, one function per event type. */
+#include "compiler/jit.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Error.h>
+#include <llvm-c/LLJIT.h>
+#include <llvm-c/Orc.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "compiler/evttypes.h"
+#include "compiler/fields.h"
+#include "compiler/interp.h"
+#include "compiler/ir.h"
+#include "compiler/irop_rt.h"
+#include "compiler/ruleset.h"
+#include "runtime/base/mem.h"
+
+/* The optimisations worth their compile time on this code: memo slots to
+ * registers, redundant loads and branches folded. */
+#define JIT_PASSES "function(sroa,early-cse,instcombine,simplifycfg,gvn,simplifycfg)"
+
+/* Largest `in` set turned into a switch or a length-dispatched compare. */
+#define JIT_MAX_INLINE_SET 32
+
+typedef uint32_t (*jit_fn)(struct interp *ip, void *ctx, uint32_t *out, uint32_t t);
+
+/* Parallel compilation: each shard is a module of some groups with an
+ * LLJIT of its own. */
+#define JIT_MAX_SHARDS 4
+
+struct shard {
+	struct jit *j;
+	const struct jit_opts *o;
+	LLVMOrcLLJITRef lljit;
+	uint32_t *leaders;	/* the groups compiled here, by leader type */
+	uint32_t nleaders;
+	uint64_t weight;	/* candidates in all, for balancing */
+	struct jit_stats st;
+	int ret;
+	char err[256];
+};
+
+struct jit {
+	struct interp *ip;
+	struct shard *shards;
+	uint32_t nshards;
+	jit_fn *fns;		/* by evt.type index, NULL: no candidates */
+	uint32_t *group;	/* by evt.type index: the leader of its group */
+	bool *has_code;		/* by evt.type index: it has candidates */
+	uint32_t ntypes;
+	struct jit_stats st;
+};
+
+/* Helpers the generated code calls, with C types the IR can state. */
+static const struct fval *rt_field(struct interp *ip, uint32_t id, void *ctx)
+{
+	return interp_field_value(ip, id, ctx);
+}
+
+static uint8_t rt_cmp(const struct irop_rhs *r, const struct fval *v)
+{
+	return irop_eval(r, v);
+}
+
+/* Field and comparison in one call: the common case of a helper compare. */
+static uint8_t rt_field_cmp(struct interp *ip, uint32_t id, void *ctx, const struct irop_rhs *r)
+{
+	return irop_eval(r, interp_field_value(ip, id, ctx));
+}
+
+static uint8_t rt_cmp_fields(uint32_t op, const struct fval *a, const struct fval *b)
+{
+	return irop_eval_fields((enum ast_op)op, a, b);
+}
+
+/* Code generation state of one module. */
+struct gen {
+	LLVMContextRef c;
+	LLVMModuleRef m;
+	LLVMBuilderRef b;
+	LLVMTypeRef i1, i8, i32, i64, p8, p32;
+	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp;
+	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp;
+	struct interp *ip;
+	const struct ruleset *rs;
+	struct jit_stats *st;
+	/* the function being built */
+	LLVMValueRef fn, a_ip, a_ctx, a_type;
+	const uint32_t *types;	/* the evt.type indexes sharing this function */
+	uint32_t ntypes;
+	uint8_t *nref;		/* references from this function, saturating at 2 */
+	uint32_t *nslot;	/* shared nodes: index + 1 of their byte in the
+				 * group's memo: 0 unknown, 1 false, 2 true */
+	uint32_t nshared;
+	LLVMValueRef a_memo;
+	uint32_t nnodes;
+	uint32_t nstr;
+};
+
+static LLVMValueRef c_i32(struct gen *g, uint64_t v)
+{
+	return LLVMConstInt(g->i32, v, 0);
+}
+
+static LLVMValueRef c_i64(struct gen *g, uint64_t v)
+{
+	return LLVMConstInt(g->i64, v, 0);
+}
+
+static LLVMValueRef c_bool(struct gen *g, bool v)
+{
+	return LLVMConstInt(g->i1, v, 0);
+}
+
+static LLVMValueRef c_ptr(struct gen *g, const void *p)
+{
+	return LLVMConstIntToPtr(c_i64(g, (uint64_t)(uintptr_t)p), g->p8);
+}
+
+static LLVMBasicBlockRef new_bb(struct gen *g, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(g->c, g->fn, name);
+}
+
+/* A constant byte string in the module, as i8*. */
+static LLVMValueRef c_bytes(struct gen *g, const void *p, uint32_t len)
+{
+	char name[32];
+	LLVMValueRef v = LLVMConstStringInContext(g->c, p, len, 1);
+	LLVMValueRef gv;
+
+	snprintf(name, sizeof(name), "s%u", g->nstr++);
+	gv = LLVMAddGlobal(g->m, LLVMTypeOf(v), name);
+	LLVMSetInitializer(gv, v);
+	LLVMSetGlobalConstant(gv, 1);
+	LLVMSetLinkage(gv, LLVMPrivateLinkage);
+	LLVMSetUnnamedAddress(gv, LLVMGlobalUnnamedAddr);
+	return LLVMConstPointerCast(gv, g->p8);
+}
+
+/* Loads a value of type ty at byte offset off of pointer p. */
+static LLVMValueRef load_at(struct gen *g, LLVMValueRef p, size_t off, LLVMTypeRef ty)
+{
+	LLVMValueRef idx = c_i64(g, off);
+	LLVMValueRef q = LLVMBuildInBoundsGEP2(g->b, g->i8, p, &idx, 1, "");
+
+	q = LLVMBuildBitCast(g->b, q, LLVMPointerType(ty, 0), "");
+	return LLVMBuildLoad2(g->b, ty, q, "");
+}
+
+static LLVMValueRef call(struct gen *g, LLVMTypeRef ty, LLVMValueRef fn, LLVMValueRef *args,
+			 unsigned n)
+{
+	return LLVMBuildCall2(g->b, ty, fn, args, n, "");
+}
+
+static LLVMValueRef field_ptr(struct gen *g, uint32_t id)
+{
+	LLVMValueRef args[3] = { g->a_ip, c_i32(g, id), g->a_ctx };
+
+	return call(g, g->ty_field, g->fn_field, args, 3);
+}
+
+/* memcmp(p, s, len) == 0 for constant bytes s. */
+static LLVMValueRef bytes_eq(struct gen *g, LLVMValueRef p, const void *s, uint32_t len)
+{
+	LLVMValueRef args[3], r;
+
+	if (!len)
+		return c_bool(g, true);
+	args[0] = p;
+	args[1] = c_bytes(g, s, len);
+	args[2] = c_i64(g, len);
+	r = call(g, g->ty_memcmp, g->fn_memcmp, args, 3);
+	return LLVMBuildICmp(g->b, LLVMIntEQ, r, c_i32(g, 0), "");
+}
+
+/* cond && (the value body() computes in a block of its own). */
+struct guarded {
+	LLVMBasicBlockRef join;
+	LLVMValueRef vals[2];
+	LLVMBasicBlockRef bbs[2];
+};
+
+static void guard_begin(struct gen *g, struct guarded *gd, LLVMValueRef cond)
+{
+	LLVMBasicBlockRef body = new_bb(g, "and");
+
+	gd->join = new_bb(g, "and.end");
+	gd->vals[0] = c_bool(g, false);
+	gd->bbs[0] = LLVMGetInsertBlock(g->b);
+	LLVMBuildCondBr(g->b, cond, body, gd->join);
+	LLVMPositionBuilderAtEnd(g->b, body);
+}
+
+static LLVMValueRef guard_end(struct gen *g, struct guarded *gd, LLVMValueRef v)
+{
+	LLVMValueRef phi;
+
+	gd->vals[1] = v;
+	gd->bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, gd->join);
+	LLVMPositionBuilderAtEnd(g->b, gd->join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	LLVMAddIncoming(phi, gd->vals, gd->bbs, 2);
+	return phi;
+}
+
+/* A string value (p, len) against one constant, for EQ/NE/STARTSWITH/ENDSWITH. */
+static LLVMValueRef str_test(struct gen *g, enum ast_op op, LLVMValueRef p, LLVMValueRef len,
+			     const struct irop_val *c)
+{
+	struct guarded gd;
+	LLVMValueRef cl = c_i32(g, c->len), v;
+
+	switch (op) {
+	case AST_OP_EQ:
+	case AST_OP_NE:
+		guard_begin(g, &gd, LLVMBuildICmp(g->b, LLVMIntEQ, len, cl, ""));
+		v = guard_end(g, &gd, bytes_eq(g, p, c->str, c->len));
+		return op == AST_OP_NE ? LLVMBuildNot(g->b, v, "") : v;
+	case AST_OP_STARTSWITH:
+		guard_begin(g, &gd, LLVMBuildICmp(g->b, LLVMIntUGE, len, cl, ""));
+		return guard_end(g, &gd, bytes_eq(g, p, c->str, c->len));
+	case AST_OP_ENDSWITH: {
+		LLVMValueRef off, q;
+
+		guard_begin(g, &gd, LLVMBuildICmp(g->b, LLVMIntUGE, len, cl, ""));
+		off = LLVMBuildZExt(g->b, LLVMBuildSub(g->b, len, cl, ""), g->i64, "");
+		q = LLVMBuildInBoundsGEP2(g->b, g->i8, p, &off, 1, "");
+		return guard_end(g, &gd, bytes_eq(g, q, c->str, c->len));
+	}
+	default:
+		return c_bool(g, false);
+	}
+}
+
+/* A string value in a set of string constants: a switch on the length,
+ * then byte compares against the members of that length. */
+static LLVMValueRef str_in_set(struct gen *g, LLVMValueRef p, LLVMValueRef len,
+			       const struct irop_set *s)
+{
+	uint32_t n = irop_set_count(s);
+	LLVMBasicBlockRef join = new_bb(g, "in.end"), miss = new_bb(g, "in.miss");
+	LLVMValueRef sw = LLVMBuildSwitch(g->b, len, miss, n);
+	LLVMValueRef phi;
+	bool *done = mem_calloc(n, sizeof(*done));
+
+	LLVMPositionBuilderAtEnd(g->b, join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	if (!done)
+		return phi;	/* caller's module is then incomplete; mem failure shows in verify */
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t l = irop_set_member(s, i)->len;
+		LLVMBasicBlockRef bb;
+
+		if (done[i])
+			continue;
+		bb = new_bb(g, "in.len");
+		LLVMAddCase(sw, c_i32(g, l), bb);
+		LLVMPositionBuilderAtEnd(g->b, bb);
+		for (uint32_t k = i; k < n; k++) {
+			const struct irop_val *m = irop_set_member(s, k);
+			LLVMBasicBlockRef next;
+			LLVMValueRef t = c_bool(g, true);
+			LLVMBasicBlockRef here;
+
+			if (done[k] || m->len != l)
+				continue;
+			done[k] = true;
+			next = new_bb(g, "in.next");
+			{
+				LLVMValueRef eq = bytes_eq(g, p, m->str, m->len);
+
+				here = LLVMGetInsertBlock(g->b);
+				LLVMBuildCondBr(g->b, eq, join, next);
+			}
+			LLVMAddIncoming(phi, &t, &here, 1);
+			LLVMPositionBuilderAtEnd(g->b, next);
+		}
+		LLVMBuildBr(g->b, miss);
+	}
+	mem_free(done);
+	LLVMPositionBuilderAtEnd(g->b, miss);
+	LLVMBuildBr(g->b, join);
+	{
+		LLVMValueRef f = c_bool(g, false);
+
+		LLVMAddIncoming(phi, &f, &miss, 1);
+	}
+	LLVMPositionBuilderAtEnd(g->b, join);
+	return phi;
+}
+
+/* A number in a set of numbers of one kind: a switch. */
+static LLVMValueRef num_in_set(struct gen *g, LLVMValueRef v, const struct irop_set *s)
+{
+	uint32_t n = irop_set_count(s);
+	LLVMBasicBlockRef join = new_bb(g, "in.end"), hit = new_bb(g, "in.hit");
+	LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
+	LLVMValueRef sw = LLVMBuildSwitch(g->b, v, join, n);
+	LLVMValueRef phi, vals[2] = { c_bool(g, false), c_bool(g, true) };
+	LLVMBasicBlockRef bbs[2] = { here, hit };
+	bool dup;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t x = irop_set_member(s, i)->v.u;
+
+		dup = false;
+		for (uint32_t k = 0; k < i && !dup; k++)
+			dup = irop_set_member(s, k)->v.u == x;
+		if (!dup)
+			LLVMAddCase(sw, c_i64(g, x), hit);
+	}
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+/* Which kind of value a set's members all have (FV_NONE: mixed, or a set
+ * the fast paths do not handle). */
+static enum fval_kind set_kind(const struct irop_set *s)
+{
+	uint32_t n = irop_set_count(s);
+	enum fval_kind k;
+
+	if (!n || n > JIT_MAX_INLINE_SET || !irop_set_exact(s))
+		return FV_NONE;
+	k = irop_set_member(s, 0)->kind;
+	if (k != FV_U64 && k != FV_S64)
+		return FV_NONE;
+	for (uint32_t i = 1; i < n; i++)
+		if (irop_set_member(s, i)->kind != k)
+			return FV_NONE;
+	return k;
+}
+
+/* The kind of value a comparison has an inline path for (FV_NONE: none). */
+static enum fval_kind fast_kind(const struct irop_rhs *r)
+{
+	switch (r->op) {
+	case AST_OP_EQ:
+	case AST_OP_NE:
+		if (r->one.kind == FV_BOOL)
+			return FV_BOOL;
+		/* fallthrough */
+	case AST_OP_LT:
+	case AST_OP_LE:
+	case AST_OP_GT:
+	case AST_OP_GE:
+		if (r->one.kind == FV_U64 || r->one.kind == FV_S64)
+			return r->one.kind;
+		return FV_NONE;
+	case AST_OP_IN:
+	case AST_OP_INTERSECTS:
+		return r->set ? set_kind(r->set) : FV_NONE;
+	default:
+		return FV_NONE;
+	}
+}
+
+static LLVMIntPredicate num_pred(enum ast_op op, bool sgn)
+{
+	switch (op) {
+	case AST_OP_EQ: return LLVMIntEQ;
+	case AST_OP_NE: return LLVMIntNE;
+	case AST_OP_LT: return sgn ? LLVMIntSLT : LLVMIntULT;
+	case AST_OP_LE: return sgn ? LLVMIntSLE : LLVMIntULE;
+	case AST_OP_GT: return sgn ? LLVMIntSGT : LLVMIntUGT;
+	default: return sgn ? LLVMIntSGE : LLVMIntUGE;
+	}
+}
+
+/* The inline comparison of a value of kind k at fv. */
+static LLVMValueRef emit_fast(struct gen *g, const struct irop_rhs *r, enum fval_kind k,
+			      LLVMValueRef fv)
+{
+	bool set = r->op == AST_OP_IN || r->op == AST_OP_INTERSECTS;
+
+	if (k == FV_BOOL) {
+		LLVMValueRef b = load_at(g, fv, offsetof(struct fval, b), g->i8);
+		LLVMValueRef t = LLVMBuildICmp(g->b, LLVMIntNE, b, LLVMConstInt(g->i8, 0, 0), "");
+
+		t = LLVMBuildICmp(g->b, LLVMIntEQ, t, c_bool(g, r->one.v.b), "");
+		return r->op == AST_OP_NE ? LLVMBuildNot(g->b, t, "") : t;
+	}
+	if (k == FV_U64 || k == FV_S64) {
+		LLVMValueRef v = load_at(g, fv, offsetof(struct fval, u), g->i64);
+
+		if (set)
+			return num_in_set(g, v, r->set);
+		return LLVMBuildICmp(g->b, num_pred(r->op, k == FV_S64), v, c_i64(g, r->one.v.u), "");
+	}
+	{
+		LLVMValueRef p = load_at(g, fv, offsetof(struct fval, s.p), g->p8);
+		LLVMValueRef len = load_at(g, fv, offsetof(struct fval, s.len), g->i32);
+
+		if (set)
+			return str_in_set(g, p, len, r->set);
+		return str_test(g, r->op, p, len, &r->one);
+	}
+}
+
+/* A function serves a few event types (those with the same candidates):
+ * a comparison on evt.type is decided per type at compile time and becomes
+ * a constant or a switch on the type argument. NULL when n is not one. */
+static LLVMValueRef fold_cmp(struct gen *g, const struct ir_node *n, const struct irop_rhs *r)
+{
+	LLVMBasicBlockRef join, hit, here;
+	LLVMValueRef sw, phi, vals[2];
+	LLVMBasicBlockRef bbs[2];
+	uint32_t ntrue = 0;
+	bool *res;
+
+	if (n->lhs->kind != IRV_FIELD || n->lhs->arg || r->is_field ||
+	    strcmp(n->lhs->fi->name, "evt.type"))
+		return NULL;
+	res = mem_calloc(g->ntypes, sizeof(*res));
+	if (!res)
+		return NULL;
+	for (uint32_t i = 0; i < g->ntypes; i++) {
+		const char *name = evttypes_name(g->types[i]);
+		struct fval v = fval_str(name, (uint32_t)strlen(name));
+
+		res[i] = irop_eval(r, &v);
+		ntrue += res[i];
+	}
+	if (!ntrue || ntrue == g->ntypes) {
+		mem_free(res);
+		return c_bool(g, ntrue != 0);
+	}
+	join = new_bb(g, "type.end");
+	hit = new_bb(g, "type.hit");
+	here = LLVMGetInsertBlock(g->b);
+	sw = LLVMBuildSwitch(g->b, g->a_type, join, ntrue);
+	for (uint32_t i = 0; i < g->ntypes; i++)
+		if (res[i])
+			LLVMAddCase(sw, c_i32(g, g->types[i]), hit);
+	mem_free(res);
+	LLVMPositionBuilderAtEnd(g->b, hit);
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	vals[0] = c_bool(g, false);
+	vals[1] = c_bool(g, true);
+	bbs[0] = here;
+	bbs[1] = hit;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n);
+
+static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
+{
+	struct interp_cmp ic;
+	enum fval_kind k;
+	LLVMValueRef fv, kind, args[3], slow, fast, folded;
+	LLVMBasicBlockRef bb_fast, bb_slow, join, from_fast, from_slow;
+
+	interp_node_cmp(g->ip, n->id, &ic);
+	if ((folded = fold_cmp(g, n, ic.cmp))) {
+		g->st->folded_cmps++;
+		return folded;
+	}
+	if (ic.cmp->is_field) {
+		g->st->helper_cmps++;
+		args[0] = c_i32(g, (uint32_t)n->op);
+		args[1] = field_ptr(g, ic.lhs);
+		args[2] = field_ptr(g, ic.rhs);
+		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmpf, g->fn_cmpf, args, 3),
+				     LLVMConstInt(g->i8, 0, 0), "");
+	}
+	k = fast_kind(ic.cmp);
+	if (k == FV_NONE && n->op != AST_OP_EXISTS) {
+		LLVMValueRef fargs[4] = { g->a_ip, c_i32(g, ic.lhs), g->a_ctx, c_ptr(g, ic.cmp) };
+
+		g->st->helper_cmps++;
+		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_fcmp, g->fn_fcmp, fargs, 4),
+				     LLVMConstInt(g->i8, 0, 0), "");
+	}
+	fv = field_ptr(g, ic.lhs);
+	kind = load_at(g, fv, offsetof(struct fval, kind), g->i32);
+	if (n->op == AST_OP_EXISTS) {
+		g->st->inline_cmps++;
+		return LLVMBuildICmp(g->b, LLVMIntNE, kind, c_i32(g, FV_NONE), "");
+	}
+	args[0] = c_ptr(g, ic.cmp);
+	args[1] = fv;
+	g->st->inline_cmps++;
+	bb_fast = new_bb(g, "cmp.fast");
+	bb_slow = new_bb(g, "cmp.slow");
+	join = new_bb(g, "cmp.end");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, kind, c_i32(g, k), ""), bb_fast,
+			bb_slow);
+	LLVMPositionBuilderAtEnd(g->b, bb_fast);
+	fast = emit_fast(g, ic.cmp, k, fv);
+	from_fast = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, join);
+	/* any other kind (none, lists, the other signedness): the helper */
+	LLVMPositionBuilderAtEnd(g->b, bb_slow);
+	slow = LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, args, 2),
+			     LLVMConstInt(g->i8, 0, 0), "");
+	from_slow = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, join);
+	{
+		LLVMValueRef phi = LLVMBuildPhi(g->b, g->i1, "");
+		LLVMValueRef vals[2] = { fast, slow };
+		LLVMBasicBlockRef bbs[2] = { from_fast, from_slow };
+
+		LLVMAddIncoming(phi, vals, bbs, 2);
+		return phi;
+	}
+}
+
+/* and/or with short-circuit evaluation, kids in the IR's (cost) order. */
+static LLVMValueRef emit_junction(struct gen *g, const struct ir_node *n)
+{
+	bool is_and = n->kind == IR_AND;
+	LLVMBasicBlockRef join = new_bb(g, is_and ? "and.end" : "or.end");
+	LLVMValueRef *vals = mem_calloc(n->n, sizeof(*vals));
+	LLVMBasicBlockRef *bbs = mem_calloc(n->n, sizeof(*bbs));
+	LLVMValueRef phi;
+
+	for (uint32_t i = 0; vals && bbs && i < n->n; i++) {
+		LLVMValueRef v = emit_node(g, n->kids[i]);
+
+		bbs[i] = LLVMGetInsertBlock(g->b);
+		if (i + 1 == n->n) {
+			vals[i] = v;
+			LLVMBuildBr(g->b, join);
+		} else {
+			LLVMBasicBlockRef next = new_bb(g, is_and ? "and.next" : "or.next");
+
+			vals[i] = c_bool(g, !is_and);
+			if (is_and)
+				LLVMBuildCondBr(g->b, v, next, join);
+			else
+				LLVMBuildCondBr(g->b, v, join, next);
+			LLVMPositionBuilderAtEnd(g->b, next);
+		}
+	}
+	if (!vals || !bbs) {	/* out of memory: the module will not verify */
+		mem_free(vals);
+		mem_free(bbs);
+		return c_bool(g, false);
+	}
+	LLVMPositionBuilderAtEnd(g->b, join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	LLVMAddIncoming(phi, vals, bbs, n->n);
+	mem_free(vals);
+	mem_free(bbs);
+	return phi;
+}
+
+static LLVMValueRef emit_raw(struct gen *g, const struct ir_node *n)
+{
+	switch (n->kind) {
+	case IR_CONST:
+		return c_bool(g, n->val);
+	case IR_NOT:
+		return LLVMBuildNot(g->b, emit_node(g, n->kids[0]), "");
+	case IR_AND:
+	case IR_OR:
+		return emit_junction(g, n);
+	case IR_CMP:
+	default:
+		return emit_cmp(g, n);
+	}
+}
+
+/* A node, computed once per event when several rules (or parents) of this
+ * function use it: its result is kept in a slot and reused. */
+static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n)
+{
+	LLVMValueRef slot, st, v, kv, phi, vals[2];
+	LLVMBasicBlockRef bb_known, bb_eval, join, bbs[2];
+
+	if (n->kind == IR_CONST || g->nref[n->id] < 2)
+		return emit_raw(g, n);
+	{
+		LLVMValueRef idx = c_i64(g, g->nslot[n->id] - 1);
+
+		slot = LLVMBuildInBoundsGEP2(g->b, g->i8, g->a_memo, &idx, 1, "");
+	}
+	bb_known = new_bb(g, "memo.hit");
+	bb_eval = new_bb(g, "memo.miss");
+	join = new_bb(g, "memo.end");
+	st = LLVMBuildLoad2(g->b, g->i8, slot, "");
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntNE, st, LLVMConstInt(g->i8, 0, 0), ""),
+			bb_known, bb_eval);
+	LLVMPositionBuilderAtEnd(g->b, bb_known);
+	kv = LLVMBuildICmp(g->b, LLVMIntEQ, st, LLVMConstInt(g->i8, 2, 0), "");
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, bb_eval);
+	v = emit_raw(g, n);
+	LLVMBuildStore(g->b, LLVMBuildAdd(g->b, LLVMBuildZExt(g->b, v, g->i8, ""),
+					  LLVMConstInt(g->i8, 1, 0), ""), slot);
+	bbs[1] = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	vals[0] = kv;
+	vals[1] = v;
+	bbs[0] = bb_known;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+static void count_refs(struct gen *g, const struct ir_node *n)
+{
+	if (g->nref[n->id] < 2)
+		g->nref[n->id]++;
+	if (g->nref[n->id] > 1)
+		return;		/* children were counted on the first visit */
+	for (uint32_t i = 0; i < n->n; i++)
+		count_refs(g, n->kids[i]);
+}
+
+/* uint32_t t<type>(struct interp *ip, void *ctx, uint32_t *out, uint32_t type)
+ * for the types g->types, which share the candidates cands. Shared nodes
+ * are memoised in a byte array of the frame. */
+static void emit_type_fn(struct gen *g, uint32_t t, const uint32_t *cands, uint32_t ncand,
+			 bool first)
+{
+	LLVMTypeRef params[4] = { g->p8, g->p8, g->p32, g->i32 };
+	LLVMTypeRef fty = LLVMFunctionType(g->i32, params, 4, 0);
+	LLVMValueRef count, out, memo_size;
+	LLVMBasicBlockRef entry, body;
+	char name[32];
+
+	snprintf(name, sizeof(name), "t%u", t);
+	g->fn = LLVMAddFunction(g->m, name, fty);
+	g->a_ip = LLVMGetParam(g->fn, 0);
+	g->a_ctx = LLVMGetParam(g->fn, 1);
+	out = LLVMGetParam(g->fn, 2);
+	g->a_type = LLVMGetParam(g->fn, 3);
+	memset(g->nref, 0, g->nnodes);
+	memset(g->nslot, 0, g->nnodes * sizeof(*g->nslot));
+	g->nshared = 0;
+	for (uint32_t i = 0; i < ncand; i++)
+		count_refs(g, g->rs->rules[cands[i]].root);
+	for (uint32_t i = 0; i < g->nnodes; i++)
+		if (g->nref[i] > 1)
+			g->nslot[i] = ++g->nshared;
+	entry = new_bb(g, "entry");
+	body = new_bb(g, "body");
+	LLVMPositionBuilderAtEnd(g->b, entry);
+	count = LLVMBuildAlloca(g->b, g->i32, "count");
+	memo_size = c_i32(g, g->nshared ? g->nshared : 1);
+	g->a_memo = LLVMBuildAlloca(g->b, LLVMArrayType(g->i8, g->nshared ? g->nshared : 1), "memo");
+	g->a_memo = LLVMBuildBitCast(g->b, g->a_memo, g->p8, "");
+	LLVMBuildStore(g->b, c_i32(g, 0), count);
+	LLVMBuildMemSet(g->b, g->a_memo, LLVMConstInt(g->i8, 0, 0), memo_size, 1);
+	LLVMBuildBr(g->b, body);
+	LLVMPositionBuilderAtEnd(g->b, body);
+	for (uint32_t i = 0; i < ncand; i++) {
+		LLVMValueRef v = emit_node(g, g->rs->rules[cands[i]].root), c, idx, slot;
+		LLVMBasicBlockRef hit = new_bb(g, "hit"), next = new_bb(g, "next");
+
+		g->st->rule_bodies++;
+		LLVMBuildCondBr(g->b, v, hit, next);
+		LLVMPositionBuilderAtEnd(g->b, hit);
+		c = LLVMBuildLoad2(g->b, g->i32, count, "");
+		idx = LLVMBuildZExt(g->b, c, g->i64, "");
+		slot = LLVMBuildInBoundsGEP2(g->b, g->i32, out, &idx, 1, "");
+		LLVMBuildStore(g->b, c_i32(g, cands[i]), slot);
+		c = LLVMBuildAdd(g->b, c, c_i32(g, 1), "");
+		if (first) {
+			LLVMBuildRet(g->b, c);
+		} else {
+			LLVMBuildStore(g->b, c, count);
+			LLVMBuildBr(g->b, next);
+		}
+		LLVMPositionBuilderAtEnd(g->b, next);
+	}
+	LLVMBuildRet(g->b, LLVMBuildLoad2(g->b, g->i32, count, ""));
+}
+
+static void gen_types(struct gen *g)
+{
+	g->i1 = LLVMInt1TypeInContext(g->c);
+	g->i8 = LLVMInt8TypeInContext(g->c);
+	g->i32 = LLVMInt32TypeInContext(g->c);
+	g->i64 = LLVMInt64TypeInContext(g->c);
+	g->p8 = LLVMPointerType(g->i8, 0);
+	g->p32 = LLVMPointerType(g->i32, 0);
+	{
+		LLVMTypeRef p[3] = { g->p8, g->i32, g->p8 };
+
+		g->ty_field = LLVMFunctionType(g->p8, p, 3, 0);
+		g->fn_field = LLVMAddFunction(g->m, "saker_rt_field", g->ty_field);
+	}
+	{
+		LLVMTypeRef p[2] = { g->p8, g->p8 };
+
+		g->ty_cmp = LLVMFunctionType(g->i8, p, 2, 0);
+		g->fn_cmp = LLVMAddFunction(g->m, "saker_rt_cmp", g->ty_cmp);
+	}
+	{
+		LLVMTypeRef p[4] = { g->p8, g->i32, g->p8, g->p8 };
+
+		g->ty_fcmp = LLVMFunctionType(g->i8, p, 4, 0);
+		g->fn_fcmp = LLVMAddFunction(g->m, "saker_rt_field_cmp", g->ty_fcmp);
+	}
+	{
+		LLVMTypeRef p[3] = { g->i32, g->p8, g->p8 };
+
+		g->ty_cmpf = LLVMFunctionType(g->i8, p, 3, 0);
+		g->fn_cmpf = LLVMAddFunction(g->m, "saker_rt_cmp_fields", g->ty_cmpf);
+	}
+	{
+		LLVMTypeRef p[3] = { g->p8, g->p8, g->i64 };
+
+		g->ty_memcmp = LLVMFunctionType(g->i32, p, 3, 0);
+		g->fn_memcmp = LLVMAddFunction(g->m, "memcmp", g->ty_memcmp);
+	}
+}
+
+static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
+static bool llvm_ready;
+
+static void llvm_init(void)
+{
+	llvm_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter();
+}
+
+static int llvm_fail(LLVMErrorRef e, const char *what, char *err, size_t errlen)
+{
+	char *msg = LLVMGetErrorMessage(e);
+
+	snprintf(err, errlen, "%s: %s", what, msg);
+	LLVMDisposeErrorMessage(msg);
+	return -EIO;
+}
+
+/* The helpers, visible to the generated code by name; libc (memcmp, bcmp,
+ * memset) from the process. */
+static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		const void *fn;
+	} tab[] = {
+		{ "saker_rt_field", (const void *)rt_field },
+		{ "saker_rt_cmp", (const void *)rt_cmp },
+		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
+		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
+	};
+	LLVMJITCSymbolMapPair pairs[sizeof(tab) / sizeof(tab[0])];
+	LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(lljit);
+	LLVMOrcDefinitionGeneratorRef gen;
+	LLVMErrorRef e;
+
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		pairs[i].Name = LLVMOrcLLJITMangleAndIntern(lljit, tab[i].name);
+		pairs[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)tab[i].fn;
+		pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
+						  LLVMJITSymbolGenericFlagsCallable;
+		pairs[i].Sym.Flags.TargetFlags = 0;
+	}
+	e = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(pairs, sizeof(tab) / sizeof(tab[0])));
+	if (e)
+		return llvm_fail(e, "defining the runtime helpers", err, errlen);
+	e = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
+		&gen, LLVMOrcLLJITGetGlobalPrefix(lljit), NULL, NULL);
+	if (e)
+		return llvm_fail(e, "searching the process for symbols", err, errlen);
+	LLVMOrcJITDylibAddGenerator(jd, gen);
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static bool same_cands(const struct jit_opts *o, uint32_t a, uint32_t b)
+{
+	uint32_t na, nb;
+	const uint32_t *ca = o->cands(o->cands_ctx, a, &na), *cb = o->cands(o->cands_ctx, b, &nb);
+
+	return na == nb && !memcmp(ca, cb, na * sizeof(*ca));
+}
+
+/* Types with the same candidates (open, openat, openat2, ...) share one
+ * function: group[t] is the first type of t's group, its leader. */
+static void make_groups(struct jit *j, const struct jit_opts *o)
+{
+	for (uint32_t t = 0; t < j->ntypes; t++) {
+		uint32_t n;
+
+		j->group[t] = t;
+		j->has_code[t] = o->cands(o->cands_ctx, t, &n) && n;
+	}
+	for (uint32_t t = 0; t < j->ntypes; t++) {
+		if (!j->has_code[t] || j->group[t] != t)
+			continue;
+		for (uint32_t u = t + 1; u < j->ntypes; u++)
+			if (j->has_code[u] && j->group[u] == u && same_cands(o, t, u))
+				j->group[u] = t;
+	}
+}
+
+/* One module: the groups led by the types in leaders. */
+static int build_module(struct shard *sh, struct gen *g)
+{
+	struct jit *j = sh->j;
+	const struct jit_opts *o = sh->o;
+	uint32_t *members = mem_calloc(j->ntypes ? j->ntypes : 1, sizeof(*members));
+	int ret = 0;
+
+	g->nnodes = g->rs->ir.nnodes + 1;
+	g->nref = mem_calloc(g->nnodes, 1);
+	g->nslot = mem_calloc(g->nnodes, sizeof(*g->nslot));
+	if (!g->nref || !g->nslot || !members) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	gen_types(g);
+	for (uint32_t i = 0; i < sh->nleaders; i++) {
+		uint32_t t = sh->leaders[i], n, nm = 0;
+		const uint32_t *c = o->cands(o->cands_ctx, t, &n);
+
+		for (uint32_t u = t; u < j->ntypes; u++)
+			if (j->has_code[u] && j->group[u] == t)
+				members[nm++] = u;
+		g->types = members;
+		g->ntypes = nm;
+		emit_type_fn(g, t, c, n, o->first_match);
+		sh->st.functions++;
+	}
+out:
+	mem_free(members);
+	mem_free(g->nref);
+	mem_free(g->nslot);
+	return ret;
+}
+
+/* Generates, optimises and adds one shard's module to its own LLJIT. */
+static int shard_compile(struct shard *sh)
+{
+	LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+	struct gen g = { .ip = sh->j->ip, .rs = interp_ruleset(sh->j->ip), .st = &sh->st };
+	LLVMPassBuilderOptionsRef pbo;
+	LLVMOrcThreadSafeModuleRef tsm;
+	LLVMErrorRef e;
+	char *msg = NULL;
+	int ret;
+
+	g.c = LLVMOrcThreadSafeContextGetContext(tsc);
+	g.m = LLVMModuleCreateWithNameInContext("saker_rules", g.c);
+	g.b = LLVMCreateBuilderInContext(g.c);
+	ret = build_module(sh, &g);
+	LLVMDisposeBuilder(g.b);
+	if (!ret && LLVMVerifyModule(g.m, LLVMReturnStatusAction, &msg)) {
+		snprintf(sh->err, sizeof(sh->err), "generated code does not verify: %.200s",
+			 msg ? msg : "");
+		ret = -EIO;
+	}
+	LLVMDisposeMessage(msg);
+	if (ret) {
+		LLVMDisposeModule(g.m);
+		LLVMOrcDisposeThreadSafeContext(tsc);
+		return ret;
+	}
+	pbo = LLVMCreatePassBuilderOptions();
+	e = LLVMRunPasses(g.m, JIT_PASSES, NULL, pbo);
+	LLVMDisposePassBuilderOptions(pbo);
+	if (e) {
+		LLVMDisposeModule(g.m);
+		LLVMOrcDisposeThreadSafeContext(tsc);
+		return llvm_fail(e, "optimising", sh->err, sizeof(sh->err));
+	}
+	tsm = LLVMOrcCreateNewThreadSafeModule(g.m, tsc);
+	LLVMOrcDisposeThreadSafeContext(tsc);
+	e = LLVMOrcLLJITAddLLVMIRModule(sh->lljit, LLVMOrcLLJITGetMainJITDylib(sh->lljit), tsm);
+	if (e) {
+		LLVMOrcDisposeThreadSafeModule(tsm);
+		return llvm_fail(e, "adding the module", sh->err, sizeof(sh->err));
+	}
+	return 0;
+}
+
+/* Native code for the shard's functions (the lookup runs the code
+ * generator). */
+static int shard_resolve(struct shard *sh)
+{
+	for (uint32_t i = 0; i < sh->nleaders; i++) {
+		LLVMOrcExecutorAddress addr = 0;
+		LLVMErrorRef e;
+		char name[32];
+
+		snprintf(name, sizeof(name), "t%u", sh->leaders[i]);
+		e = LLVMOrcLLJITLookup(sh->lljit, &addr, name);
+		if (e)
+			return llvm_fail(e, "generating code", sh->err, sizeof(sh->err));
+		sh->j->fns[sh->leaders[i]] = (jit_fn)(uintptr_t)addr;
+	}
+	return 0;
+}
+
+static void *shard_run(void *arg)
+{
+	struct shard *sh = arg;
+	LLVMErrorRef e = LLVMOrcCreateLLJIT(&sh->lljit, NULL);
+
+	if (e) {
+		sh->lljit = NULL;
+		sh->ret = llvm_fail(e, "creating the JIT", sh->err, sizeof(sh->err));
+		return NULL;
+	}
+	if ((sh->ret = define_helpers(sh->lljit, sh->err, sizeof(sh->err))))
+		return NULL;
+	if ((sh->ret = shard_compile(sh)))
+		return NULL;
+	sh->ret = shard_resolve(sh);
+	return NULL;
+}
+
+/* Spreads the groups over up to one shard per CPU (JIT_MAX_SHARDS), the
+ * biggest first onto the lightest shard, so they compile in parallel. */
+static int make_shards(struct jit *j, const struct jit_opts *o)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t nlead = 0, ns;
+
+	for (uint32_t t = 0; t < j->ntypes; t++)
+		nlead += j->has_code[t] && j->group[t] == t;
+	if (!nlead)
+		return 0;
+	ns = cpus < 1 ? 1 : cpus > JIT_MAX_SHARDS ? JIT_MAX_SHARDS : (uint32_t)cpus;
+	ns = ns > nlead ? nlead : ns;
+	j->shards = mem_calloc(ns, sizeof(*j->shards));
+	if (!j->shards)
+		return -ENOMEM;
+	j->nshards = ns;
+	for (uint32_t i = 0; i < ns; i++) {
+		j->shards[i].j = j;
+		j->shards[i].o = o;
+		j->shards[i].leaders = mem_calloc(nlead, sizeof(uint32_t));
+		if (!j->shards[i].leaders)
+			return -ENOMEM;
+	}
+	for (;;) {	/* heaviest unplaced group next */
+		uint32_t best = UINT32_MAX, bestn = 0, light = 0;
+
+		for (uint32_t t = 0; t < j->ntypes; t++) {
+			uint32_t n;
+			bool placed = false;
+
+			if (!j->has_code[t] || j->group[t] != t)
+				continue;
+			for (uint32_t i = 0; i < ns && !placed; i++)
+				for (uint32_t k = 0; k < j->shards[i].nleaders && !placed; k++)
+					placed = j->shards[i].leaders[k] == t;
+			o->cands(o->cands_ctx, t, &n);
+			if (!placed && (best == UINT32_MAX || n > bestn)) {
+				best = t;
+				bestn = n;
+			}
+		}
+		if (best == UINT32_MAX)
+			break;
+		for (uint32_t i = 1; i < ns; i++)
+			if (j->shards[i].weight < j->shards[light].weight)
+				light = i;
+		j->shards[light].leaders[j->shards[light].nleaders++] = best;
+		j->shards[light].weight += bestn;
+	}
+	return 0;
+}
+
+int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char *err,
+	     size_t errlen)
+{
+	uint64_t t0 = now_ns();
+	pthread_t th[JIT_MAX_SHARDS];
+	bool started[JIT_MAX_SHARDS] = { false };
+	struct jit *j;
+	int ret;
+
+	*out = NULL;
+	pthread_once(&llvm_once, llvm_init);
+	if (!llvm_ready) {
+		snprintf(err, errlen, "LLVM has no native target");
+		return -EIO;
+	}
+	j = mem_calloc(1, sizeof(*j));
+	if (!j)
+		return -ENOMEM;
+	j->ip = ip;
+	j->ntypes = o->ntypes;
+	j->fns = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->fns));
+	j->group = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->group));
+	j->has_code = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->has_code));
+	if (!j->fns || !j->group || !j->has_code) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	make_groups(j, o);
+	if ((ret = make_shards(j, o)))
+		goto fail;
+	for (uint32_t i = 1; i < j->nshards; i++)
+		started[i] = !pthread_create(&th[i], NULL, shard_run, &j->shards[i]);
+	for (uint32_t i = 0; i < j->nshards; i++)
+		if (!i || !started[i])
+			shard_run(&j->shards[i]);	/* here when a thread could not start */
+	for (uint32_t i = 1; i < j->nshards; i++)
+		if (started[i])
+			pthread_join(th[i], NULL);
+	ret = 0;
+	for (uint32_t i = 0; i < j->nshards; i++) {
+		struct shard *sh = &j->shards[i];
+
+		if (sh->ret && !ret) {
+			ret = sh->ret;
+			snprintf(err, errlen, "%s", sh->err);
+		}
+		j->st.functions += sh->st.functions;
+		j->st.rule_bodies += sh->st.rule_bodies;
+		j->st.inline_cmps += sh->st.inline_cmps;
+		j->st.helper_cmps += sh->st.helper_cmps;
+		j->st.folded_cmps += sh->st.folded_cmps;
+	}
+	if (ret)
+		goto fail;
+	for (uint32_t t = 0; t < j->ntypes; t++)
+		if (j->has_code[t])
+			j->fns[t] = j->fns[j->group[t]];
+	j->st.compile_ns = now_ns() - t0;
+	*out = j;
+	return 0;
+fail:
+	jit__free(j);
+	return ret;
+}
+
+void jit__free(struct jit *j)
+{
+	if (!j)
+		return;
+	for (uint32_t i = 0; i < j->nshards; i++) {
+		if (j->shards[i].lljit) {
+			LLVMErrorRef e = LLVMOrcDisposeLLJIT(j->shards[i].lljit);
+
+			if (e)
+				LLVMConsumeError(e);
+		}
+		mem_free(j->shards[i].leaders);
+	}
+	mem_free(j->shards);
+	mem_free(j->fns);
+	mem_free(j->group);
+	mem_free(j->has_code);
+	mem_free(j);
+}
+
+uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out)
+{
+	if (t < 0 || (uint32_t)t >= j->ntypes || !j->fns[t])
+		return 0;
+	interp_begin_event(j->ip);
+	return j->fns[t](j->ip, ctx, out, (uint32_t)t);
+}
+
+void jit_stats(const struct jit *j, struct jit_stats *out)
+{
+	*out = j->st;
+}

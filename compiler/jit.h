@@ -1,0 +1,50 @@
+/* The JIT: rule conditions compiled to native code with LLVM (ORC LLJIT,
+ * LLVM 14). One function per event type evaluates every candidate rule of
+ * that type in rule order, shares subexpressions across rules, folds what
+ * the type decides (evt.type comparisons), compares numbers, flags and
+ * short strings inline, and calls the interpreter's helpers (irop_rt,
+ * memoised field values) for the rest, so both evaluators give the same
+ * answer by construction. Prefix jit_ (methods jit__). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct interp;
+
+/* Candidate rules of evt.type index t, in rule order; *n of them. */
+typedef const uint32_t *(*jit_cands_fn)(void *ctx, uint32_t t, uint32_t *n);
+
+struct jit_opts {
+	size_t sz;
+	uint32_t ntypes;	/* evt.type indexes 0..ntypes-1 */
+	jit_cands_fn cands;
+	void *cands_ctx;
+	bool first_match;	/* rule_matching: first */
+};
+
+struct jit_stats {
+	uint32_t functions;	/* event types with code */
+	uint32_t rule_bodies;	/* (type, rule) pairs compiled */
+	uint32_t inline_cmps;	/* comparisons with an inline fast path */
+	uint32_t helper_cmps;	/* comparisons left to irop_eval */
+	uint32_t folded_cmps;	/* comparisons decided by the event type */
+	uint64_t compile_ns;	/* IR generation, optimisation and codegen */
+};
+
+struct jit;
+
+/* Compiles the conditions of ip's ruleset. 0; -ENOMEM; -EIO with LLVM's
+ * message in err when LLVM fails (callers fall back to the interpreter). */
+int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char *err,
+	     size_t errlen);
+void jit__free(struct jit *j);
+
+/* Evaluates the candidates of evt.type index t on the current event:
+ * starts a new event for the interpreter's memo, writes the indexes of the
+ * matching rules to out (room for every candidate) in rule order and
+ * returns how many (at most one with first_match). ctx goes to the field
+ * extractor. */
+uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out);
+
+void jit_stats(const struct jit *j, struct jit_stats *out);
