@@ -100,6 +100,27 @@ int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *
 	return 0;
 }
 
+bool fields_proc_static(const struct field_info *fi)
+{
+	/* thread-table fields that follow time, counters or the fd table */
+	static const char *const moving[] = {
+		"proc.duration", "proc.ppid.duration", "proc.fdopencount", "proc.fdusage",
+		"proc.nchilds", "proc.nthreads", "proc.stderr.", "proc.stdin.", "proc.stdout.",
+		"proc.vm", "thread.cpu", "thread.exectime", "thread.totexectime", "thread.pf",
+		"thread.vm", "fd.types",
+	};
+
+	if (!strncmp(fi->name, "container.", 10))	/* from the thread's cgroups */
+		return !strcmp(fi->name + 10, "id") || !strcmp(fi->name + 10, "full_id") ||
+		       !strcmp(fi->name + 10, "name") || !strcmp(fi->name + 10, "type");
+	if (!(fi->flags & FF_EV_PROC))
+		return false;
+	for (size_t i = 0; i < sizeof(moving) / sizeof(moving[0]); i++)
+		if (!strncmp(fi->name, moving[i], strlen(moving[i])))
+			return false;
+	return true;
+}
+
 bool fields_is_valid_lhs(const char *text)
 {
 	char name[256], arg[256], err[256];

@@ -35,6 +35,12 @@ const struct field_info *fields_find(const char *name);
 int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *out, char *err,
 		   size_t errlen);
 
+/* True when fi's value for an event is a function of the event's thread
+ * entry, its ancestors, users, groups and container id alone (no event
+ * parameter, time, counter or fd): state__proc_gen() tells when such a
+ * value may have changed, so the JIT keeps results over them per thread. */
+bool fields_proc_static(const struct field_info *fi);
+
 /* True when text is a field reference usable on the left side of a check
  * (exceptions' `fields:`). */
 bool fields_is_valid_lhs(const char *text);

@@ -58,6 +58,9 @@ struct jit {
 	uint32_t *group;	/* by evt.type index: the leader of its group */
 	bool *has_code;		/* by evt.type index: it has candidates */
 	uint32_t ntypes;
+	uint8_t *(*proc_memo)(void *ctx);
+	uint32_t *proc_slot;	/* by IR node id: index + 1 in the thread memo, 0 none */
+	uint32_t nproc;
 	struct jit_stats st;
 };
 
@@ -78,6 +81,11 @@ static uint8_t rt_field_cmp(struct interp *ip, uint32_t id, void *ctx, const str
 	return irop_eval(r, interp_field_value(ip, id, ctx));
 }
 
+static uint8_t *rt_proc_memo(struct jit *j, void *ctx)
+{
+	return j->proc_memo(ctx);
+}
+
 static uint8_t rt_cmp_fields(uint32_t op, const struct fval *a, const struct fval *b)
 {
 	return irop_eval_fields((enum ast_op)op, a, b);
@@ -89,8 +97,8 @@ struct gen {
 	LLVMModuleRef m;
 	LLVMBuilderRef b;
 	LLVMTypeRef i1, i8, i32, i64, p8, p32;
-	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp;
-	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp;
+	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp, ty_pm;
+	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp, fn_pm;
 	struct interp *ip;
 	const struct ruleset *rs;
 	struct jit_stats *st;
@@ -103,6 +111,12 @@ struct gen {
 				 * group's memo: 0 unknown, 1 false, 2 true */
 	uint32_t nshared;
 	LLVMValueRef a_memo;
+	/* the thread memo: slots by node, the pointer (fetched on first use
+	 * in the entry block), whether a kept node is being emitted */
+	const struct jit *j;
+	LLVMBasicBlockRef entry;
+	LLVMValueRef a_pm;
+	bool in_proc;
 	uint32_t nnodes;
 	uint32_t nstr;
 };
@@ -583,20 +597,13 @@ static LLVMValueRef emit_raw(struct gen *g, const struct ir_node *n)
 	}
 }
 
-/* A node, computed once per event when several rules (or parents) of this
- * function use it: its result is kept in a slot and reused. */
-static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n)
+/* The memo pattern around n's code: the byte at slot says 0 unknown,
+ * 1 false, 2 true; unknown computes n and stores the answer. */
+static LLVMValueRef emit_memo(struct gen *g, const struct ir_node *n, LLVMValueRef slot)
 {
-	LLVMValueRef slot, st, v, kv, phi, vals[2];
+	LLVMValueRef st, v, kv, phi, vals[2];
 	LLVMBasicBlockRef bb_known, bb_eval, join, bbs[2];
 
-	if (n->kind == IR_CONST || g->nref[n->id] < 2)
-		return emit_raw(g, n);
-	{
-		LLVMValueRef idx = c_i64(g, g->nslot[n->id] - 1);
-
-		slot = LLVMBuildInBoundsGEP2(g->b, g->i8, g->a_memo, &idx, 1, "");
-	}
 	bb_known = new_bb(g, "memo.hit");
 	bb_eval = new_bb(g, "memo.miss");
 	join = new_bb(g, "memo.end");
@@ -619,6 +626,51 @@ static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n)
 	bbs[0] = bb_known;
 	LLVMAddIncoming(phi, vals, bbs, 2);
 	return phi;
+}
+
+/* The thread memo's pointer, fetched once per call, in the entry block. */
+static LLVMValueRef proc_memo_ptr(struct gen *g)
+{
+	LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
+	LLVMValueRef args[2];
+
+	if (g->a_pm)
+		return g->a_pm;
+	LLVMPositionBuilderBefore(g->b, LLVMGetBasicBlockTerminator(g->entry));
+	args[0] = c_ptr(g, g->j);
+	args[1] = g->a_ctx;
+	g->a_pm = call(g, g->ty_pm, g->fn_pm, args, 2);
+	LLVMPositionBuilderAtEnd(g->b, here);
+	return g->a_pm;
+}
+
+static LLVMValueRef slot_at(struct gen *g, LLVMValueRef base, uint32_t i)
+{
+	LLVMValueRef idx = c_i64(g, i);
+
+	return LLVMBuildInBoundsGEP2(g->b, g->i8, base, &idx, 1, "");
+}
+
+/* A node: kept per thread when it reads process-static fields only (the
+ * outermost such node), else computed once per event when several rules
+ * (or parents) of this function use it. */
+static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n)
+{
+	uint32_t ps = g->j->proc_slot ? g->j->proc_slot[n->id] : 0;
+
+	if (n->kind == IR_CONST)
+		return emit_raw(g, n);
+	if (ps && !g->in_proc) {
+		LLVMValueRef v, slot = slot_at(g, proc_memo_ptr(g), ps - 1);
+
+		g->in_proc = true;
+		v = emit_memo(g, n, slot);
+		g->in_proc = false;
+		return v;
+	}
+	if (g->nref[n->id] < 2)
+		return emit_raw(g, n);
+	return emit_memo(g, n, slot_at(g, g->a_memo, g->nslot[n->id] - 1));
 }
 
 static void count_refs(struct gen *g, const struct ir_node *n)
@@ -657,7 +709,8 @@ static void emit_type_fn(struct gen *g, uint32_t t, const uint32_t *cands, uint3
 	for (uint32_t i = 0; i < g->nnodes; i++)
 		if (g->nref[i] > 1)
 			g->nslot[i] = ++g->nshared;
-	entry = new_bb(g, "entry");
+	entry = g->entry = new_bb(g, "entry");
+	g->a_pm = NULL;
 	body = new_bb(g, "body");
 	LLVMPositionBuilderAtEnd(g->b, entry);
 	count = LLVMBuildAlloca(g->b, g->i32, "count");
@@ -724,6 +777,12 @@ static void gen_types(struct gen *g)
 		g->fn_cmpf = LLVMAddFunction(g->m, "saker_rt_cmp_fields", g->ty_cmpf);
 	}
 	{
+		LLVMTypeRef p[2] = { g->p8, g->p8 };
+
+		g->ty_pm = LLVMFunctionType(g->p8, p, 2, 0);
+		g->fn_pm = LLVMAddFunction(g->m, "saker_rt_proc_memo", g->ty_pm);
+	}
+	{
 		LLVMTypeRef p[3] = { g->p8, g->p8, g->i64 };
 
 		g->ty_memcmp = LLVMFunctionType(g->i32, p, 3, 0);
@@ -760,6 +819,7 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 		{ "saker_rt_cmp", (const void *)rt_cmp },
 		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
 		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
+		{ "saker_rt_proc_memo", (const void *)rt_proc_memo },
 	};
 	LLVMJITCSymbolMapPair pairs[sizeof(tab) / sizeof(tab[0])];
 	LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(lljit);
@@ -858,7 +918,7 @@ out:
 static int shard_compile(struct shard *sh)
 {
 	LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
-	struct gen g = { .ip = sh->j->ip, .rs = interp_ruleset(sh->j->ip), .st = &sh->st };
+	struct gen g = { .ip = sh->j->ip, .rs = interp_ruleset(sh->j->ip), .st = &sh->st, .j = sh->j };
 	LLVMPassBuilderOptionsRef pbo;
 	LLVMOrcThreadSafeModuleRef tsm;
 	LLVMErrorRef e;
@@ -933,6 +993,61 @@ static void *shard_run(void *arg)
 		return NULL;
 	sh->ret = shard_resolve(sh);
 	return NULL;
+}
+
+static bool opnd_proc_static(const struct ir_opnd *o)
+{
+	if (o->kind == IRV_XFORM)
+		return opnd_proc_static(o->inner);
+	return o->kind != IRV_FIELD || fields_proc_static(o->fi);
+}
+
+/* Whether n reads process-static fields only; pure[id]: 0 unknown, 1 yes,
+ * 2 no. */
+static bool node_proc_static(const struct ir_node *n, uint8_t *pure)
+{
+	bool yes = true;
+
+	if (pure[n->id])
+		return pure[n->id] == 1;
+	if (n->kind == IR_CMP)
+		yes = opnd_proc_static(n->lhs) && (!n->rhs || opnd_proc_static(n->rhs));
+	for (uint32_t i = 0; i < n->n; i++)
+		yes = node_proc_static(n->kids[i], pure) && yes;
+	pure[n->id] = yes ? 1 : 2;
+	return yes;
+}
+
+/* Numbers the process-static nodes of the dispatched rules: their slots
+ * in the thread memo. */
+static int make_proc_slots(struct jit *j, const struct jit_opts *o)
+{
+	const struct ruleset *rs = interp_ruleset(j->ip);
+	uint32_t nn = rs->ir.nnodes + 1;
+	uint8_t *pure;
+
+	if (!o->proc_memo)
+		return 0;
+	pure = mem_calloc(nn, 1);
+	j->proc_slot = mem_calloc(nn, sizeof(*j->proc_slot));
+	if (!pure || !j->proc_slot) {
+		mem_free(pure);
+		return -ENOMEM;
+	}
+	for (uint32_t t = 0; t < j->ntypes; t++) {
+		uint32_t n;
+		const uint32_t *c = j->has_code[t] ? o->cands(o->cands_ctx, t, &n) : NULL;
+
+		for (uint32_t i = 0; c && i < n; i++)
+			node_proc_static(rs->rules[c[i]].root, pure);
+	}
+	for (uint32_t id = 0; id < rs->ir.nnodes; id++)
+		if (pure[id] == 1 && rs->ir.nodes[id] && rs->ir.nodes[id]->kind != IR_CONST)
+			j->proc_slot[id] = ++j->nproc;
+	mem_free(pure);
+	j->proc_memo = o->proc_memo;
+	j->st.proc_nodes = j->nproc;
+	return 0;
 }
 
 /* Spreads the groups over up to one shard per CPU (JIT_MAX_SHARDS), the
@@ -1016,7 +1131,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		goto fail;
 	}
 	make_groups(j, o);
-	if ((ret = make_shards(j, o)))
+	if ((ret = make_proc_slots(j, o)) || (ret = make_shards(j, o)))
 		goto fail;
 	for (uint32_t i = 1; i < j->nshards; i++)
 		started[i] = !pthread_create(&th[i], NULL, shard_run, &j->shards[i]);
@@ -1070,6 +1185,7 @@ void jit__free(struct jit *j)
 	mem_free(j->fns);
 	mem_free(j->group);
 	mem_free(j->has_code);
+	mem_free(j->proc_slot);
 	mem_free(j);
 }
 
@@ -1084,4 +1200,9 @@ uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out)
 void jit_stats(const struct jit *j, struct jit_stats *out)
 {
 	*out = j->st;
+}
+
+uint32_t jit_proc_slots(const struct jit *j)
+{
+	return j->nproc;
 }

@@ -21,6 +21,11 @@ struct jit_opts {
 	jit_cands_fn cands;
 	void *cands_ctx;
 	bool first_match;	/* rule_matching: first */
+	/* Results over process-static fields (fields_proc_static) are kept
+	 * per thread: proc_memo returns the current event's thread's memo,
+	 * jit_proc_slots() bytes, all zero when it may be stale (state__proc_gen
+	 * changed or another thread took the place). NULL: no such memo. */
+	uint8_t *(*proc_memo)(void *ctx);
 };
 
 struct jit_stats {
@@ -29,6 +34,7 @@ struct jit_stats {
 	uint32_t inline_cmps;	/* comparisons with an inline fast path */
 	uint32_t helper_cmps;	/* comparisons left to irop_eval */
 	uint32_t folded_cmps;	/* comparisons decided by the event type */
+	uint32_t proc_nodes;	/* nodes kept per thread (process-static) */
 	uint64_t compile_ns;	/* IR generation, optimisation and codegen */
 };
 
@@ -48,3 +54,5 @@ void jit__free(struct jit *j);
 uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out);
 
 void jit_stats(const struct jit *j, struct jit_stats *out);
+/* Bytes of the per-thread memo (0: none needed). */
+uint32_t jit_proc_slots(const struct jit *j);

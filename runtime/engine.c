@@ -24,8 +24,12 @@
 #include "runtime/dispatch.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
+#include "runtime/proc_memo.h"
 #include "runtime/scap.h"
 #include "state/state.h"
+
+/* Threads whose process-static rule results the JIT keeps at a time. */
+#define ENGINE_PROC_MEMO_THREADS 4096
 
 struct engine {
 	const struct config *cfg;
@@ -36,6 +40,7 @@ struct engine {
 	struct interp *ip;
 	struct jit *jit;		/* NULL: the interpreter evaluates */
 	uint32_t *matches;		/* rules matched by the current event */
+	struct proc_memo *pm;		/* the JIT's per-thread results */
 	struct dispatch *dp;
 	struct state *st;
 	struct outputs *out;
@@ -44,6 +49,7 @@ struct engine {
 	struct extract_scratch *fsc;	/* one per interpreter field */
 	uint32_t nfsc;
 	struct extract_scratch asc;	/* alert formatting */
+	struct extract_memo xmemo;
 	struct alert_fmt_opts afo;
 	struct strbuf line;
 	uint64_t *hits;			/* alerts per rule */
@@ -88,6 +94,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->afo.json_message = o->cfg->json_include_message_property;
 	en->afo.hostname = en->hostname;
 	en->x.st = en->st;
+	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
 	extract_init();
 	*out = en;
@@ -105,6 +112,8 @@ static void free_eval(struct engine *en)
 	en->fsc = NULL;
 	en->nfsc = 0;
 	jit__free(en->jit);
+	proc_memo__free(en->pm);
+	en->pm = NULL;
 	dispatch__free(en->dp);
 	interp__free(en->ip);
 	ruleset__free(en->rs);
@@ -128,6 +137,7 @@ void engine__free(struct engine *en)
 	outputs__free(en->out);
 	state__free(en->st);
 	extract_scratch_release(&en->asc);
+	extract_scratch_release(&en->xmemo.sc);
 	strbuf_release(&en->line);
 	mem_free(en->write_path);
 	mem_free(en);
@@ -170,6 +180,16 @@ static const uint32_t *jit_cands(void *ctx, uint32_t t, uint32_t *n)
 	return dispatch_type_rules(en->dp, t, n);
 }
 
+static uint8_t *proc_memo_cb(void *ctx)
+{
+	struct engine *en = ctx;
+	const struct thr *t = en->x.cur.thr;
+
+	if (!t)
+		return proc_memo_scratch(en->pm);
+	return proc_memo_get(en->pm, t->tid, state__proc_gen(en->st));
+}
+
 /* Compiles the conditions to native code; when LLVM fails, says so once
  * and keeps the interpreter. */
 static int start_jit(struct engine *en)
@@ -180,6 +200,7 @@ static int start_jit(struct engine *en)
 		.cands = jit_cands,
 		.cands_ctx = en,
 		.first_match = en->cfg->rule_matching == CONFIG_MATCH_FIRST,
+		.proc_memo = proc_memo_cb,
 	};
 	struct jit_stats js;
 	char msg[512];
@@ -194,7 +215,7 @@ static int start_jit(struct engine *en)
 	}
 	jit_stats(en->jit, &js);
 	en->stats.jit_compile_ns = js.compile_ns;
-	return 0;
+	return proc_memo__new(jit_proc_slots(en->jit), ENGINE_PROC_MEMO_THREADS, &en->pm);
 }
 
 static void format_diags(const struct ruleset *rs, struct strbuf *sb)
@@ -398,6 +419,7 @@ void engine__stats(const struct engine *en, struct engine_stats *out)
 	*out = en->stats;
 	out->output_errors = outputs__errors(en->out);
 	out->jit = en->jit != NULL;
+	out->proc_memo_evictions = en->pm ? proc_memo_evictions(en->pm) : 0;
 }
 
 void engine__format_stats(const struct engine *en, struct strbuf *sb)
@@ -415,7 +437,8 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
 		      ss.users_evicted, ss.events_malformed);
 	if (en->rs && s.jit)
-		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms)\n", s.jit_compile_ns / 1e6);
+		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms), per-thread results evicted %" PRIu64 "\n",
+			      s.jit_compile_ns / 1e6, s.proc_memo_evictions);
 	else if (en->rs)
 		strbuf_printf(sb, "evaluator: interpreter\n");
 	if (s.output_errors)

@@ -1227,11 +1227,21 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 		return;
 	switch (id) {
 	case X_FD_TYPE: set_cstr(out, fdi_typename(f)); break;
-	case X_FD_TYPECHAR:
-		strbuf_reset(&sc->sb);
-		strbuf_addc(&sc->sb, fdi_typechar(f));
-		set_sb(out, sc);
+	case X_FD_TYPECHAR: {
+		/* one static string per letter: no copy */
+		static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+		char c = fdi_typechar(f);
+		const char *l = strchr(letters, c);
+
+		if (l && c)
+			*out = fval_str(l, 1);
+		else {
+			strbuf_reset(&sc->sb);
+			strbuf_addc(&sc->sb, c);
+			set_sb(out, sc);
+		}
 		break;
+	}
 	case X_FD_NAME: *out = fval_str(f->name, f->name_len); break;
 	case X_FD_NAMERAW:
 		*out = f->nameraw ? fval_str(f->nameraw, f->nameraw_len) : fval_str(f->name, f->name_len);
@@ -1331,6 +1341,17 @@ static const struct fdi *fd_from_params(const struct extract_evt *x, struct fdi 
 	tmp->name = v.s.p;
 	tmp->name_len = v.s.len;
 	return tmp;
+}
+
+static const struct fdi *memo_fd(const struct extract_evt *x)
+{
+	struct extract_memo *m = x->memo;
+
+	if (m->num != x->num) {
+		m->num = x->num;
+		m->fd_ok = fd_from_params(x, &m->fd, &m->sc) != NULL;
+	}
+	return m->fd_ok ? &m->fd : NULL;
 }
 
 /* ---- the entry point ---------------------------------------------------- */
@@ -1491,7 +1512,7 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 		struct fdi tmp;
 
 		if (!f && id != X_FD_NUM)
-			f = fd_from_params(x, &tmp, sc);
+			f = x->memo ? memo_fd(x) : fd_from_params(x, &tmp, sc);
 		extract_fd(x, f, id, sc, out);
 	} else {
 		extract_fs(x, id, sc, out);

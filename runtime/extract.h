@@ -36,6 +36,17 @@ struct extract_evt {
 	uint64_t first_ts;	/* timestamp of the first event (evt.reltime) */
 	uint64_t prev_ts;	/* timestamp of the previous event (evt.deltatime) */
 	const char *hostname;
+	struct extract_memo *memo;	/* optional: work shared by fields of one event */
+};
+
+/* What several fields of one event derive from the same costly step,
+ * computed on the first and kept until the event changes (evt.num): the
+ * file a failed open names, for the fd.* fields. */
+struct extract_memo {
+	uint64_t num;		/* evt.num of the event it holds, 0 none */
+	bool fd_ok;
+	struct fdi fd;
+	struct extract_scratch sc;
 };
 
 /* The callbacks through which evt.args, evt.arg.* and printed events

@@ -15,6 +15,7 @@ int state__seed_thread(struct state *st, const struct state_thr_seed *s)
 
 	if (!te)
 		return -ENOMEM;
+	st->proc_gen++;
 	t = &te->t;
 	state_thr_set_pid(st, te, s->pid);
 	state_thr_set_ptid(st, te, s->ptid);

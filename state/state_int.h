@@ -55,6 +55,9 @@ struct state {
 	/* the thread of the event being applied: never the one evicted */
 	int64_t pin_tid;
 	struct evt enter_view;
+	/* bumped by every change of what the process fields read (threads
+	 * created, changed, reparented or removed; users added) */
+	uint64_t proc_gen;
 };
 
 /* thr_tab.c */

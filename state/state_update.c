@@ -638,6 +638,7 @@ enum state_op {
 	OP_PIDFD,
 	OP_BPF,
 	OP_MEMFD,
+	/* from here on: ops that change the thread itself */
 	OP_CHDIR,
 	OP_FCHDIR,
 	OP_SETUID,
@@ -724,6 +725,8 @@ static void on_exit_event(struct ectx *c, enum state_op op)
 	int64_t res = 0, fd, fd2;
 	bool has_res = retval(c->e, &res);
 
+	if (op >= OP_CHDIR || op == OP_CLONE || op == OP_EXEC)
+		c->st->proc_gen++;	/* the thread's process fields change */
 	if (op == OP_CLONE) {
 		if (has_res)
 			on_clone(c, res);

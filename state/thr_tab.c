@@ -104,6 +104,7 @@ void state_thr_touch(struct state *st, struct thr_ent *te, uint64_t ts)
 
 void state_thr_set_dead(struct state *st, struct thr_ent *te, bool dead)
 {
+	st->proc_gen++;
 	if (dead)
 		te->t.flags |= THR_F_DEAD;
 	else
@@ -137,6 +138,7 @@ void state_thr_set_pid(struct state *st, struct thr_ent *te, int64_t pid)
 {
 	const size_t link = offsetof(struct thr_ent, grp_next);
 
+	st->proc_gen++;
 	if (te->t.pid == pid)
 		return;
 	chain_unlink(&st->grp_buckets[hash_id(st, te->t.pid)], te, link);
@@ -148,6 +150,7 @@ void state_thr_set_ptid(struct state *st, struct thr_ent *te, int64_t ptid)
 {
 	const size_t link = offsetof(struct thr_ent, kid_next);
 
+	st->proc_gen++;
 	if (te->t.ptid == ptid)
 		return;
 	chain_unlink(&st->kid_buckets[hash_id(st, te->t.ptid)], te, link);
@@ -191,6 +194,7 @@ void state_thr_remove(struct state *st, int64_t tid)
 	if (!(te = *pp))
 		return;
 	*pp = te->next;
+	st->proc_gen++;
 	chain_unlink(&st->grp_buckets[hash_id(st, te->t.pid)], te, offsetof(struct thr_ent, grp_next));
 	chain_unlink(&st->kid_buckets[hash_id(st, te->t.ptid)], te, offsetof(struct thr_ent, kid_next));
 	list_unlink(list_of(st, te), te);
@@ -246,6 +250,7 @@ struct thr_ent *state_thr_make(struct state *st, int64_t tid, bool *created)
 	chain_push(&st->kid_buckets[hash_id(st, -1)], te, offsetof(struct thr_ent, kid_next));
 	list_append(&st->live, te);
 	st->nthreads++;
+	st->proc_gen++;
 	*created = true;
 	return te;
 }

@@ -132,6 +132,7 @@ static int user_add(struct state *st, const struct state_user *u, bool group)
 	struct user_ent *e = find(ut, group ? u->gid : u->uid, group);
 	struct state_user c = *u;
 
+	st->proc_gen++;
 	c.name = c.homedir = c.shell = NULL;
 	if (state_set_str(&c.name, u->name ? u->name : "", u->name ? strlen(u->name) : 0) ||
 	    (u->homedir && state_set_str(&c.homedir, u->homedir, strlen(u->homedir))) ||

@@ -52,7 +52,7 @@ int evt_param_index(const struct evt *e, const char *name)
 	if (!e->info)
 		return -1;
 	for (uint32_t i = 0; i < e->info->nparams; i++)
-		if (!strcmp(e->info->params[i].name, name))
+		if (e->info->params[i].name[0] == name[0] && !strcmp(e->info->params[i].name, name))
 			return (int)i;
 	return -1;
 }

@@ -271,7 +271,7 @@ static void add_num(struct strbuf *sb, int64_t v, uint32_t w, uint8_t fmt)
 	case PF_OCT: strbuf_printf(sb, "%#" PRIo64, u); break;
 	case PF_HEX: strbuf_printf(sb, "%" PRIX64, u); break;
 	case PF_10_PADDED_DEC: strbuf_printf(sb, "%09" PRId64, v); break;
-	default: strbuf_printf(sb, "%" PRId64, v); break;
+	default: strbuf_add_i64(sb, v); break;
 	}
 }
 
@@ -524,7 +524,7 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 	case PT_ERRNO:
 		if (!get_int(p, len, 8, true, &v))
 			break;
-		strbuf_printf(sb, "%" PRId64, v);
+		strbuf_add_i64(sb, v);
 		*res = sb->len;
 		if (v < 0 && (s = evt_fmt_errno_name(-(int64_t)(int32_t)v)) != NULL)
 			strbuf_adds(sb, s);
@@ -532,14 +532,14 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 	case PT_FD: case PT_FD32:
 		if (!get_int(p, len, type == PT_FD ? 8 : 4, true, &v))
 			break;
-		strbuf_printf(sb, "%" PRId64, v);
+		strbuf_add_i64(sb, v);
 		*res = sb->len;
 		add_fd_resolved(sb, v, fdr);
 		return;
 	case PT_PID: case PT_PID32:
 		if (!get_int(p, len, type == PT_PID ? 8 : 4, true, &v))
 			break;
-		strbuf_printf(sb, "%" PRId64, v);
+		strbuf_add_i64(sb, v);
 		*res = sb->len;
 		if (fdr && fdr->comm && fdr->comm(fdr->ctx, v, &s) && s)
 			strbuf_adds(sb, s);
@@ -556,7 +556,7 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 			strbuf_adds(sb, "<NONE>");
 			return;
 		}
-		strbuf_printf(sb, "%d", (int32_t)(uint32_t)v);
+		strbuf_add_i64(sb, (int32_t)(uint32_t)v);
 		*res = sb->len;
 		strbuf_adds(sb, cb && cb(fdr->ctx, (uint32_t)v, &s) && s && s[0] ? s : "<NA>");
 		return;
@@ -611,7 +611,7 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 
 		if (!get_int(p, len, 2, false, &v))
 			break;
-		strbuf_printf(sb, "%" PRId64, v);
+		strbuf_add_i64(sb, v);
 		*res = sb->len;
 		if ((idx = evt_schema_syscall_by_ppm_sc((uint16_t)v)) >= 0)
 			strbuf_adds(sb, evt_schema_syscall_name((size_t)idx));
@@ -620,7 +620,7 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 	case PT_SIGTYPE:
 		if (!get_int(p, len, 1, false, &v))
 			break;
-		strbuf_printf(sb, "%" PRId64, v);
+		strbuf_add_i64(sb, v);
 		*res = sb->len;
 		if ((s = evt_fmt_signal_name((uint64_t)v)) != NULL)
 			strbuf_adds(sb, s);
@@ -639,7 +639,7 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 			*res = sb->len;
 			return;
 		}
-		strbuf_printf(sb, "%" PRIu64, (uint64_t)v);
+		strbuf_add_u64(sb, (uint64_t)v);
 		*res = sb->len;
 		strbuf_printf(sb, "%gs", (double)(uint64_t)v / 1000000000);
 		return;
@@ -658,7 +658,7 @@ static void render(struct strbuf *sb, size_t *res, const struct evt *e, const st
 
 		if (!get_int(p, len, w, false, &v))
 			break;
-		strbuf_printf(sb, "%" PRIu64, (uint64_t)v);
+		strbuf_add_u64(sb, (uint64_t)v);
 		*res = sb->len;
 		if (type >= PT_ENUMFLAGS8)
 			enum_of(sb, t, (uint64_t)v);

@@ -88,6 +88,27 @@ void strbuf_add_json_str(struct strbuf *sb, const char *s)
 	strbuf_addc(sb, '"');
 }
 
+void strbuf_add_u64(struct strbuf *sb, unsigned long long v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	strbuf_add(sb, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void strbuf_add_i64(struct strbuf *sb, long long v)
+{
+	if (v < 0) {
+		strbuf_addc(sb, '-');
+		strbuf_add_u64(sb, 0ull - (unsigned long long)v);
+	} else {
+		strbuf_add_u64(sb, (unsigned long long)v);
+	}
+}
+
 void strbuf_reset(struct strbuf *sb)
 {
 	sb->len = 0;
