@@ -75,3 +75,30 @@ static inline struct fval fval_bool(bool b)
 	v.b = b;
 	return v;
 }
+
+/* The same, written in place: no temporary, so a reader of *v right after
+ * does not wait on stores of another width. */
+static inline void fval_set_str(struct fval *v, const char *p, uint32_t len)
+{
+	v->kind = FV_STR;
+	v->s.p = p;
+	v->s.len = len;
+}
+
+static inline void fval_set_u64(struct fval *v, uint64_t u)
+{
+	v->kind = FV_U64;
+	v->u = u;
+}
+
+static inline void fval_set_s64(struct fval *v, int64_t i)
+{
+	v->kind = FV_S64;
+	v->i = i;
+}
+
+static inline void fval_set_bool(struct fval *v, bool b)
+{
+	v->kind = FV_BOOL;
+	v->b = b;
+}

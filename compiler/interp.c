@@ -362,6 +362,17 @@ const struct fval *interp_field_value(struct interp *ip, uint32_t id, void *ctx)
 	return get_field(ip, id, ctx);
 }
 
+void interp_field_slot(struct interp *ip, uint32_t id, struct fval **val, uint32_t **epoch)
+{
+	*val = &ip->fields[id].val;
+	*epoch = &ip->fields[id].epoch;
+}
+
+const uint32_t *interp_epoch(const struct interp *ip)
+{
+	return &ip->epoch;
+}
+
 void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *out)
 {
 	const struct inode *in = &ip->nodes[node];

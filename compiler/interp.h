@@ -47,6 +47,13 @@ const struct ruleset *interp_ruleset(const struct interp *ip);
 /* The value of field operand id for the current event (extracted at most
  * once per event). */
 const struct fval *interp_field_value(struct interp *ip, uint32_t id, void *ctx);
+/* Where field operand id keeps its value for the current event and the
+ * event stamp that says whether it is filled (equal to *interp_epoch()):
+ * stable for the interpreter's life, so generated code can test and fill
+ * it in place. */
+void interp_field_slot(struct interp *ip, uint32_t id, struct fval **val, uint32_t **epoch);
+const uint32_t *interp_epoch(const struct interp *ip);
+
 /* Comparison node `node` (an IR node id): its compiled right side and the
  * ids of its field operands (rhs: only when cmp->is_field). */
 struct interp_cmp {

@@ -381,6 +381,18 @@ static bool mem_has(const char *h, uint32_t hl, const char *n, uint32_t nl, bool
 		return true;
 	if (nl > hl)
 		return false;
+	if (!icase && nl <= 16) {
+		/* short needles in short values (paths, names): memchr on the
+		 * first byte beats memmem's set-up */
+		const char *p = h, *end = h + hl - nl + 1;
+
+		while (p < end && (p = memchr(p, n[0], (size_t)(end - p))) != NULL) {
+			if (!memcmp(p + 1, n + 1, nl - 1))
+				return true;
+			p++;
+		}
+		return false;
+	}
 	if (!icase)
 		return memmem(h, hl, n, nl) != NULL;
 	for (uint32_t i = 0; i + nl <= hl; i++)

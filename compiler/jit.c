@@ -61,18 +61,33 @@ struct jit {
 	uint8_t *(*proc_memo)(void *ctx);
 	uint32_t *proc_slot;	/* by IR node id: index + 1 in the thread memo, 0 none */
 	uint32_t nproc;
+	struct jit_field *fields;	/* by field operand id: direct extraction */
 	struct jit_stats st;
 };
 
+/* A field operand with a direct extractor: its slot in the interpreter
+ * (value and stamp), the event stamp, the extractor. */
+struct jit_field {
+	struct fval *val;
+	uint32_t *epoch;
+	const uint32_t *now;
+	void (*fn)(const void *a, const void *b, struct fval *out);
+	const void *a, *b;
+};
+
 /* Helpers the generated code calls, with C types the IR can state. */
+static const struct fval *rt_direct_field(struct jit_field *f)
+{
+	if (*f->epoch != *f->now) {
+		*f->epoch = *f->now;
+		f->fn(f->a, f->b, f->val);
+	}
+	return f->val;
+}
+
 static const struct fval *rt_field(struct interp *ip, uint32_t id, void *ctx)
 {
 	return interp_field_value(ip, id, ctx);
-}
-
-static uint8_t rt_cmp(const struct irop_rhs *r, const struct fval *v)
-{
-	return irop_eval(r, v);
 }
 
 /* Field and comparison in one call: the common case of a helper compare. */
@@ -97,8 +112,8 @@ struct gen {
 	LLVMModuleRef m;
 	LLVMBuilderRef b;
 	LLVMTypeRef i1, i8, i32, i64, p8, p32;
-	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp, ty_pm;
-	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp, fn_pm;
+	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp, ty_pm, ty_dfield;
+	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp, fn_pm, fn_dfield;
 	struct interp *ip;
 	const struct ruleset *rs;
 	struct jit_stats *st;
@@ -178,10 +193,17 @@ static LLVMValueRef call(struct gen *g, LLVMTypeRef ty, LLVMValueRef fn, LLVMVal
 	return LLVMBuildCall2(g->b, ty, fn, args, n, "");
 }
 
+/* The value of field operand id for this event, as a pointer to its
+ * struct fval: through its direct extractor when it has one (one call,
+ * memoised in the interpreter's slot), else through the interpreter. */
 static LLVMValueRef field_ptr(struct gen *g, uint32_t id)
 {
 	LLVMValueRef args[3] = { g->a_ip, c_i32(g, id), g->a_ctx };
 
+	if (g->j->fields && g->j->fields[id].fn) {
+		args[0] = c_ptr(g, &g->j->fields[id]);
+		return call(g, g->ty_dfield, g->fn_dfield, args, 1);
+	}
 	return call(g, g->ty_field, g->fn_field, args, 3);
 }
 
@@ -503,6 +525,12 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 		LLVMValueRef fargs[4] = { g->a_ip, c_i32(g, ic.lhs), g->a_ctx, c_ptr(g, ic.cmp) };
 
 		g->st->helper_cmps++;
+		if (g->j->fields && g->j->fields[ic.lhs].fn) {
+			fargs[0] = c_ptr(g, ic.cmp);
+			fargs[1] = field_ptr(g, ic.lhs);
+			return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, fargs, 2),
+					     LLVMConstInt(g->i8, 0, 0), "");
+		}
 		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_fcmp, g->fn_fcmp, fargs, 4),
 				     LLVMConstInt(g->i8, 0, 0), "");
 	}
@@ -777,6 +805,12 @@ static void gen_types(struct gen *g)
 		g->fn_cmpf = LLVMAddFunction(g->m, "saker_rt_cmp_fields", g->ty_cmpf);
 	}
 	{
+		LLVMTypeRef p[1] = { g->p8 };
+
+		g->ty_dfield = LLVMFunctionType(g->p8, p, 1, 0);
+		g->fn_dfield = LLVMAddFunction(g->m, "saker_rt_direct_field", g->ty_dfield);
+	}
+	{
 		LLVMTypeRef p[2] = { g->p8, g->p8 };
 
 		g->ty_pm = LLVMFunctionType(g->p8, p, 2, 0);
@@ -816,10 +850,11 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 		const void *fn;
 	} tab[] = {
 		{ "saker_rt_field", (const void *)rt_field },
-		{ "saker_rt_cmp", (const void *)rt_cmp },
+		{ "saker_rt_cmp", (const void *)irop_eval },
 		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
 		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
 		{ "saker_rt_proc_memo", (const void *)rt_proc_memo },
+		{ "saker_rt_direct_field", (const void *)rt_direct_field },
 	};
 	LLVMJITCSymbolMapPair pairs[sizeof(tab) / sizeof(tab[0])];
 	LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(lljit);
@@ -995,6 +1030,31 @@ static void *shard_run(void *arg)
 	return NULL;
 }
 
+/* The direct extractors of the plain field operands. */
+static int make_direct(struct jit *j, const struct jit_opts *o)
+{
+	uint32_t n = interp_nfields(j->ip);
+
+	if (!o->direct || !n)
+		return 0;
+	j->fields = mem_calloc(n, sizeof(*j->fields));
+	if (!j->fields)
+		return -ENOMEM;
+	for (uint32_t id = 0; id < n; id++) {
+		struct jit_field *f = &j->fields[id];
+		struct jit_direct d;
+
+		if (interp_field(j->ip, id)->kind != IRV_FIELD || !o->direct(o->direct_ctx, id, &d))
+			continue;
+		interp_field_slot(j->ip, id, &f->val, &f->epoch);
+		f->now = interp_epoch(j->ip);
+		f->fn = d.fn;
+		f->a = d.a;
+		f->b = d.b;
+	}
+	return 0;
+}
+
 static bool opnd_proc_static(const struct ir_opnd *o)
 {
 	if (o->kind == IRV_XFORM)
@@ -1131,7 +1191,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		goto fail;
 	}
 	make_groups(j, o);
-	if ((ret = make_proc_slots(j, o)) || (ret = make_shards(j, o)))
+	if ((ret = make_direct(j, o)) || (ret = make_proc_slots(j, o)) || (ret = make_shards(j, o)))
 		goto fail;
 	for (uint32_t i = 1; i < j->nshards; i++)
 		started[i] = !pthread_create(&th[i], NULL, shard_run, &j->shards[i]);
@@ -1186,6 +1246,7 @@ void jit__free(struct jit *j)
 	mem_free(j->group);
 	mem_free(j->has_code);
 	mem_free(j->proc_slot);
+	mem_free(j->fields);
 	mem_free(j);
 }
 

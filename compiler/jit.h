@@ -12,6 +12,13 @@
 
 struct interp;
 
+struct fval;
+
+struct jit_direct {
+	void (*fn)(const void *a, const void *b, struct fval *out);
+	const void *a, *b;
+};
+
 /* Candidate rules of evt.type index t, in rule order; *n of them. */
 typedef const uint32_t *(*jit_cands_fn)(void *ctx, uint32_t t, uint32_t *n);
 
@@ -26,6 +33,12 @@ struct jit_opts {
 	 * jit_proc_slots() bytes, all zero when it may be stale (state__proc_gen
 	 * changed or another thread took the place). NULL: no such memo. */
 	uint8_t *(*proc_memo)(void *ctx);
+	/* Direct extraction: for field operand id (a plain field, not a
+	 * transformer), a function and its first two arguments that write the
+	 * value to its third, called from the generated code without the
+	 * interpreter's layers. false: extract through the interpreter. */
+	bool (*direct)(void *ctx, uint32_t id, struct jit_direct *out);
+	void *direct_ctx;
 };
 
 struct jit_stats {

@@ -11,6 +11,7 @@
 
 #include "compiler/fields.h"
 #include "compiler/interp.h"
+#include "compiler/ir.h"
 #include "compiler/jit.h"
 #include "compiler/evttypes.h"
 #include "compiler/ruleset.h"
@@ -47,6 +48,7 @@ struct engine {
 	struct scap_writer *w;
 	struct extract_evt x;
 	struct extract_scratch *fsc;	/* one per interpreter field */
+	struct extract_prep *preps;	/* the same fields, for the JIT */
 	uint32_t nfsc;
 	struct extract_scratch asc;	/* alert formatting */
 	struct extract_memo xmemo;
@@ -109,7 +111,9 @@ static void free_eval(struct engine *en)
 	for (uint32_t i = 0; i < en->nfsc; i++)
 		extract_scratch_release(&en->fsc[i]);
 	mem_free(en->fsc);
+	mem_free(en->preps);
 	en->fsc = NULL;
+	en->preps = NULL;
 	en->nfsc = 0;
 	jit__free(en->jit);
 	proc_memo__free(en->pm);
@@ -180,6 +184,20 @@ static const uint32_t *jit_cands(void *ctx, uint32_t t, uint32_t *n)
 	return dispatch_type_rules(en->dp, t, n);
 }
 
+static bool direct_cb(void *ctx, uint32_t id, struct jit_direct *out)
+{
+	struct engine *en = ctx;
+	const struct ir_opnd *o = interp_field(en->ip, id);
+
+	if (!o || o->kind != IRV_FIELD)
+		return false;
+	en->preps[id] = (struct extract_prep){ .fi = o->fi, .arg = o->arg, .sc = &en->fsc[id] };
+	out->fn = extract_prepared;
+	out->a = &en->x;
+	out->b = &en->preps[id];
+	return true;
+}
+
 static uint8_t *proc_memo_cb(void *ctx)
 {
 	struct engine *en = ctx;
@@ -201,6 +219,8 @@ static int start_jit(struct engine *en)
 		.cands_ctx = en,
 		.first_match = en->cfg->rule_matching == CONFIG_MATCH_FIRST,
 		.proc_memo = proc_memo_cb,
+		.direct = direct_cb,
+		.direct_ctx = en,
 	};
 	struct jit_stats js;
 	char msg[512];
@@ -254,9 +274,10 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		return ret;
 	en->nfsc = interp_nfields(en->ip);
 	en->fsc = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->fsc));
+	en->preps = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->preps));
 	en->hits = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->hits));
 	en->matches = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->matches));
-	if (!en->fsc || !en->hits || !en->matches)
+	if (!en->fsc || !en->preps || !en->hits || !en->matches)
 		return -ENOMEM;
 	err = dispatch__new(en->rs, rule_ok, en, &en->dp);
 	if (err || en->no_jit)

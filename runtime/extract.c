@@ -216,9 +216,7 @@ static enum xid xid_of(const struct field_info *fi)
 {
 	if (!xmap)
 		extract_init();
-	size_t i = (size_t)(fi - fields_at(0));
-
-	return xmap && i < xmap_n ? (enum xid)xmap[i] : X_NONE;
+	return xmap && fi->id < xmap_n ? (enum xid)xmap[fi->id] : X_NONE;
 }
 
 bool extract_supported(const struct field_info *fi)
@@ -246,7 +244,7 @@ static void set_cstr(struct fval *out, const char *s)
 	if (!s)
 		set_none(out);
 	else
-		*out = fval_str(s, (uint32_t)strlen(s));
+		fval_set_str(out, s, (uint32_t)strlen(s));
 }
 
 /* Returns the scratch text as a value (after the caller filled sc->sb). */
@@ -255,7 +253,7 @@ static void set_sb(struct fval *out, struct extract_scratch *sc)
 	if (sc->sb.oom)
 		set_none(out);
 	else
-		*out = fval_str(sc->sb.buf ? sc->sb.buf : "", (uint32_t)sc->sb.len);
+		fval_set_str(out, sc->sb.buf ? sc->sb.buf : "", (uint32_t)sc->sb.len);
 }
 
 static struct fval *items(struct extract_scratch *sc, uint32_t n)
@@ -454,20 +452,20 @@ static void raw_param(const struct evt *e, uint32_t i, struct fval *out)
 	case PT_FSPATH:
 	case PT_FSRELPATH:
 		if (len && p[len - 1] == '\0')
-			*out = fval_str((const char *)p, len - 1);
+			fval_set_str(out, (const char *)p, len - 1);
 		return;
 	case PT_BYTEBUF:
 	case PT_CHARBUFARRAY:
-		*out = fval_str((const char *)p, len);
+		fval_set_str(out, (const char *)p, len);
 		return;
 	case PT_INT8: case PT_INT16: case PT_INT32: case PT_INT64: case PT_ERRNO:
 	case PT_FD: case PT_PID: case PT_FD32: case PT_PID32:
 		if (param_int(e, i, &v))
-			*out = fval_s64(v);
+			fval_set_s64(out, v);
 		return;
 	default:
 		if ((len == 1 || len == 2 || len == 4 || len == 8) && param_int(e, i, &v))
-			*out = fval_u64((uint64_t)v);
+			fval_set_u64(out, (uint64_t)v);
 		return;
 	}
 }
@@ -481,8 +479,10 @@ static bool param_by_arg(const struct extract_evt *x, const char *arg, const str
 
 	if (!arg)
 		return false;
+	if (*arg < '0' || *arg > '9')	/* a name */
+		return param_find(x, arg, ev, idx);
 	n = strtoul(arg, &end, 10);
-	if (*arg && !*end) {
+	if (!*end) {
 		if (n >= x->e->nparams)
 			return false;
 		*ev = x->e;
@@ -522,7 +522,7 @@ static void evt_is_open(const struct extract_evt *x, enum xid id, struct fval *o
 		   evt_param_u32(e, 2, &mode)) {
 		v = mode & S_PPM_IXALL;
 	}
-	*out = fval_bool(v);
+	fval_set_bool(out, v);
 }
 
 static const char *category_name(uint32_t flags)
@@ -740,7 +740,7 @@ static void proc_val(const struct extract_evt *x, const struct thr *t, enum xid 
 	(void)x;
 	switch (what) {
 	case X_PROC_ANAME: set_cstr(out, t->comm); break;
-	case X_PROC_APID: *out = fval_s64(t->pid); break;
+	case X_PROC_APID: fval_set_s64(out, t->pid); break;
 	case X_PROC_AEXE: set_cstr(out, t->exe); break;
 	case X_PROC_AEXEPATH: set_cstr(out, t->exepath ? t->exepath : ""); break;
 	case X_PROC_ACMDLINE:
@@ -856,7 +856,7 @@ static void std_fd(const struct extract_evt *x, int64_t n, bool type, struct fva
 	else if (type)
 		set_cstr(out, fdi_typename(f));
 	else
-		*out = fval_str(f->name, f->name_len);
+		fval_set_str(out, f->name, f->name_len);
 }
 
 static void extract_proc(const struct extract_evt *x, enum xid id, const char *arg,
@@ -883,13 +883,13 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 		proc_cmdline(t, id == X_PROC_EXELINE, &sc->sb);
 		set_sb(out, sc);
 		break;
-	case X_PROC_CMDNARGS: *out = fval_u64(blob_count(&t->args)); break;
+	case X_PROC_CMDNARGS: fval_set_u64(out, blob_count(&t->args)); break;
 	case X_PROC_CMDLENARGS: {
 		uint64_t n = 0;
 
 		for (uint32_t i = 0; i < t->args.len; i++)
 			n += t->args.p[i] != '\0';
-		*out = fval_u64(n);
+		fval_set_u64(out, n);
 		break;
 	}
 	case X_PROC_ENV:
@@ -902,17 +902,17 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 		}
 		break;
 	case X_PROC_CWD: set_cstr(out, t->cwd); break;
-	case X_PROC_TTY: *out = fval_u64(t->tty); break;
-	case X_PROC_PID: *out = fval_s64(t->pid); break;
-	case X_PROC_PPID: *out = fval_s64(t->ptid); break;
-	case X_PROC_VPID: *out = fval_s64(t->vpid); break;
+	case X_PROC_TTY: fval_set_u64(out, t->tty); break;
+	case X_PROC_PID: fval_set_s64(out, t->pid); break;
+	case X_PROC_PPID: fval_set_s64(out, t->ptid); break;
+	case X_PROC_VPID: fval_set_s64(out, t->vpid); break;
 	case X_PROC_PVPID:
 		if ((p = parent_of(x, t)))
-			*out = fval_s64(p->vpid);
+			fval_set_s64(out, p->vpid);
 		break;
-	case X_PROC_SID: *out = fval_s64(t->sid); break;
-	case X_PROC_PGID: *out = fval_s64(t->pgid); break;
-	case X_PROC_VPGID: *out = fval_s64(t->vpgid); break;
+	case X_PROC_SID: fval_set_s64(out, t->sid); break;
+	case X_PROC_PGID: fval_set_s64(out, t->pgid); break;
+	case X_PROC_VPGID: fval_set_s64(out, t->vpgid); break;
 	case X_PROC_SNAME: case X_PROC_SID_EXE: case X_PROC_SID_EXEPATH:
 	case X_PROC_PGID_NAME: case X_PROC_PGID_EXE: case X_PROC_PGID_EXEPATH:
 	case X_PROC_VPGID_NAME: case X_PROC_VPGID_EXE: case X_PROC_VPGID_EXEPATH: {
@@ -963,28 +963,28 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 			c = parent_of(x, c);
 		}
 		if (found >= 0)
-			*out = fval_s64(found);
+			fval_set_s64(out, found);
 		break;
 	}
 	case X_PROC_DURATION:
 		if (t->clone_ts && ts >= t->clone_ts)
-			*out = fval_u64(ts - t->clone_ts);
+			fval_set_u64(out, ts - t->clone_ts);
 		break;
 	case X_PROC_PPID_DURATION:
 		if ((p = parent_of(x, t)) && p->clone_ts && ts >= p->clone_ts)
-			*out = fval_u64(ts - p->clone_ts);
+			fval_set_u64(out, ts - p->clone_ts);
 		break;
 	case X_PROC_PID_TS:
 		if (t->clone_ts)
-			*out = fval_u64(t->clone_ts);
+			fval_set_u64(out, t->clone_ts);
 		break;
 	case X_PROC_PPID_TS:
 		if ((p = parent_of(x, t)) && p->clone_ts)
-			*out = fval_u64(p->clone_ts);
+			fval_set_u64(out, p->clone_ts);
 		break;
 	case X_PROC_PIDNS_INIT_START_TS:
 		if (t->pidns_init_start_ts)
-			*out = fval_u64(t->pidns_init_start_ts);
+			fval_set_u64(out, t->pidns_init_start_ts);
 		break;
 	case X_PROC_PNAME: case X_PROC_PEXE: case X_PROC_PEXEPATH: case X_PROC_PCMDLINE:
 		if (!(p = parent_of(x, t)))
@@ -1002,46 +1002,46 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 	case X_PROC_ACMDLINE: case X_PROC_AARGS:
 		ancestors(x, arg, id, sc, out);
 		break;
-	case X_PROC_NTHREADS: if (x->st) *out = fval_u64(state__nthreads(x->st, t)); break;
-	case X_PROC_NCHILDS: if (x->st) *out = fval_u64(state__nchilds(x->st, t)); break;
-	case X_PROC_FDOPENCOUNT: if (x->st) *out = fval_u64(state__fd_count(x->st, t)); break;
-	case X_PROC_FDLIMIT: if (t->fdlimit > 0) *out = fval_s64(t->fdlimit); break;
+	case X_PROC_NTHREADS: if (x->st) fval_set_u64(out, state__nthreads(x->st, t)); break;
+	case X_PROC_NCHILDS: if (x->st) fval_set_u64(out, state__nchilds(x->st, t)); break;
+	case X_PROC_FDOPENCOUNT: if (x->st) fval_set_u64(out, state__fd_count(x->st, t)); break;
+	case X_PROC_FDLIMIT: if (t->fdlimit > 0) fval_set_s64(out, t->fdlimit); break;
 	case X_PROC_FDUSAGE:
 		if (x->st && t->fdlimit > 0)
-			*out = fval_u64(state__fd_count(x->st, t) * 100ull / (uint64_t)t->fdlimit);
+			fval_set_u64(out, state__fd_count(x->st, t) * 100ull / (uint64_t)t->fdlimit);
 		break;
-	case X_PROC_VMSIZE: *out = fval_u64(t->vmsize_kb); break;
-	case X_PROC_VMRSS: *out = fval_u64(t->vmrss_kb); break;
-	case X_PROC_VMSWAP: *out = fval_u64(t->vmswap_kb); break;
-	case X_PROC_EXE_WRITABLE: *out = fval_bool(t->flags & THR_F_EXE_WRITABLE); break;
-	case X_PROC_EXE_UPPER: *out = fval_bool(t->flags & THR_F_EXE_UPPER_LAYER); break;
-	case X_PROC_EXE_LOWER: *out = fval_bool(t->flags & THR_F_EXE_LOWER_LAYER); break;
-	case X_PROC_EXE_MEMFD: *out = fval_bool(t->flags & THR_F_EXE_FROM_MEMFD); break;
-	case X_PROC_EXE_INO: if (t->exe_ino) *out = fval_u64(t->exe_ino); break;
-	case X_PROC_EXE_INO_CTIME: if (t->exe_ino_ctime) *out = fval_u64(t->exe_ino_ctime); break;
-	case X_PROC_EXE_INO_MTIME: if (t->exe_ino_mtime) *out = fval_u64(t->exe_ino_mtime); break;
+	case X_PROC_VMSIZE: fval_set_u64(out, t->vmsize_kb); break;
+	case X_PROC_VMRSS: fval_set_u64(out, t->vmrss_kb); break;
+	case X_PROC_VMSWAP: fval_set_u64(out, t->vmswap_kb); break;
+	case X_PROC_EXE_WRITABLE: fval_set_bool(out, t->flags & THR_F_EXE_WRITABLE); break;
+	case X_PROC_EXE_UPPER: fval_set_bool(out, t->flags & THR_F_EXE_UPPER_LAYER); break;
+	case X_PROC_EXE_LOWER: fval_set_bool(out, t->flags & THR_F_EXE_LOWER_LAYER); break;
+	case X_PROC_EXE_MEMFD: fval_set_bool(out, t->flags & THR_F_EXE_FROM_MEMFD); break;
+	case X_PROC_EXE_INO: if (t->exe_ino) fval_set_u64(out, t->exe_ino); break;
+	case X_PROC_EXE_INO_CTIME: if (t->exe_ino_ctime) fval_set_u64(out, t->exe_ino_ctime); break;
+	case X_PROC_EXE_INO_MTIME: if (t->exe_ino_mtime) fval_set_u64(out, t->exe_ino_mtime); break;
 	case X_PROC_EXE_INO_CTIME_PROC:
 		if (t->exe_ino_ctime && t->clone_ts >= t->exe_ino_ctime)
-			*out = fval_u64(t->clone_ts - t->exe_ino_ctime);
+			fval_set_u64(out, t->clone_ts - t->exe_ino_ctime);
 		break;
 	case X_PROC_EXE_INO_CTIME_PIDNS:
 		if (t->exe_ino_ctime && t->pidns_init_start_ts >= t->exe_ino_ctime)
-			*out = fval_u64(t->pidns_init_start_ts - t->exe_ino_ctime);
+			fval_set_u64(out, t->pidns_init_start_ts - t->exe_ino_ctime);
 		break;
-	case X_PROC_SID_LEADER: *out = fval_bool(t->sid == t->vpid); break;
-	case X_PROC_VPGID_LEADER: *out = fval_bool(t->vpgid == t->vpid); break;
-	case X_PROC_PGID_LEADER: *out = fval_bool(t->pgid == t->pid); break;
+	case X_PROC_SID_LEADER: fval_set_bool(out, t->sid == t->vpid); break;
+	case X_PROC_VPGID_LEADER: fval_set_bool(out, t->vpgid == t->vpid); break;
+	case X_PROC_PGID_LEADER: fval_set_bool(out, t->pgid == t->pid); break;
 	case X_PROC_STDIN_NAME: std_fd(x, 0, false, out); break;
 	case X_PROC_STDIN_TYPE: std_fd(x, 0, true, out); break;
 	case X_PROC_STDOUT_NAME: std_fd(x, 1, false, out); break;
 	case X_PROC_STDOUT_TYPE: std_fd(x, 1, true, out); break;
 	case X_PROC_STDERR_NAME: std_fd(x, 2, false, out); break;
 	case X_PROC_STDERR_TYPE: std_fd(x, 2, true, out); break;
-	case X_PROC_CTR_PROBE: *out = fval_bool(false); break;
+	case X_PROC_CTR_PROBE: fval_set_bool(out, false); break;
 	/* thread */
-	case X_THREAD_TID: *out = fval_s64(t->tid); break;
-	case X_THREAD_VTID: *out = fval_s64(t->vtid); break;
-	case X_THREAD_ISMAIN: *out = fval_bool(t->tid == t->pid); break;
+	case X_THREAD_TID: fval_set_s64(out, t->tid); break;
+	case X_THREAD_VTID: fval_set_s64(out, t->vtid); break;
+	case X_THREAD_ISMAIN: fval_set_bool(out, t->tid == t->pid); break;
 	case X_THREAD_NAMETID:
 		strbuf_reset(&sc->sb);
 		strbuf_printf(&sc->sb, "%s%" PRId64, t->comm ? t->comm : "", t->tid);
@@ -1056,14 +1056,14 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 		set_sb(out, sc);
 		break;
 	case X_THREAD_CGROUP: if (arg) set_cstr(out, blob_lookup(&t->cgroups, arg)); break;
-	case X_THREAD_PFMAJOR: *out = fval_u64(t->pfmajor); break;
-	case X_THREAD_PFMINOR: *out = fval_u64(t->pfminor); break;
-	case X_THREAD_VMSIZE: *out = fval_u64(t->vmsize_kb); break;
-	case X_THREAD_VMRSS: *out = fval_u64(t->vmrss_kb); break;
-	case X_THREAD_VMSIZE_B: *out = fval_u64((uint64_t)t->vmsize_kb * 1024); break;
-	case X_THREAD_VMRSS_B: *out = fval_u64((uint64_t)t->vmrss_kb * 1024); break;
+	case X_THREAD_PFMAJOR: fval_set_u64(out, t->pfmajor); break;
+	case X_THREAD_PFMINOR: fval_set_u64(out, t->pfminor); break;
+	case X_THREAD_VMSIZE: fval_set_u64(out, t->vmsize_kb); break;
+	case X_THREAD_VMRSS: fval_set_u64(out, t->vmrss_kb); break;
+	case X_THREAD_VMSIZE_B: fval_set_u64(out, (uint64_t)t->vmsize_kb * 1024); break;
+	case X_THREAD_VMRSS_B: fval_set_u64(out, (uint64_t)t->vmrss_kb * 1024); break;
 	/* user, group */
-	case X_USER_UID: *out = fval_u64(t->uid); break;
+	case X_USER_UID: fval_set_u64(out, t->uid); break;
 	case X_USER_NAME: case X_USER_HOMEDIR: case X_USER_SHELL: {
 		const struct state_user *u = x->st ? state__user(x->st, t->uid) : NULL;
 
@@ -1072,7 +1072,7 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 											  : u->shell);
 		break;
 	}
-	case X_USER_LOGINUID: *out = fval_s64(t->loginuid); break;
+	case X_USER_LOGINUID: fval_set_s64(out, t->loginuid); break;
 	case X_USER_LOGINNAME: {
 		const struct state_user *u = x->st && t->loginuid >= 0 && t->loginuid < 0xffffffffll
 						     ? state__user(x->st, (uint32_t)t->loginuid)
@@ -1082,7 +1082,7 @@ static void extract_proc(const struct extract_evt *x, enum xid id, const char *a
 			set_cstr(out, u->name);
 		break;
 	}
-	case X_GROUP_GID: *out = fval_u64(t->gid); break;
+	case X_GROUP_GID: fval_set_u64(out, t->gid); break;
 	case X_GROUP_NAME: {
 		const struct state_group *g = x->st ? state__group(x->st, t->gid) : NULL;
 
@@ -1220,7 +1220,7 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 	set_none(out);
 	if (id == X_FD_NUM) {
 		if (x->cur.fd_event)
-			*out = fval_s64(x->cur.fdnum);
+			fval_set_s64(out, x->cur.fdnum);
 		return;
 	}
 	if (!f)
@@ -1234,7 +1234,7 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 		const char *l = strchr(letters, c);
 
 		if (l && c)
-			*out = fval_str(l, 1);
+			fval_set_str(out, l, 1);
 		else {
 			strbuf_reset(&sc->sb);
 			strbuf_addc(&sc->sb, c);
@@ -1242,27 +1242,27 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 		}
 		break;
 	}
-	case X_FD_NAME: *out = fval_str(f->name, f->name_len); break;
+	case X_FD_NAME: fval_set_str(out, f->name, f->name_len); break;
 	case X_FD_NAMERAW:
 		*out = f->nameraw ? fval_str(f->nameraw, f->nameraw_len) : fval_str(f->name, f->name_len);
 		break;
 	case X_FD_DIRECTORY:
 		if (f->type == FDI_DIRECTORY) {
-			*out = fval_str(f->name, f->name_len);
+			fval_set_str(out, f->name, f->name_len);
 		} else if (f->type == FDI_FILE && (slash = strrchr(f->name, '/'))) {
 			uint32_t n = (uint32_t)(slash - f->name);
 
-			*out = fval_str(f->name, n ? n : 1);
+			fval_set_str(out, f->name, n ? n : 1);
 		}
 		break;
 	case X_FD_FILENAME:
 		if (f->type == FDI_FILE && (slash = strrchr(f->name, '/')))
 			set_cstr(out, slash + 1);
 		break;
-	case X_FD_INO: if (f->ino) *out = fval_u64(f->ino); break;
-	case X_FD_DEV: *out = fval_u64(f->dev); break;
-	case X_FD_DEV_MAJOR: *out = fval_u64((f->dev >> 20) & 0xfff); break;
-	case X_FD_DEV_MINOR: *out = fval_u64(f->dev & 0xfffff); break;
+	case X_FD_INO: if (f->ino) fval_set_u64(out, f->ino); break;
+	case X_FD_DEV: fval_set_u64(out, f->dev); break;
+	case X_FD_DEV_MAJOR: fval_set_u64(out, (f->dev >> 20) & 0xfff); break;
+	case X_FD_DEV_MINOR: fval_set_u64(out, f->dev & 0xfffff); break;
 	case X_FD_CIP: case X_FD_CNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), f->src.addr); break;
 	case X_FD_SIP: case X_FD_SNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), f->dst.addr); break;
 	case X_FD_LIP: case X_FD_LNET: if (fd_is_ip(f)) set_ip(out, fd_family(f), fd_local(f)->addr); break;
@@ -1274,10 +1274,10 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 			two_vals(sc, a, b, out);
 		}
 		break;
-	case X_FD_CPORT: if (fd_is_ip(f)) *out = fval_u64(f->src.port); break;
-	case X_FD_SPORT: if (fd_is_ip(f)) *out = fval_u64(f->dst.port); break;
-	case X_FD_LPORT: if (fd_is_ip(f)) *out = fval_u64(fd_local(f)->port); break;
-	case X_FD_RPORT: if (fd_is_ip(f)) *out = fval_u64(fd_remote(f)->port); break;
+	case X_FD_CPORT: if (fd_is_ip(f)) fval_set_u64(out, f->src.port); break;
+	case X_FD_SPORT: if (fd_is_ip(f)) fval_set_u64(out, f->dst.port); break;
+	case X_FD_LPORT: if (fd_is_ip(f)) fval_set_u64(out, fd_local(f)->port); break;
+	case X_FD_RPORT: if (fd_is_ip(f)) fval_set_u64(out, fd_remote(f)->port); break;
 	case X_FD_PORT:
 		if (fd_is_ip(f))
 			two_vals(sc, fval_u64(f->src.port), fval_u64(f->dst.port), out);
@@ -1294,12 +1294,12 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 		break;
 	case X_FD_IS_SERVER:
 		if (fd_is_ip(f) || f->type == FDI_UNIX_SOCK)
-			*out = fval_bool(f->role == FDI_ROLE_SERVER);
+			fval_set_bool(out, f->role == FDI_ROLE_SERVER);
 		break;
-	case X_FD_CONNECTED: *out = fval_bool(f->flags & FDI_F_CONNECTED); break;
-	case X_FD_NAME_CHANGED: *out = fval_bool(f->flags & FDI_F_NAME_CHANGED); break;
-	case X_FD_UPPER: *out = fval_bool(f->flags & FDI_F_UPPER_LAYER); break;
-	case X_FD_LOWER: *out = fval_bool(f->flags & FDI_F_LOWER_LAYER); break;
+	case X_FD_CONNECTED: fval_set_bool(out, f->flags & FDI_F_CONNECTED); break;
+	case X_FD_NAME_CHANGED: fval_set_bool(out, f->flags & FDI_F_NAME_CHANGED); break;
+	case X_FD_UPPER: fval_set_bool(out, f->flags & FDI_F_UPPER_LAYER); break;
+	case X_FD_LOWER: fval_set_bool(out, f->flags & FDI_F_LOWER_LAYER); break;
 	case X_FD_CONTAINERNAME:
 	case X_FD_CONTAINERDIR: {
 		const char *cid = x->cur.thr && x->cur.thr->container_id && *x->cur.thr->container_id
@@ -1367,7 +1367,7 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 	extract_fmt_ctx(x, &fdr);
 	set_none(out);
 	switch (id) {
-	case X_EVT_NUM: *out = fval_u64(x->num); break;
+	case X_EVT_NUM: fval_set_u64(out, x->num); break;
 	case X_EVT_TIME: case X_EVT_TIME_S: case X_EVT_TIME_ISO: case X_EVT_DATETIME:
 	case X_EVT_DATETIME_S:
 		strbuf_reset(&sc->sb);
@@ -1375,15 +1375,15 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 			 id != X_EVT_TIME_S && id != X_EVT_DATETIME_S, id == X_EVT_TIME_ISO);
 		set_sb(out, sc);
 		break;
-	case X_EVT_RAWTIME: case X_EVT_OUTPUTTIME: *out = fval_u64(e->ts); break;
-	case X_EVT_RAWTIME_S: *out = fval_u64(e->ts / 1000000000ull); break;
-	case X_EVT_RAWTIME_NS: *out = fval_u64(e->ts % 1000000000ull); break;
-	case X_EVT_RELTIME: *out = fval_u64(e->ts - x->first_ts); break;
-	case X_EVT_RELTIME_S: *out = fval_u64((e->ts - x->first_ts) / 1000000000ull); break;
-	case X_EVT_RELTIME_NS: *out = fval_u64((e->ts - x->first_ts) % 1000000000ull); break;
-	case X_EVT_DELTATIME: *out = fval_u64(x->prev_ts ? e->ts - x->prev_ts : 0); break;
-	case X_EVT_DELTATIME_S: *out = fval_u64((x->prev_ts ? e->ts - x->prev_ts : 0) / 1000000000ull); break;
-	case X_EVT_DELTATIME_NS: *out = fval_u64((x->prev_ts ? e->ts - x->prev_ts : 0) % 1000000000ull); break;
+	case X_EVT_RAWTIME: case X_EVT_OUTPUTTIME: fval_set_u64(out, e->ts); break;
+	case X_EVT_RAWTIME_S: fval_set_u64(out, e->ts / 1000000000ull); break;
+	case X_EVT_RAWTIME_NS: fval_set_u64(out, e->ts % 1000000000ull); break;
+	case X_EVT_RELTIME: fval_set_u64(out, e->ts - x->first_ts); break;
+	case X_EVT_RELTIME_S: fval_set_u64(out, (e->ts - x->first_ts) / 1000000000ull); break;
+	case X_EVT_RELTIME_NS: fval_set_u64(out, (e->ts - x->first_ts) % 1000000000ull); break;
+	case X_EVT_DELTATIME: fval_set_u64(out, x->prev_ts ? e->ts - x->prev_ts : 0); break;
+	case X_EVT_DELTATIME_S: fval_set_u64(out, (x->prev_ts ? e->ts - x->prev_ts : 0) / 1000000000ull); break;
+	case X_EVT_DELTATIME_NS: fval_set_u64(out, (x->prev_ts ? e->ts - x->prev_ts : 0) % 1000000000ull); break;
 	case X_EVT_TYPE: set_cstr(out, evt_type_name(e)); break;
 	case X_SYSCALL_TYPE:
 		if (e->info && (e->info->flags & EVF_SYSCALL))
@@ -1391,13 +1391,13 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 		break;
 	case X_EVT_TYPE_IS:
 		if (arg)
-			*out = fval_bool(evt_type_name(e) && !strcmp(evt_type_name(e), arg));
+			fval_set_bool(out, evt_type_name(e) && !strcmp(evt_type_name(e), arg));
 		break;
 	case X_EVT_DIR:
 		if (e->info)
 			set_cstr(out, e->info->dir == EVD_ENTER ? ">" : "<");
 		break;
-	case X_EVT_CPU: *out = fval_s64(e->cpu); break;
+	case X_EVT_CPU: fval_set_s64(out, e->cpu); break;
 	case X_EVT_ARGS: case X_EVT_INFO:
 		strbuf_reset(&sc->sb);
 		evt_fmt_args(&sc->sb, e, &fdr);
@@ -1429,7 +1429,7 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 	case X_EVT_BUFLEN:
 		if (e->info && (e->info->flags & (EVF_READS_FD | EVF_WRITES_FD)) && evt_retval(e, &v) &&
 		    v >= 0)
-			*out = fval_u64((uint64_t)v);
+			fval_set_u64(out, (uint64_t)v);
 		break;
 	case X_EVT_RES:
 		if (evt_retval(e, &v)) {
@@ -1442,22 +1442,22 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 			}
 		}
 		break;
-	case X_EVT_RAWRES: if (evt_retval(e, &v)) *out = fval_s64(v); break;
-	case X_EVT_FAILED: *out = fval_bool(evt_retval(e, &v) && v < 0); break;
-	case X_EVT_COUNT: *out = fval_u64(1); break;
-	case X_EVT_COUNT_ERROR: if (evt_retval(e, &v) && v < 0) *out = fval_u64(1); break;
-	case X_EVT_COUNT_EXIT: if (e->info && e->info->dir == EVD_EXIT) *out = fval_u64(1); break;
-	case X_EVT_IS_IO: *out = fval_bool(e->info && (e->info->flags & (EVF_READS_FD | EVF_WRITES_FD))); break;
-	case X_EVT_IS_IO_READ: *out = fval_bool(e->info && (e->info->flags & EVF_READS_FD)); break;
-	case X_EVT_IS_IO_WRITE: *out = fval_bool(e->info && (e->info->flags & EVF_WRITES_FD)); break;
+	case X_EVT_RAWRES: if (evt_retval(e, &v)) fval_set_s64(out, v); break;
+	case X_EVT_FAILED: fval_set_bool(out, evt_retval(e, &v) && v < 0); break;
+	case X_EVT_COUNT: fval_set_u64(out, 1); break;
+	case X_EVT_COUNT_ERROR: if (evt_retval(e, &v) && v < 0) fval_set_u64(out, 1); break;
+	case X_EVT_COUNT_EXIT: if (e->info && e->info->dir == EVD_EXIT) fval_set_u64(out, 1); break;
+	case X_EVT_IS_IO: fval_set_bool(out, e->info && (e->info->flags & (EVF_READS_FD | EVF_WRITES_FD))); break;
+	case X_EVT_IS_IO_READ: fval_set_bool(out, e->info && (e->info->flags & EVF_READS_FD)); break;
+	case X_EVT_IS_IO_WRITE: fval_set_bool(out, e->info && (e->info->flags & EVF_WRITES_FD)); break;
 	case X_EVT_IO_DIR:
 		if (e->info && (e->info->flags & EVF_READS_FD))
 			set_cstr(out, "read");
 		else if (e->info && (e->info->flags & EVF_WRITES_FD))
 			set_cstr(out, "write");
 		break;
-	case X_EVT_IS_WAIT: *out = fval_bool(e->info && EVF_CLS(e->info->flags) == EVF_CLS_WAIT); break;
-	case X_EVT_IS_SYSLOG: case X_EVT_IS_ASYNC: *out = fval_bool(false); break;
+	case X_EVT_IS_WAIT: fval_set_bool(out, e->info && EVF_CLS(e->info->flags) == EVF_CLS_WAIT); break;
+	case X_EVT_IS_SYSLOG: case X_EVT_IS_ASYNC: fval_set_bool(out, false); break;
 	case X_EVT_IS_OPEN_READ: case X_EVT_IS_OPEN_WRITE: case X_EVT_IS_OPEN_EXEC:
 	case X_EVT_IS_OPEN_CREATE:
 		evt_is_open(x, id, out);
@@ -1481,11 +1481,11 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 					strbuf_printf(&sc->sb, "%" PRIu64 "ns", d);
 				set_sb(out, sc);
 			} else {
-				*out = fval_u64(id == X_EVT_LATENCY_S ? d / 1000000000ull
+				fval_set_u64(out, id == X_EVT_LATENCY_S ? d / 1000000000ull
 					       : id == X_EVT_LATENCY_NS ? d % 1000000000ull : d);
 			}
 		} else if (id != X_EVT_LATENCY_HUMAN) {
-			*out = fval_u64(0);
+			fval_set_u64(out, 0);
 		}
 		break;
 	default:
@@ -1517,4 +1517,11 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 	} else {
 		extract_fs(x, id, sc, out);
 	}
+}
+
+void extract_prepared(const void *x, const void *p, struct fval *out)
+{
+	const struct extract_prep *pp = p;
+
+	extract_field(x, pp->fi, pp->arg, pp->sc, out);
 }

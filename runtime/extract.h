@@ -61,6 +61,17 @@ void extract_init(void);
 void extract_field(const struct extract_evt *x, const struct field_info *fi, const char *arg,
 		   struct extract_scratch *sc, struct fval *out);
 
+/* A field operand prepared for a caller that extracts it often (the JIT):
+ * extract_prepared(x, p, out) is extract_field(x, p->fi, p->arg, p->sc,
+ * out), with the shape of struct jit_direct's function. */
+struct extract_prep {
+	const struct field_info *fi;
+	const char *arg;
+	struct extract_scratch *sc;
+};
+
+void extract_prepared(const void *x, const void *p, struct fval *out);
+
 /* Whether saker extracts fi at all (others always give FV_NONE: plugin
  * metadata without a plugin, timing fields of the live source). */
 bool extract_supported(const struct field_info *fi);

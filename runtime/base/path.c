@@ -1,23 +1,15 @@
 /* Path normalisation as Falco applies it to the paths of events: a relative
  * path joined to its directory, "." and ".." folded, repeated slashes
  * collapsed. Prefix path_. */
-#include <stdio.h>
 #include <string.h>
 
 #include "runtime/base/path.h"
 
-void path_resolve(const char *dir, const char *path, char *out, size_t n)
+/* Appends the segments of s to out[0..*w), folding "." and "..". */
+static void add_segments(char *out, size_t *w, size_t n, const char *s)
 {
-	char tmp[PATH_RESOLVE_MAX];
-	size_t w = 0;
-	const char *p;
+	const char *p = s;
 
-	if (path[0] == '/' || !dir)
-		snprintf(tmp, sizeof(tmp), "%s", path);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%s", dir, path);
-	out[w++] = '/';
-	p = tmp;
 	while (*p) {
 		const char *q = strchr(p, '/');
 		size_t l = q ? (size_t)(q - p) : strlen(p);
@@ -25,22 +17,31 @@ void path_resolve(const char *dir, const char *path, char *out, size_t n)
 		if (l == 0 || (l == 1 && p[0] == '.')) {
 			/* nothing */
 		} else if (l == 2 && p[0] == '.' && p[1] == '.') {
-			while (w > 1 && out[w - 1] == '/')
-				w--;
-			while (w > 1 && out[w - 1] != '/')
-				w--;
-		} else if (w + l + 2 < n) {
-			if (out[w - 1] != '/')
-				out[w++] = '/';
-			memcpy(out + w, p, l);
-			w += l;
+			while (*w > 1 && out[*w - 1] == '/')
+				(*w)--;
+			while (*w > 1 && out[*w - 1] != '/')
+				(*w)--;
+		} else if (*w + l + 2 < n) {
+			if (out[*w - 1] != '/')
+				out[(*w)++] = '/';
+			memcpy(out + *w, p, l);
+			*w += l;
 		}
 		if (!q)
 			break;
 		p = q + 1;
 	}
+}
+
+void path_resolve(const char *dir, const char *path, char *out, size_t n)
+{
+	size_t w = 0;
+
+	out[w++] = '/';
+	if (path[0] != '/' && dir)
+		add_segments(out, &w, n, dir);
+	add_segments(out, &w, n, path);
 	if (w > 1 && out[w - 1] == '/')
 		w--;
 	out[w] = '\0';
 }
-
