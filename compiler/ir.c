@@ -141,6 +141,19 @@ static int by_cost(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* In a conjunction, negations go after the other tests: rules end in `and
+ * not <exception>`, true for nearly every event, so the selective tests
+ * before them decide most events without them. */
+static int by_cost_negations_last(const void *a, const void *b)
+{
+	const struct ir_node *x = *(struct ir_node *const *)a, *y = *(struct ir_node *const *)b;
+	bool nx = x->kind == IR_NOT, ny = y->kind == IR_NOT;
+
+	if (nx != ny)
+		return nx ? 1 : -1;
+	return by_cost(a, b);
+}
+
 /* `x = a or x in (b, c)` on one scalar operand is `x in (a, b, c)`: returns
  * the set test that merges the two, or NULL when they do not merge. */
 static bool set_test(const struct ir_node *n)
@@ -254,7 +267,7 @@ struct ir_node *ir_junction(struct ir_prog *p, enum ir_kind k, struct ir_node **
 		return ir_const(p, is_and);
 	if (nf == 1)
 		return flat[0];
-	qsort(flat, nf, sizeof(*flat), by_cost);
+	qsort(flat, nf, sizeof(*flat), is_and ? by_cost_negations_last : by_cost);
 	t.kids = flat;
 	t.n = nf;
 	strbuf_adds(&key, is_and ? "and" : "or");
