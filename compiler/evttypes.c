@@ -61,9 +61,18 @@ static void build(void)
 	}
 }
 
+static bool built;	/* set once build() is done: lookups skip pthread_once */
+
+static void build_once(void)
+{
+	build();
+	__atomic_store_n(&built, true, __ATOMIC_RELEASE);
+}
+
 static void init(void)
 {
-	pthread_once(&once, build);
+	if (!__atomic_load_n(&built, __ATOMIC_ACQUIRE))
+		pthread_once(&once, build_once);
 }
 
 size_t evttypes_count(void)

@@ -17,6 +17,7 @@
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
+#include "bpf/shared/ppm_events.h"
 #include "compiler/evttypes.h"
 #include "compiler/fields.h"
 #include "compiler/interp.h"
@@ -56,6 +57,8 @@ struct jit {
 	uint32_t nshards;
 	jit_fn *fns;		/* by evt.type index, NULL: no candidates */
 	uint32_t *group;	/* by evt.type index: the leader of its group */
+	jit_fn by_code[PPM_EVENT_MAX];	/* by event code (generic events: NULL) */
+	uint16_t type_of_code[PPM_EVENT_MAX];
 	bool *has_code;		/* by evt.type index: it has candidates */
 	uint32_t ntypes;
 	uint8_t *(*proc_memo)(void *ctx);
@@ -1220,6 +1223,14 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	for (uint32_t t = 0; t < j->ntypes; t++)
 		if (j->has_code[t])
 			j->fns[t] = j->fns[j->group[t]];
+	for (uint32_t c = 0; c < PPM_EVENT_MAX; c++) {
+		int t = evttypes_of_event((uint16_t)c);
+
+		if (t >= 0 && (uint32_t)t < j->ntypes && j->fns[t]) {
+			j->by_code[c] = j->fns[t];
+			j->type_of_code[c] = (uint16_t)t;
+		}
+	}
 	j->st.compile_ns = now_ns() - t0;
 	*out = j;
 	return 0;
@@ -1256,6 +1267,14 @@ uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out)
 		return 0;
 	interp_begin_event(j->ip);
 	return j->fns[t](j->ip, ctx, out, (uint32_t)t);
+}
+
+uint32_t jit_eval_code(struct jit *j, uint16_t code, void *ctx, uint32_t *out)
+{
+	if (code >= PPM_EVENT_MAX || !j->by_code[code])
+		return 0;
+	interp_begin_event(j->ip);
+	return j->by_code[code](j->ip, ctx, out, j->type_of_code[code]);
 }
 
 void jit_stats(const struct jit *j, struct jit_stats *out)

@@ -66,6 +66,10 @@ void jit__free(struct jit *j);
  * extractor. */
 uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out);
 
+/* The same for an event with PPM code `code` that is not a generic event
+ * (whose type is its syscall): one table lookup instead of two. */
+uint32_t jit_eval_code(struct jit *j, uint16_t code, void *ctx, uint32_t *out);
+
 void jit_stats(const struct jit *j, struct jit_stats *out);
 /* Bytes of the per-thread memo (0: none needed). */
 uint32_t jit_proc_slots(const struct jit *j);

@@ -328,8 +328,13 @@ uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
 	const uint32_t *cand;
 	uint32_t n, m = 0;
 
-	if (jit && en->jit)
-		return jit_eval(en->jit, dispatch_evttype(en->x.e), en, out);
+	if (jit && en->jit) {
+		uint16_t code = en->x.e->type;
+
+		if (code == PPME_GENERIC_E || code == PPME_GENERIC_X)
+			return jit_eval(en->jit, dispatch_evttype(en->x.e), en, out);
+		return jit_eval_code(en->jit, code, en, out);
+	}
 	if (!en->dp || !(cand = dispatch_rules(en->dp, en->x.e, &n)) || !n)
 		return 0;
 	interp_begin_event(en->ip);

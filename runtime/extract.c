@@ -1364,7 +1364,6 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 	uint32_t i;
 	int64_t v;
 
-	extract_fmt_ctx(x, &fdr);
 	set_none(out);
 	switch (id) {
 	case X_EVT_NUM: fval_set_u64(out, x->num); break;
@@ -1400,12 +1399,14 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 	case X_EVT_CPU: fval_set_s64(out, e->cpu); break;
 	case X_EVT_ARGS: case X_EVT_INFO:
 		strbuf_reset(&sc->sb);
+		extract_fmt_ctx(x, &fdr);
 		evt_fmt_args(&sc->sb, e, &fdr);
 		set_sb(out, sc);
 		break;
 	case X_EVT_ARG:
 		if (param_by_arg(x, arg, &ev, &i)) {
 			strbuf_reset(&sc->sb);
+			extract_fmt_ctx(x, &fdr);
 			evt_fmt_param(&sc->sb, ev, i, &fdr);
 			set_sb(out, sc);
 		}
@@ -1437,6 +1438,7 @@ static void extract_evt_field(const struct extract_evt *x, enum xid id, const ch
 				set_cstr(out, "SUCCESS");
 			} else {
 				strbuf_reset(&sc->sb);
+				extract_fmt_ctx(x, &fdr);
 				evt_fmt_param(&sc->sb, e, 0, &fdr);
 				set_sb(out, sc);
 			}
