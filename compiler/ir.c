@@ -154,14 +154,21 @@ static int by_cost_negations_last(const void *a, const void *b)
 	return by_cost(a, b);
 }
 
-/* `x = a or x in (b, c)` on one scalar operand is `x in (a, b, c)`: returns
- * the set test that merges the two, or NULL when they do not merge. */
-static bool set_test(const struct ir_node *n)
+/* `x = a or x in (b, c)` on one scalar operand is `x in (a, b, c)`, and
+ * `x startswith a or x startswith b` is one test against a table of
+ * prefixes (`endswith` likewise): the operator a test merges under, or
+ * AST_OP__COUNT when it does not merge. */
+static enum ast_op set_test(const struct ir_node *n)
 {
-	return n->kind == IR_CMP && n->rhs && n->rhs->kind != IRV_FIELD &&
-	       n->rhs->kind != IRV_XFORM && (n->op == AST_OP_EQ || n->op == AST_OP_IN) &&
-	       !(n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_LIST)) &&
-	       !(n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_ANCESTORS) && !n->lhs->arg);
+	if (n->kind != IR_CMP || !n->rhs || n->rhs->kind == IRV_FIELD || n->rhs->kind == IRV_XFORM ||
+	    (n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_LIST)) ||
+	    (n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_ANCESTORS) && !n->lhs->arg))
+		return AST_OP__COUNT;
+	if (n->op == AST_OP_EQ || n->op == AST_OP_IN)
+		return AST_OP_IN;
+	if (n->op == AST_OP_STARTSWITH || n->op == AST_OP_ENDSWITH)
+		return n->op;
+	return AST_OP__COUNT;
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -172,10 +179,11 @@ static int cmp_item(const void *a, const void *b)
 static struct ir_node *merge_sets(struct ir_prog *p, const struct ir_node *a, const struct ir_node *b)
 {
 	const struct ir_node *x[2] = { a, b };
+	enum ast_op op = set_test(a);
 	struct ir_opnd *set;
 	uint32_t cap = 0, k = 0;
 
-	if (!set_test(a) || !set_test(b))
+	if (op == AST_OP__COUNT || set_test(b) != op)
 		return NULL;
 	/* the same left operand */
 	{
@@ -214,7 +222,7 @@ static struct ir_node *merge_sets(struct ir_prog *p, const struct ir_node *a, co
 	for (uint32_t j = 0; j < k; j++)
 		if (!set->nitems || strcmp(set->items[set->nitems - 1], set->items[j]))
 			set->items[set->nitems++] = set->items[j];
-	return ir_cmp(p, AST_OP_IN, a->lhs, set);
+	return ir_cmp(p, op, a->lhs, set);
 }
 
 struct ir_node *ir_junction(struct ir_prog *p, enum ir_kind k, struct ir_node **kids, uint32_t n)

@@ -19,6 +19,11 @@
 
 /* An open-addressing set of constants keyed by their canonical bytes,
  * plus the networks of an IP set and the prefixes of a pmatch. */
+/* Members of one length in a table of prefixes or suffixes. */
+struct affix_group {
+	uint32_t len, first, n;	/* sorted[first .. first + n) */
+};
+
 struct irop_set {
 	struct irop_val *vals;	/* all members */
 	uint32_t n;
@@ -26,6 +31,11 @@ struct irop_set {
 	uint32_t cap;
 	bool has_nets;
 	bool icase;
+	/* startswith/endswith a list: members grouped by length, each group
+	 * sorted by bytes, for one binary search per length */
+	uint32_t *sorted;
+	struct affix_group *groups;
+	uint32_t ngroups;
 };
 
 static bool is_signed_type(uint8_t t)
@@ -273,6 +283,60 @@ static bool set_has(const struct irop_set *s, const struct fval *f, bool sgn)
 	return false;
 }
 
+static int by_len_bytes(const void *a, const void *b, void *set)
+{
+	const struct irop_set *s = set;
+	const struct irop_val *x = &s->vals[*(const uint32_t *)a];
+	const struct irop_val *y = &s->vals[*(const uint32_t *)b];
+
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->str, y->str, x->len);
+}
+
+/* The prefix (suffix) table of a startswith (endswith) list. */
+static int build_affixes(struct irop_set *s)
+{
+	s->sorted = mem_calloc(s->n + 1, sizeof(*s->sorted));
+	s->groups = mem_calloc(s->n + 1, sizeof(*s->groups));
+	if (!s->sorted || !s->groups)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->n; i++)
+		s->sorted[i] = i;
+	qsort_r(s->sorted, s->n, sizeof(*s->sorted), by_len_bytes, s);
+	for (uint32_t i = 0; i < s->n; i++) {
+		uint32_t len = s->vals[s->sorted[i]].len;
+
+		if (!s->ngroups || s->groups[s->ngroups - 1].len != len)
+			s->groups[s->ngroups++] = (struct affix_group){ .len = len, .first = i };
+		s->groups[s->ngroups - 1].n++;
+	}
+	return 0;
+}
+
+/* Whether a member of s is a prefix (suffix, when !start) of p[0..len). */
+static bool affix_has(const struct irop_set *s, const char *p, uint32_t len, bool start)
+{
+	for (uint32_t g = 0; g < s->ngroups && s->groups[g].len <= len; g++) {
+		const struct affix_group *gr = &s->groups[g];
+		const char *c = start ? p : p + len - gr->len;
+		uint32_t lo = gr->first, hi = gr->first + gr->n;
+
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			int r = memcmp(c, s->vals[s->sorted[mid]].str, gr->len);
+
+			if (!r)
+				return true;
+			if (r < 0)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+	}
+	return false;
+}
+
 int irop_compile(enum ast_op op, uint8_t t, const struct ir_opnd *rhs, struct irop_rhs *out,
 		 char *err, size_t errlen)
 {
@@ -329,6 +393,8 @@ int irop_compile(enum ast_op op, uint8_t t, const struct ir_opnd *rhs, struct ir
 			if (!rc)
 				set_add(s, i);
 		}
+		if (!rc && (op == AST_OP_STARTSWITH || op == AST_OP_ENDSWITH))
+			rc = build_affixes(s);
 	}
 	return rc;
 }
@@ -350,6 +416,8 @@ void irop_release(struct irop_rhs *r)
 			mem_free((void *)r->set->vals[i].bytes);
 		mem_free(r->set->vals);
 		mem_free(r->set->slots);
+		mem_free(r->set->sorted);
+		mem_free(r->set->groups);
 		mem_free(r->set);
 	}
 	mem_free((void *)r->one.bytes);
@@ -485,11 +553,15 @@ static bool eval_one(const struct irop_rhs *r, const struct fval *f)
 		return f->kind == FV_STR &&
 		       mem_has(f->s.p, f->s.len, (const char *)c->bytes, c->nbytes, false);
 	case AST_OP_STARTSWITH:
+		if (r->set)
+			return f->kind == FV_STR && affix_has(r->set, f->s.p, f->s.len, true);
 		return f->kind == FV_STR && f->s.len >= c->len && !memcmp(f->s.p, c->str, c->len);
 	case AST_OP_BSTARTSWITH:
 		return f->kind == FV_STR && f->s.len >= c->nbytes &&
 		       !memcmp(f->s.p, c->bytes, c->nbytes);
 	case AST_OP_ENDSWITH:
+		if (r->set)
+			return f->kind == FV_STR && affix_has(r->set, f->s.p, f->s.len, false);
 		return f->kind == FV_STR && f->s.len >= c->len &&
 		       !memcmp(f->s.p + f->s.len - c->len, c->str, c->len);
 	case AST_OP_GLOB:

@@ -980,7 +980,7 @@ static int shard_compile(struct shard *sh)
 		return ret;
 	}
 	pbo = LLVMCreatePassBuilderOptions();
-	e = LLVMRunPasses(g.m, JIT_PASSES, NULL, pbo);
+	e = LLVMRunPasses(g.m, sh->o->passes ? sh->o->passes : JIT_PASSES, NULL, pbo);
 	LLVMDisposePassBuilderOptions(pbo);
 	if (e) {
 		LLVMDisposeModule(g.m);

@@ -28,6 +28,7 @@ struct jit_opts {
 	jit_cands_fn cands;
 	void *cands_ctx;
 	bool first_match;	/* rule_matching: first */
+	const char *passes;	/* LLVM pass pipeline; NULL: saker's (JIT_PASSES) */
 	/* Results over process-static fields (fields_proc_static) are kept
 	 * per thread: proc_memo returns the current event's thread's memo,
 	 * jit_proc_slots() bytes, all zero when it may be stale (state__proc_gen

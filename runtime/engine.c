@@ -36,6 +36,7 @@ struct engine {
 	const struct config *cfg;
 	bool print_events;
 	bool no_jit;
+	const char *jit_passes;
 	char *write_path;
 	struct ruleset *rs;
 	struct interp *ip;
@@ -72,6 +73,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->cfg = o->cfg;
 	en->print_events = o->print_events;
 	en->no_jit = o->no_jit;
+	en->jit_passes = o->jit_passes;
 	if (o->write_path && !(en->write_path = mem_strdup(o->write_path))) {
 		err = -ENOMEM;
 		goto fail;
@@ -218,6 +220,7 @@ static int start_jit(struct engine *en)
 		.cands = jit_cands,
 		.cands_ctx = en,
 		.first_match = en->cfg->rule_matching == CONFIG_MATCH_FIRST,
+		.passes = en->jit_passes,
 		.proc_memo = proc_memo_cb,
 		.direct = direct_cb,
 		.direct_ctx = en,

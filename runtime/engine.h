@@ -20,6 +20,8 @@ struct engine_opts {
 	bool print_events;		/* --print: one line per event on stdout, no rules needed */
 	const char *write_path;		/* -w: copy every event read to this capture */
 	bool no_jit;			/* --no-jit: evaluate with the interpreter */
+	const char *jit_passes;		/* LLVM pass pipeline (NULL: the JIT's own); a
+					 * pipeline LLVM rejects makes the JIT fail */
 };
 
 struct engine_stats {

@@ -20,6 +20,7 @@
 
 #include "compiler/ruleset.h"
 #include "runtime/base/evt.h"
+#include "runtime/base/log.h"
 #include "runtime/base/strbuf.h"
 #include "runtime/config.h"
 #include "runtime/engine.h"
@@ -445,9 +446,46 @@ static void saker_output_identical(void **state)
 	assert_true(total > 0);
 }
 
+static int warnings;
+
+static void count_warnings(enum log_level lvl, const char *msg)
+{
+	if (lvl == LOG_WARN && strstr(msg, "JIT"))
+		warnings++;
+}
+
+/* When LLVM fails (here: a pass pipeline it rejects), the engine says so
+ * once, counts it, and the interpreter raises the same alerts. */
+static void llvm_failure_falls_back(void **state)
+{
+	struct config cfg;
+	struct engine_opts eo = { .sz = sizeof(eo), .cfg = &cfg, .jit_passes = "no-such-pass" };
+	struct engine_stats s;
+	struct engine *en;
+	struct tally t = { 0 };
+
+	(void)state;
+	config_init(&cfg);
+	cfg.stdout_output = false;
+	log_set_handler(count_warnings);
+	assert_int_equal(engine__new(&eo, &en), 0);
+	assert_int_equal(engine__load_rules(en, official, 3, NULL), 0);
+	log_set_handler(NULL);
+	engine__stats(en, &s);
+	assert_false(s.jit);
+	assert_int_equal(s.jit_fallbacks, 1);
+	assert_int_equal(warnings, 1);
+	/* the interpreter carries on: alerts on the capture with a known one */
+	diff_capture(en, CAPS "test_ipv6_client.scap", UINT64_MAX, &t);
+	assert_true(t.matches > 0);
+	engine__free(en);
+	config_release(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(llvm_failure_falls_back),
 		cmocka_unit_test(official_rules_agree),
 		cmocka_unit_test(random_rules_agree),
 		cmocka_unit_test(saker_output_identical),
