@@ -602,6 +602,78 @@ bool irop_eval(const struct irop_rhs *r, const struct fval *lhs)
 	return false;
 }
 
+/* The specialised evaluators: the common case (one string, or one scalar
+ * in a set) inline, everything else (no value, lists, other kinds) through
+ * irop_eval. */
+static bool ev_str_eq(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind == FV_STR)
+		return r->one.kind == FV_STR && str_eq(f->s.p, f->s.len, r->one.str, r->one.len, false);
+	return irop_eval(r, f);
+}
+
+static bool ev_str_ne(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind == FV_STR)
+		return !(r->one.kind == FV_STR &&
+			 str_eq(f->s.p, f->s.len, r->one.str, r->one.len, false));
+	return irop_eval(r, f);
+}
+
+static bool ev_in(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind != FV_LIST && f->kind != FV_NONE)
+		return set_has(r->set, f, is_signed_type(r->type));
+	return irop_eval(r, f);
+}
+
+static bool ev_startswith(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind == FV_STR)
+		return r->set ? affix_has(r->set, f->s.p, f->s.len, true)
+			      : f->s.len >= r->one.len && !memcmp(f->s.p, r->one.str, r->one.len);
+	return irop_eval(r, f);
+}
+
+static bool ev_endswith(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind == FV_STR)
+		return r->set ? affix_has(r->set, f->s.p, f->s.len, false)
+			      : f->s.len >= r->one.len &&
+				!memcmp(f->s.p + f->s.len - r->one.len, r->one.str, r->one.len);
+	return irop_eval(r, f);
+}
+
+static bool ev_contains(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind == FV_STR)
+		return mem_has(f->s.p, f->s.len, r->one.str, r->one.len, false);
+	return irop_eval(r, f);
+}
+
+static bool ev_pmatch(const struct irop_rhs *r, const struct fval *f)
+{
+	if (f->kind == FV_STR)
+		return r->set && pmatch(r->set, f->s.p, f->s.len);
+	return irop_eval(r, f);
+}
+
+irop_eval_fn irop_evaluator(const struct irop_rhs *r)
+{
+	bool str1 = !r->set && r->one.kind == FV_STR;
+
+	switch (r->op) {
+	case AST_OP_EQ: return str1 ? ev_str_eq : irop_eval;
+	case AST_OP_NE: return str1 ? ev_str_ne : irop_eval;
+	case AST_OP_IN: case AST_OP_INTERSECTS: return r->set ? ev_in : irop_eval;
+	case AST_OP_STARTSWITH: return r->set || str1 ? ev_startswith : irop_eval;
+	case AST_OP_ENDSWITH: return r->set || str1 ? ev_endswith : irop_eval;
+	case AST_OP_CONTAINS: return str1 ? ev_contains : irop_eval;
+	case AST_OP_PMATCH: return ev_pmatch;
+	default: return irop_eval;
+	}
+}
+
 bool irop_eval_fields(enum ast_op op, const struct fval *a, const struct fval *b)
 {
 	struct irop_rhs r = { .op = op };

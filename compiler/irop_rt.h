@@ -56,5 +56,11 @@ bool irop_set_exact(const struct irop_set *s);
  * For list values (FV_LIST) `in` needs every element in the set,
  * `intersects` and the other operators any element. */
 bool irop_eval(const struct irop_rhs *r, const struct fval *lhs);
+/* irop_eval specialised for r's operator: the same answer for every lhs,
+ * with the operator's test reached without a switch (a caller that knows
+ * r ahead, the JIT, calls it directly). */
+typedef bool (*irop_eval_fn)(const struct irop_rhs *r, const struct fval *lhs);
+irop_eval_fn irop_evaluator(const struct irop_rhs *r);
+
 /* The comparison against a value extracted at run time (val(field)). */
 bool irop_eval_fields(enum ast_op op, const struct fval *lhs, const struct fval *rhs);

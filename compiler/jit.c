@@ -159,6 +159,12 @@ static LLVMValueRef c_ptr(struct gen *g, const void *p)
 	return LLVMConstIntToPtr(c_i64(g, (uint64_t)(uintptr_t)p), g->p8);
 }
 
+/* A function at a fixed address, callable with type ty. */
+static LLVMValueRef c_fnptr(struct gen *g, LLVMTypeRef ty, const void *fn)
+{
+	return LLVMConstIntToPtr(c_i64(g, (uint64_t)(uintptr_t)fn), LLVMPointerType(ty, 0));
+}
+
 static LLVMBasicBlockRef new_bb(struct gen *g, const char *name)
 {
 	return LLVMAppendBasicBlockInContext(g->c, g->fn, name);
@@ -531,7 +537,10 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 		if (g->j->fields && g->j->fields[ic.lhs].fn) {
 			fargs[0] = c_ptr(g, ic.cmp);
 			fargs[1] = field_ptr(g, ic.lhs);
-			return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, fargs, 2),
+			return LLVMBuildICmp(g->b, LLVMIntNE,
+					     call(g, g->ty_cmp, c_fnptr(g, g->ty_cmp, (const void *)
+									irop_evaluator(ic.cmp)),
+						  fargs, 2),
 					     LLVMConstInt(g->i8, 0, 0), "");
 		}
 		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_fcmp, g->fn_fcmp, fargs, 4),
