@@ -37,7 +37,7 @@ int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *
 
 /* True when fi's value for an event is a function of the event's thread
  * entry, its ancestors, users, groups and container id alone (no event
- * parameter, time, counter or fd): state__proc_gen() tells when such a
+ * parameter, time, counter or fd): state__proc_gen_ptr() tells when such a
  * value may have changed, so the JIT keeps results over them per thread. */
 bool fields_proc_static(const struct field_info *fi);
 

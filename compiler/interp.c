@@ -373,6 +373,11 @@ const uint32_t *interp_epoch(const struct interp *ip)
 	return &ip->epoch;
 }
 
+uint32_t *interp_epoch_counter(struct interp *ip)
+{
+	return &ip->epoch;
+}
+
 void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *out)
 {
 	const struct inode *in = &ip->nodes[node];

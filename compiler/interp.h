@@ -34,6 +34,15 @@ const struct ir_opnd *interp_field(const struct interp *ip, uint32_t id);
 
 /* Forgets the previous event's memoised values. */
 void interp_begin_event(struct interp *ip);
+/* The same, inline for hot callers given interp_epoch_counter(ip): */
+uint32_t *interp_epoch_counter(struct interp *ip);
+static inline void interp_begin_event_fast(struct interp *ip, uint32_t *epoch)
+{
+	if (*epoch + 1 > 1)	/* not about to wrap to 0 */
+		++*epoch;
+	else
+		interp_begin_event(ip);
+}
 /* Evaluates the condition of rule i (index in rs->rules) on the current
  * event; ctx goes to the extractor. */
 bool interp_eval_rule(struct interp *ip, uint32_t rule, void *ctx);

@@ -53,6 +53,7 @@ struct shard {
 
 struct jit {
 	struct interp *ip;
+	uint32_t *epoch;	/* the interpreter's event stamp */
 	struct shard *shards;
 	uint32_t nshards;
 	jit_fn *fns;		/* by evt.type index, NULL: no candidates */
@@ -99,11 +100,6 @@ static uint8_t rt_field_cmp(struct interp *ip, uint32_t id, void *ctx, const str
 	return irop_eval(r, interp_field_value(ip, id, ctx));
 }
 
-static uint8_t *rt_proc_memo(struct jit *j, void *ctx)
-{
-	return j->proc_memo(ctx);
-}
-
 static uint8_t rt_cmp_fields(uint32_t op, const struct fval *a, const struct fval *b)
 {
 	return irop_eval_fields((enum ast_op)op, a, b);
@@ -116,7 +112,7 @@ struct gen {
 	LLVMBuilderRef b;
 	LLVMTypeRef i1, i8, i32, i64, p8, p32;
 	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp, ty_pm, ty_dfield;
-	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp, fn_pm, fn_dfield;
+	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp, fn_dfield;
 	struct interp *ip;
 	const struct ruleset *rs;
 	struct jit_stats *st;
@@ -672,14 +668,12 @@ static LLVMValueRef emit_memo(struct gen *g, const struct ir_node *n, LLVMValueR
 static LLVMValueRef proc_memo_ptr(struct gen *g)
 {
 	LLVMBasicBlockRef here = LLVMGetInsertBlock(g->b);
-	LLVMValueRef args[2];
+	LLVMValueRef arg = g->a_ctx;
 
 	if (g->a_pm)
 		return g->a_pm;
 	LLVMPositionBuilderBefore(g->b, LLVMGetBasicBlockTerminator(g->entry));
-	args[0] = c_ptr(g, g->j);
-	args[1] = g->a_ctx;
-	g->a_pm = call(g, g->ty_pm, g->fn_pm, args, 2);
+	g->a_pm = call(g, g->ty_pm, c_fnptr(g, g->ty_pm, (const void *)g->j->proc_memo), &arg, 1);
 	LLVMPositionBuilderAtEnd(g->b, here);
 	return g->a_pm;
 }
@@ -823,10 +817,9 @@ static void gen_types(struct gen *g)
 		g->fn_dfield = LLVMAddFunction(g->m, "saker_rt_direct_field", g->ty_dfield);
 	}
 	{
-		LLVMTypeRef p[2] = { g->p8, g->p8 };
+		LLVMTypeRef p[1] = { g->p8 };
 
-		g->ty_pm = LLVMFunctionType(g->p8, p, 2, 0);
-		g->fn_pm = LLVMAddFunction(g->m, "saker_rt_proc_memo", g->ty_pm);
+		g->ty_pm = LLVMFunctionType(g->p8, p, 1, 0);
 	}
 	{
 		LLVMTypeRef p[3] = { g->p8, g->p8, g->i64 };
@@ -865,7 +858,6 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 		{ "saker_rt_cmp", (const void *)irop_eval },
 		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
 		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
-		{ "saker_rt_proc_memo", (const void *)rt_proc_memo },
 		{ "saker_rt_direct_field", (const void *)rt_direct_field },
 	};
 	LLVMJITCSymbolMapPair pairs[sizeof(tab) / sizeof(tab[0])];
@@ -1194,6 +1186,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	if (!j)
 		return -ENOMEM;
 	j->ip = ip;
+	j->epoch = interp_epoch_counter(ip);
 	j->ntypes = o->ntypes;
 	j->fns = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->fns));
 	j->group = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->group));
@@ -1274,7 +1267,7 @@ uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out)
 {
 	if (t < 0 || (uint32_t)t >= j->ntypes || !j->fns[t])
 		return 0;
-	interp_begin_event(j->ip);
+	interp_begin_event_fast(j->ip, j->epoch);
 	return j->fns[t](j->ip, ctx, out, (uint32_t)t);
 }
 
@@ -1282,7 +1275,7 @@ uint32_t jit_eval_code(struct jit *j, uint16_t code, void *ctx, uint32_t *out)
 {
 	if (code >= PPM_EVENT_MAX || !j->by_code[code])
 		return 0;
-	interp_begin_event(j->ip);
+	interp_begin_event_fast(j->ip, j->epoch);
 	return j->by_code[code](j->ip, ctx, out, j->type_of_code[code]);
 }
 

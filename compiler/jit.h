@@ -31,7 +31,7 @@ struct jit_opts {
 	const char *passes;	/* LLVM pass pipeline; NULL: saker's (JIT_PASSES) */
 	/* Results over process-static fields (fields_proc_static) are kept
 	 * per thread: proc_memo returns the current event's thread's memo,
-	 * jit_proc_slots() bytes, all zero when it may be stale (state__proc_gen
+	 * jit_proc_slots() bytes, all zero when it may be stale (state__proc_gen_ptr
 	 * changed or another thread took the place). NULL: no such memo. */
 	uint8_t *(*proc_memo)(void *ctx);
 	/* Direct extraction: for field operand id (a plain field, not a

@@ -43,6 +43,7 @@ struct engine {
 	struct jit *jit;		/* NULL: the interpreter evaluates */
 	uint32_t *matches;		/* rules matched by the current event */
 	struct proc_memo *pm;		/* the JIT's per-thread results */
+	const uint64_t *proc_gen;	/* the state's process generation */
 	struct dispatch *dp;
 	struct state *st;
 	struct outputs *out;
@@ -98,6 +99,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->afo.json_message = o->cfg->json_include_message_property;
 	en->afo.hostname = en->hostname;
 	en->x.st = en->st;
+	en->proc_gen = state__proc_gen_ptr(en->st);
 	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
 	extract_init();
@@ -207,7 +209,7 @@ static uint8_t *proc_memo_cb(void *ctx)
 
 	if (!t)
 		return proc_memo_scratch(en->pm);
-	return proc_memo_get(en->pm, t->tid, state__proc_gen(en->st));
+	return proc_memo_get(en->pm, t->tid, *en->proc_gen);
 }
 
 /* Compiles the conditions to native code; when LLVM fails, says so once

@@ -38,9 +38,9 @@ void state__free(struct state *st)
 	mem_free(st);
 }
 
-uint64_t state__proc_gen(const struct state *st)
+const uint64_t *state__proc_gen_ptr(const struct state *st)
 {
-	return st->proc_gen;
+	return &st->proc_gen;
 }
 
 void state__stats(const struct state *st, struct state_stats *out)

@@ -248,11 +248,11 @@ int state__group_foreach(struct state *st, int (*fn)(void *ctx, const struct sta
 int state__thread_foreach(struct state *st, int (*fn)(void *ctx, const struct thr *t), void *ctx);
 
 void state__stats(const struct state *st, struct state_stats *out);
-/* A number that changes whenever anything the process fields (proc.*,
- * thread ids, user.*, group.*, container id; not times, counters or fds)
- * read may have changed: values derived from those fields for a thread
- * stay valid while it stays the same. */
-uint64_t state__proc_gen(const struct state *st);
+/* Where a number lives that changes whenever anything the process fields
+ * (proc.*, thread ids, user.*, group.*, container id; not times, counters
+ * or fds) read may have changed: values derived from those fields for a
+ * thread stay valid while it stays the same. Read it on every event. */
+const uint64_t *state__proc_gen_ptr(const struct state *st);
 
 /* ---- seeding (capture process/fd/user lists, /proc scan) --------------- */
 
