@@ -31,6 +31,8 @@ struct irop_set {
 	uint32_t cap;
 	bool has_nets;
 	bool icase;
+	uint32_t minlen, maxlen;	/* of the members' text: a string of another
+					 * length is in no set without hashing it */
 	/* startswith/endswith a list: members grouped by length, each group
 	 * sorted by bytes, for one binary search per length */
 	uint32_t *sorted;
@@ -268,6 +270,8 @@ static bool set_has(const struct irop_set *s, const struct fval *f, bool sgn)
 				return true;
 		return false;
 	}
+	if (f->kind == FV_STR && (f->s.len < s->minlen || f->s.len > s->maxlen))
+		return false;
 	i = (uint32_t)fval_hash(f, s->icase, sgn) & (s->cap - 1);
 	while (s->slots[i]) {
 		if (val_eq(f, &s->vals[s->slots[i] - 1], s->icase))
@@ -390,6 +394,10 @@ int irop_compile(enum ast_op op, uint8_t t, const struct ir_opnd *rhs, struct ir
 			rc = parse_val(t, op, rhs->items[i], &s->vals[i], err, errlen);
 			if (!rc && s->vals[i].is_net)
 				s->has_nets = true;
+			if (!rc && (!i || s->vals[i].len < s->minlen))
+				s->minlen = s->vals[i].len;
+			if (!rc && s->vals[i].len > s->maxlen)
+				s->maxlen = s->vals[i].len;
 			if (!rc)
 				set_add(s, i);
 		}
@@ -455,7 +463,11 @@ static bool mem_has(const char *h, uint32_t hl, const char *n, uint32_t nl, bool
 		const char *p = h, *end = h + hl - nl + 1;
 
 		while (p < end && (p = memchr(p, n[0], (size_t)(end - p))) != NULL) {
-			if (!memcmp(p + 1, n + 1, nl - 1))
+			uint32_t k = 1;
+
+			while (k < nl && p[k] == n[k])
+				k++;
+			if (k == nl)
 				return true;
 			p++;
 		}

@@ -1244,7 +1244,10 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 	}
 	case X_FD_NAME: fval_set_str(out, f->name, f->name_len); break;
 	case X_FD_NAMERAW:
-		*out = f->nameraw ? fval_str(f->nameraw, f->nameraw_len) : fval_str(f->name, f->name_len);
+		if (f->nameraw)
+			fval_set_str(out, f->nameraw, f->nameraw_len);
+		else
+			fval_set_str(out, f->name, f->name_len);
 		break;
 	case X_FD_DIRECTORY:
 		if (f->type == FDI_DIRECTORY) {
