@@ -24,6 +24,7 @@
 #include "compiler/ir.h"
 #include "compiler/irop_rt.h"
 #include "compiler/ruleset.h"
+#include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 
 /* The optimisations worth their compile time on this code: memo slots to
@@ -34,6 +35,11 @@
 #define JIT_MAX_INLINE_SET 32
 
 typedef uint32_t (*jit_fn)(struct interp *ip, void *ctx, uint32_t *out, uint32_t t);
+
+/* What a group has for a direction: no function (no event of it can match
+ * a candidate), one of its own, or the enter one (direction decides none of
+ * the conditions). */
+enum { JIT_FN_NONE, JIT_FN_OWN, JIT_FN_AS_ENTER };
 
 /* Parallel compilation: each shard is a module of some groups with an
  * LLJIT of its own. */
@@ -56,7 +62,8 @@ struct jit {
 	uint32_t *epoch;	/* the interpreter's event stamp */
 	struct shard *shards;
 	uint32_t nshards;
-	jit_fn *fns;		/* by evt.type index, NULL: no candidates */
+	jit_fn *fns;		/* by evt.type index x 2 + direction, NULL: none */
+	uint8_t *fn_kind;	/* the same: JIT_FN_NONE, _OWN, _AS_ENTER */
 	uint32_t *group;	/* by evt.type index: the leader of its group */
 	jit_fn by_code[PPM_EVENT_MAX];	/* by event code (generic events: NULL) */
 	uint16_t type_of_code[PPM_EVENT_MAX];
@@ -66,6 +73,8 @@ struct jit {
 	uint32_t *proc_slot;	/* by IR node id: index + 1 in the thread memo, 0 none */
 	uint32_t nproc;
 	struct jit_field *fields;	/* by field operand id: direct extraction */
+	bool (*static_value)(void *ctx, uint32_t id, uint16_t code, struct fval *out);
+	void *static_ctx;
 	struct jit_stats st;
 };
 
@@ -120,6 +129,9 @@ struct gen {
 	LLVMValueRef fn, a_ip, a_ctx, a_type;
 	const uint32_t *types;	/* the evt.type indexes sharing this function */
 	uint32_t ntypes;
+	const uint16_t *codes;	/* the PPM codes it serves (one direction) */
+	uint32_t ncodes;
+	uint8_t *fold;		/* by node: 0 not yet, 1 false, 2 true, 3 varies */
 	uint8_t *nref;		/* references from this function, saturating at 2 */
 	uint32_t *nslot;	/* shared nodes: index + 1 of their byte in the
 				 * group's memo: 0 unknown, 1 false, 2 true */
@@ -503,6 +515,89 @@ static LLVMValueRef fold_cmp(struct gen *g, const struct ir_node *n, const struc
 	return phi;
 }
 
+/* What a comparison is on every event this function serves: 1 false,
+ * 2 true, 3 varies. evt.type over the function's types; a field whose
+ * value the event code decides over its codes. */
+static uint8_t fold_cmp_static(struct gen *g, const struct ir_node *n)
+{
+	struct interp_cmp ic;
+	uint32_t ntrue = 0;
+
+	interp_node_cmp(g->ip, n->id, &ic);
+	if (ic.cmp->is_field || n->lhs->kind != IRV_FIELD)
+		return 3;
+	if (!n->lhs->arg && !strcmp(n->lhs->fi->name, "evt.type")) {
+		for (uint32_t i = 0; i < g->ntypes; i++) {
+			const char *name = evttypes_name(g->types[i]);
+			struct fval v = fval_str(name, (uint32_t)strlen(name));
+
+			ntrue += irop_eval(ic.cmp, &v);
+		}
+		return !ntrue ? 1 : ntrue == g->ntypes ? 2 : 3;
+	}
+	if (!g->j->static_value || !g->ncodes)
+		return 3;
+	for (uint32_t i = 0; i < g->ncodes; i++) {
+		struct fval v;
+
+		if (!g->j->static_value(g->j->static_ctx, ic.lhs, g->codes[i], &v))
+			return 3;
+		ntrue += irop_eval(ic.cmp, &v);
+	}
+	return !ntrue ? 1 : ntrue == g->ncodes ? 2 : 3;
+}
+
+static uint8_t fold_node(struct gen *g, const struct ir_node *n)
+{
+	uint8_t r = g->fold[n->id];
+
+	if (r)
+		return r;
+	switch (n->kind) {
+	case IR_CONST:
+		r = n->val ? 2 : 1;
+		break;
+	case IR_NOT:
+		r = fold_node(g, n->kids[0]);
+		r = r == 3 ? 3 : 3 - r;
+		break;
+	case IR_AND:
+	case IR_OR: {
+		uint8_t decide = n->kind == IR_AND ? 1 : 2;
+		bool varies = false;
+
+		r = 0;
+		for (uint32_t i = 0; i < n->n && r != decide; i++) {
+			uint8_t k = fold_node(g, n->kids[i]);
+
+			if (k == decide)
+				r = decide;
+			varies |= k == 3;
+		}
+		if (!r)
+			r = varies ? 3 : 3 - decide;
+		break;
+	}
+	case IR_CMP:
+	default:
+		r = fold_cmp_static(g, n);
+		if (r != 3)
+			g->st->folded_cmps++;
+		break;
+	}
+	g->fold[n->id] = r;
+	return r;
+}
+
+/* fold_node for n and every node below it. */
+static uint8_t fold_all(struct gen *g, const struct ir_node *n)
+{
+	if (!g->fold[n->id])
+		for (uint32_t i = 0; i < n->n; i++)
+			fold_all(g, n->kids[i]);
+	return fold_node(g, n);
+}
+
 static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n);
 
 static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
@@ -513,10 +608,8 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 	LLVMBasicBlockRef bb_fast, bb_slow, join, from_fast, from_slow;
 
 	interp_node_cmp(g->ip, n->id, &ic);
-	if ((folded = fold_cmp(g, n, ic.cmp))) {
-		g->st->folded_cmps++;
+	if ((folded = fold_cmp(g, n, ic.cmp)))
 		return folded;
-	}
 	if (ic.cmp->is_field) {
 		g->st->helper_cmps++;
 		args[0] = c_i32(g, (uint32_t)n->op);
@@ -584,13 +677,20 @@ static LLVMValueRef emit_junction(struct gen *g, const struct ir_node *n)
 	LLVMBasicBlockRef join = new_bb(g, is_and ? "and.end" : "or.end");
 	LLVMValueRef *vals = mem_calloc(n->n, sizeof(*vals));
 	LLVMBasicBlockRef *bbs = mem_calloc(n->n, sizeof(*bbs));
+	const struct ir_node **kids = mem_calloc(n->n, sizeof(*kids));
+	uint32_t nk = 0;
 	LLVMValueRef phi;
 
-	for (uint32_t i = 0; vals && bbs && i < n->n; i++) {
-		LLVMValueRef v = emit_node(g, n->kids[i]);
+	/* kids that cannot decide here (true in and, false in or) are left
+	 * out; none decides, or the node itself would have folded */
+	for (uint32_t i = 0; kids && i < n->n; i++)
+		if (fold_node(g, n->kids[i]) == 3)
+			kids[nk++] = n->kids[i];
+	for (uint32_t i = 0; vals && bbs && kids && i < nk; i++) {
+		LLVMValueRef v = emit_node(g, kids[i]);
 
 		bbs[i] = LLVMGetInsertBlock(g->b);
-		if (i + 1 == n->n) {
+		if (i + 1 == nk) {
 			vals[i] = v;
 			LLVMBuildBr(g->b, join);
 		} else {
@@ -604,16 +704,18 @@ static LLVMValueRef emit_junction(struct gen *g, const struct ir_node *n)
 			LLVMPositionBuilderAtEnd(g->b, next);
 		}
 	}
-	if (!vals || !bbs) {	/* out of memory: the module will not verify */
+	if (!vals || !bbs || !kids || !nk) {	/* out of memory: the module will not verify */
 		mem_free(vals);
 		mem_free(bbs);
+		mem_free(kids);
 		return c_bool(g, false);
 	}
 	LLVMPositionBuilderAtEnd(g->b, join);
 	phi = LLVMBuildPhi(g->b, g->i1, "");
-	LLVMAddIncoming(phi, vals, bbs, n->n);
+	LLVMAddIncoming(phi, vals, bbs, nk);
 	mem_free(vals);
 	mem_free(bbs);
+	mem_free(kids);
 	return phi;
 }
 
@@ -691,9 +793,10 @@ static LLVMValueRef slot_at(struct gen *g, LLVMValueRef base, uint32_t i)
 static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n)
 {
 	uint32_t ps = g->j->proc_slot ? g->j->proc_slot[n->id] : 0;
+	uint8_t f = fold_node(g, n);
 
-	if (n->kind == IR_CONST)
-		return emit_raw(g, n);
+	if (f != 3)
+		return c_bool(g, f == 2);
 	if (ps && !g->in_proc) {
 		LLVMValueRef v, slot = slot_at(g, proc_memo_ptr(g), ps - 1);
 
@@ -720,8 +823,8 @@ static void count_refs(struct gen *g, const struct ir_node *n)
 /* uint32_t t<type>(struct interp *ip, void *ctx, uint32_t *out, uint32_t type)
  * for the types g->types, which share the candidates cands. Shared nodes
  * are memoised in a byte array of the frame. */
-static void emit_type_fn(struct gen *g, uint32_t t, const uint32_t *cands, uint32_t ncand,
-			 bool first)
+static void emit_type_fn(struct gen *g, uint32_t t, int dir, const uint32_t *cands,
+			 uint32_t ncand, bool first)
 {
 	LLVMTypeRef params[4] = { g->p8, g->p8, g->p32, g->i32 };
 	LLVMTypeRef fty = LLVMFunctionType(g->i32, params, 4, 0);
@@ -729,7 +832,7 @@ static void emit_type_fn(struct gen *g, uint32_t t, const uint32_t *cands, uint3
 	LLVMBasicBlockRef entry, body;
 	char name[32];
 
-	snprintf(name, sizeof(name), "t%u", t);
+	snprintf(name, sizeof(name), "t%u_%d", t, dir);
 	g->fn = LLVMAddFunction(g->m, name, fty);
 	g->a_ip = LLVMGetParam(g->fn, 0);
 	g->a_ctx = LLVMGetParam(g->fn, 1);
@@ -739,7 +842,8 @@ static void emit_type_fn(struct gen *g, uint32_t t, const uint32_t *cands, uint3
 	memset(g->nslot, 0, g->nnodes * sizeof(*g->nslot));
 	g->nshared = 0;
 	for (uint32_t i = 0; i < ncand; i++)
-		count_refs(g, g->rs->rules[cands[i]].root);
+		if (fold_node(g, g->rs->rules[cands[i]].root) == 3)
+			count_refs(g, g->rs->rules[cands[i]].root);
 	for (uint32_t i = 0; i < g->nnodes; i++)
 		if (g->nref[i] > 1)
 			g->nslot[i] = ++g->nshared;
@@ -756,9 +860,14 @@ static void emit_type_fn(struct gen *g, uint32_t t, const uint32_t *cands, uint3
 	LLVMBuildBr(g->b, body);
 	LLVMPositionBuilderAtEnd(g->b, body);
 	for (uint32_t i = 0; i < ncand; i++) {
-		LLVMValueRef v = emit_node(g, g->rs->rules[cands[i]].root), c, idx, slot;
-		LLVMBasicBlockRef hit = new_bb(g, "hit"), next = new_bb(g, "next");
+		LLVMValueRef v, c, idx, slot;
+		LLVMBasicBlockRef hit, next;
 
+		if (fold_node(g, g->rs->rules[cands[i]].root) == 1)
+			continue;	/* cannot match events of these codes */
+		v = emit_node(g, g->rs->rules[cands[i]].root);
+		hit = new_bb(g, "hit");
+		next = new_bb(g, "next");
 		g->st->rule_bodies++;
 		LLVMBuildCondBr(g->b, v, hit, next);
 		LLVMPositionBuilderAtEnd(g->b, hit);
@@ -918,6 +1027,40 @@ static void make_groups(struct jit *j, const struct jit_opts *o)
 	}
 }
 
+static int code_dir(uint16_t code)
+{
+	const struct evt_info *ei = evt_schema_get(code);
+
+	return ei && ei->dir == EVD_ENTER ? 0 : 1;
+}
+
+/* The PPM codes of direction dir whose events the group led by t sees:
+ * its types' own codes, and the generic event's when one of its types is
+ * a syscall without events of its own (written to out; their number). */
+static uint32_t group_codes(const struct jit *j, uint32_t t, int dir, uint16_t *out)
+{
+	uint32_t n = 0;
+	bool generic = false;
+
+	for (uint32_t c = 0; c < PPM_EVENT_MAX; c++) {
+		int u = evttypes_of_event((uint16_t)c);
+
+		if (u >= 0 && (uint32_t)u < j->ntypes && j->has_code[u] && j->group[u] == t &&
+		    code_dir((uint16_t)c) == dir)
+			out[n++] = (uint16_t)c;
+	}
+	for (size_t i = 0; i < evt_schema_syscall_count() && !generic; i++) {
+		const struct evt_syscall_info *sc = evt_schema_syscall(i);
+		int u = evttypes_of_syscall(sc->ppm_sc);
+
+		generic = sc->enter_event == PPME_GENERIC_E && u >= 0 && (uint32_t)u < j->ntypes &&
+			  j->has_code[u] && j->group[u] == t;
+	}
+	if (generic)
+		out[n++] = dir ? PPME_GENERIC_X : PPME_GENERIC_E;
+	return n;
+}
+
 /* One module: the groups led by the types in leaders. */
 static int build_module(struct shard *sh, struct gen *g)
 {
@@ -926,10 +1069,15 @@ static int build_module(struct shard *sh, struct gen *g)
 	uint32_t *members = mem_calloc(j->ntypes ? j->ntypes : 1, sizeof(*members));
 	int ret = 0;
 
+	uint16_t *codes = mem_calloc(PPM_EVENT_MAX, sizeof(*codes));
+	uint8_t *fold0;
+
 	g->nnodes = g->rs->ir.nnodes + 1;
 	g->nref = mem_calloc(g->nnodes, 1);
 	g->nslot = mem_calloc(g->nnodes, sizeof(*g->nslot));
-	if (!g->nref || !g->nslot || !members) {
+	g->fold = mem_calloc(g->nnodes, 1);
+	fold0 = mem_calloc(g->nnodes, 1);
+	if (!g->nref || !g->nslot || !g->fold || !fold0 || !members || !codes) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -943,13 +1091,35 @@ static int build_module(struct shard *sh, struct gen *g)
 				members[nm++] = u;
 		g->types = members;
 		g->ntypes = nm;
-		emit_type_fn(g, t, c, n, o->first_match);
-		sh->st.functions++;
+		for (int dir = 0; dir < 2; dir++) {
+			uint8_t *kind = &j->fn_kind[t * 2 + dir];
+			bool any = false;
+
+			g->codes = codes;
+			g->ncodes = group_codes(j, t, dir, codes);
+			memset(g->fold, 0, g->nnodes);
+			for (uint32_t k = 0; k < n; k++)
+				any |= fold_all(g, g->rs->rules[c[k]].root) != 1;
+			*kind = !g->ncodes || !any ? JIT_FN_NONE : JIT_FN_OWN;
+			if (dir == 0) {
+				memcpy(fold0, g->fold, g->nnodes);
+			} else if (*kind == JIT_FN_OWN && j->fn_kind[t * 2] == JIT_FN_OWN &&
+				   !memcmp(fold0, g->fold, g->nnodes)) {
+				*kind = JIT_FN_AS_ENTER;
+			}
+			if (*kind != JIT_FN_OWN)
+				continue;
+			emit_type_fn(g, t, dir, c, n, o->first_match);
+			sh->st.functions++;
+		}
 	}
 out:
 	mem_free(members);
+	mem_free(codes);
+	mem_free(fold0);
 	mem_free(g->nref);
 	mem_free(g->nslot);
+	mem_free(g->fold);
 	return ret;
 }
 
@@ -1007,11 +1177,19 @@ static int shard_resolve(struct shard *sh)
 		LLVMErrorRef e;
 		char name[32];
 
-		snprintf(name, sizeof(name), "t%u", sh->leaders[i]);
-		e = LLVMOrcLLJITLookup(sh->lljit, &addr, name);
-		if (e)
-			return llvm_fail(e, "generating code", sh->err, sizeof(sh->err));
-		sh->j->fns[sh->leaders[i]] = (jit_fn)(uintptr_t)addr;
+		for (int dir = 0; dir < 2; dir++) {
+			uint32_t k = sh->leaders[i] * 2 + (uint32_t)dir;
+
+			if (sh->j->fn_kind[k] == JIT_FN_AS_ENTER)
+				sh->j->fns[k] = sh->j->fns[k - 1];
+			if (sh->j->fn_kind[k] != JIT_FN_OWN)
+				continue;
+			snprintf(name, sizeof(name), "t%u_%d", sh->leaders[i], dir);
+			e = LLVMOrcLLJITLookup(sh->lljit, &addr, name);
+			if (e)
+				return llvm_fail(e, "generating code", sh->err, sizeof(sh->err));
+			sh->j->fns[k] = (jit_fn)(uintptr_t)addr;
+		}
 	}
 	return 0;
 }
@@ -1188,10 +1366,13 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	j->ip = ip;
 	j->epoch = interp_epoch_counter(ip);
 	j->ntypes = o->ntypes;
-	j->fns = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->fns));
+	j->fns = mem_calloc(o->ntypes ? o->ntypes * 2 : 1, sizeof(*j->fns));
+	j->fn_kind = mem_calloc(o->ntypes ? o->ntypes * 2 : 1, sizeof(*j->fn_kind));
+	j->static_value = o->static_value;
+	j->static_ctx = o->direct_ctx;
 	j->group = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->group));
 	j->has_code = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->has_code));
-	if (!j->fns || !j->group || !j->has_code) {
+	if (!j->fns || !j->fn_kind || !j->group || !j->has_code) {
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -1224,12 +1405,13 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		goto fail;
 	for (uint32_t t = 0; t < j->ntypes; t++)
 		if (j->has_code[t])
-			j->fns[t] = j->fns[j->group[t]];
+			for (int dir = 0; dir < 2; dir++)
+				j->fns[t * 2 + dir] = j->fns[j->group[t] * 2 + dir];
 	for (uint32_t c = 0; c < PPM_EVENT_MAX; c++) {
 		int t = evttypes_of_event((uint16_t)c);
 
-		if (t >= 0 && (uint32_t)t < j->ntypes && j->fns[t]) {
-			j->by_code[c] = j->fns[t];
+		if (t >= 0 && (uint32_t)t < j->ntypes && j->fns[t * 2 + code_dir((uint16_t)c)]) {
+			j->by_code[c] = j->fns[t * 2 + code_dir((uint16_t)c)];
 			j->type_of_code[c] = (uint16_t)t;
 		}
 	}
@@ -1256,6 +1438,7 @@ void jit__free(struct jit *j)
 	}
 	mem_free(j->shards);
 	mem_free(j->fns);
+	mem_free(j->fn_kind);
 	mem_free(j->group);
 	mem_free(j->has_code);
 	mem_free(j->proc_slot);
@@ -1263,12 +1446,12 @@ void jit__free(struct jit *j)
 	mem_free(j);
 }
 
-uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out)
+uint32_t jit_eval(struct jit *j, int t, int dir, void *ctx, uint32_t *out)
 {
-	if (t < 0 || (uint32_t)t >= j->ntypes || !j->fns[t])
+	if (t < 0 || (uint32_t)t >= j->ntypes || !j->fns[t * 2 + (dir ? 1 : 0)])
 		return 0;
 	interp_begin_event_fast(j->ip, j->epoch);
-	return j->fns[t](j->ip, ctx, out, (uint32_t)t);
+	return j->fns[t * 2 + (dir ? 1 : 0)](j->ip, ctx, out, (uint32_t)t);
 }
 
 uint32_t jit_eval_code(struct jit *j, uint16_t code, void *ctx, uint32_t *out)

@@ -40,6 +40,10 @@ struct jit_opts {
 	 * interpreter's layers. false: extract through the interpreter. */
 	bool (*direct)(void *ctx, uint32_t id, struct jit_direct *out);
 	void *direct_ctx;
+	/* The value field operand id has on every event of PPM code `code`
+	 * when the code alone decides it (true), so comparisons on it fold
+	 * in the functions that serve only such codes. Uses direct_ctx. */
+	bool (*static_value)(void *ctx, uint32_t id, uint16_t code, struct fval *out);
 };
 
 struct jit_stats {
@@ -60,12 +64,13 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	     size_t errlen);
 void jit__free(struct jit *j);
 
-/* Evaluates the candidates of evt.type index t on the current event:
+/* Evaluates the candidates of evt.type index t on the current event of
+ * direction dir (0 enter, 1 exit):
  * starts a new event for the interpreter's memo, writes the indexes of the
  * matching rules to out (room for every candidate) in rule order and
  * returns how many (at most one with first_match). ctx goes to the field
  * extractor. */
-uint32_t jit_eval(struct jit *j, int t, void *ctx, uint32_t *out);
+uint32_t jit_eval(struct jit *j, int t, int dir, void *ctx, uint32_t *out);
 
 /* The same for an event with PPM code `code` that is not a generic event
  * (whose type is its syscall): one table lookup instead of two. */

@@ -17,6 +17,7 @@
 #include "compiler/ruleset.h"
 #include "runtime/alert_fmt.h"
 #include "runtime/base/evt.h"
+#include "runtime/base/evt_schema.h"
 #include "runtime/base/evt_fmt.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
@@ -202,6 +203,14 @@ static bool direct_cb(void *ctx, uint32_t id, struct jit_direct *out)
 	return true;
 }
 
+static bool static_cb(void *ctx, uint32_t id, uint16_t code, struct fval *out)
+{
+	struct engine *en = ctx;
+	const struct ir_opnd *o = interp_field(en->ip, id);
+
+	return o && o->kind == IRV_FIELD && extract_static(o->fi, o->arg, code, out);
+}
+
 static uint8_t *proc_memo_cb(void *ctx)
 {
 	struct engine *en = ctx;
@@ -226,6 +235,7 @@ static int start_jit(struct engine *en)
 		.proc_memo = proc_memo_cb,
 		.direct = direct_cb,
 		.direct_ctx = en,
+		.static_value = static_cb,
 	};
 	struct jit_stats js;
 	char msg[512];
@@ -337,7 +347,8 @@ uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
 		uint16_t code = en->x.e->type;
 
 		if (code == PPME_GENERIC_E || code == PPME_GENERIC_X)
-			return jit_eval(en->jit, dispatch_evttype(en->x.e), en, out);
+			return jit_eval(en->jit, dispatch_evttype(en->x.e),
+					en->x.e->info->dir == EVD_ENTER ? 0 : 1, en, out);
 		return jit_eval_code(en->jit, code, en, out);
 	}
 	if (!en->dp || !(cand = dispatch_rules(en->dp, en->x.e, &n)) || !n)

@@ -1530,3 +1530,38 @@ void extract_prepared(const void *x, const void *p, struct fval *out)
 
 	extract_field(x, pp->fi, pp->arg, pp->sc, out);
 }
+
+bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
+		    struct fval *out)
+{
+	const struct evt_info *ei = evt_schema_get(code);
+	enum xid id = xid_of(fi);
+	bool newer;
+
+	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X)
+		return false;
+	set_none(out);
+	switch (id) {
+	case X_EVT_DIR:
+		set_cstr(out, ei->dir == EVD_ENTER ? ">" : "<");
+		return true;
+	case X_EVT_IS_OPEN_READ: case X_EVT_IS_OPEN_WRITE: case X_EVT_IS_OPEN_CREATE:
+	case X_EVT_IS_OPEN_EXEC:
+		if (is_open_event(code, &newer) || code == PPME_SYSCALL_CREAT_X)
+			return false;
+		fval_set_bool(out, false);
+		return true;
+	default:
+		break;
+	}
+	if (id < X_FD_NUM || id >= X_FS_NAME || id == X_FD_NUM || id == X_FD_TYPES)
+		return false;
+	/* an enter event has no result, so no new fd; without an fd parameter
+	 * it names none; and only open exits describe a file by parameters */
+	if (ei->dir != EVD_ENTER || is_open_event(code, &newer) || code == PPME_SYSCALL_CREAT_X)
+		return false;
+	for (uint32_t i = 0; i < ei->nparams; i++)
+		if (!strcmp(ei->params[i].name, "fd"))
+			return false;
+	return true;	/* no value */
+}

@@ -72,6 +72,13 @@ struct extract_prep {
 
 void extract_prepared(const void *x, const void *p, struct fval *out);
 
+/* The value fi (argument arg) has on every event with PPM code `code`,
+ * when the code alone decides it: evt.dir; evt.is_open_* on events other
+ * than opens; the fd fields (but fd.num and fd.types) on enter events that
+ * name no fd, which have none. false when the event itself is needed. */
+bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
+		    struct fval *out);
+
 /* Whether saker extracts fi at all (others always give FV_NONE: plugin
  * metadata without a plugin, timing fields of the live source). */
 bool extract_supported(const struct field_info *fi);
