@@ -197,7 +197,7 @@ static bool direct_cb(void *ctx, uint32_t id, struct jit_direct *out)
 	if (!o || o->kind != IRV_FIELD)
 		return false;
 	en->preps[id] = (struct extract_prep){ .fi = o->fi, .arg = o->arg, .sc = &en->fsc[id] };
-	out->fn = extract_prepared;
+	out->fn = extract_prepare(&en->preps[id]);
 	out->a = &en->x;
 	out->b = &en->preps[id];
 	return true;

@@ -1524,11 +1524,42 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 	}
 }
 
-void extract_prepared(const void *x, const void *p, struct fval *out)
+static void prep_generic(const void *x, const void *p, struct fval *out)
 {
 	const struct extract_prep *pp = p;
 
 	extract_field(x, pp->fi, pp->arg, pp->sc, out);
+}
+
+static void prep_evt(const void *xv, const void *p, struct fval *out)
+{
+	const struct extract_prep *pp = p;
+
+	extract_evt_field(xv, (enum xid)pp->xid, pp->arg, pp->sc, out);
+}
+
+static void prep_fd(const void *xv, const void *p, struct fval *out)
+{
+	const struct extract_prep *pp = p;
+	const struct extract_evt *x = xv;
+	const struct fdi *f = x->cur.fd;
+	struct fdi tmp;
+
+	if (!f && pp->xid != X_FD_NUM)
+		f = x->memo ? memo_fd(x) : fd_from_params(x, &tmp, pp->sc);
+	extract_fd(x, f, (enum xid)pp->xid, pp->sc, out);
+}
+
+extract_prep_fn extract_prepare(struct extract_prep *p)
+{
+	enum xid id = xid_of(p->fi);
+
+	p->xid = (uint32_t)id;
+	if (id != X_NONE && id < X_PROC_NAME)
+		return prep_evt;
+	if (id >= X_FD_NUM && id < X_FS_NAME && id != X_FD_TYPES)
+		return prep_fd;
+	return prep_generic;
 }
 
 bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,

@@ -62,15 +62,18 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 		   struct extract_scratch *sc, struct fval *out);
 
 /* A field operand prepared for a caller that extracts it often (the JIT):
- * extract_prepared(x, p, out) is extract_field(x, p->fi, p->arg, p->sc,
- * out), with the shape of struct jit_direct's function. */
+ * fn(x, p, out) is extract_field(x, p->fi, p->arg, p->sc, out), with the
+ * shape of struct jit_direct's function, the field's family chosen ahead. */
 struct extract_prep {
 	const struct field_info *fi;
 	const char *arg;
 	struct extract_scratch *sc;
+	uint32_t xid;		/* filled by extract_prepare */
 };
 
-void extract_prepared(const void *x, const void *p, struct fval *out);
+typedef void (*extract_prep_fn)(const void *x, const void *p, struct fval *out);
+/* Fills p->xid and returns the extractor for p (p->fi, p->arg, p->sc set). */
+extract_prep_fn extract_prepare(struct extract_prep *p);
 
 /* The value fi (argument arg) has on every event with PPM code `code`,
  * when the code alone decides it: evt.dir; evt.is_open_* on events other
