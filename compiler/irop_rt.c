@@ -40,7 +40,7 @@ struct irop_set {
 	uint32_t ngroups;
 };
 
-static bool is_signed_type(uint8_t t)
+static inline __attribute__((always_inline)) bool is_signed_type(uint8_t t)
 {
 	switch (t) {
 	case PT_INT8: case PT_INT16: case PT_INT32: case PT_INT64: case PT_ERRNO: case PT_FD:
@@ -195,7 +195,8 @@ static uint64_t fval_hash(const struct fval *f, bool icase, bool sgn)
 	return val_hash(&tmp, icase);
 }
 
-static bool str_eq(const char *a, uint32_t la, const char *b, uint32_t lb, bool icase)
+static inline __attribute__((always_inline)) bool str_eq(const char *a, uint32_t la, const char *b,
+						    uint32_t lb, bool icase)
 {
 	if (la != lb)
 		return false;
@@ -260,7 +261,7 @@ static int set_add(struct irop_set *s, uint32_t idx)
 	return 0;
 }
 
-static bool set_has(const struct irop_set *s, const struct fval *f, bool sgn)
+bool irop_set_has(const struct irop_set *s, const struct fval *f, bool sgn)
 {
 	uint32_t i;
 
@@ -319,7 +320,7 @@ static int build_affixes(struct irop_set *s)
 }
 
 /* Whether a member of s is a prefix (suffix, when !start) of p[0..len). */
-static bool affix_has(const struct irop_set *s, const char *p, uint32_t len, bool start)
+bool irop_affix_has(const struct irop_set *s, const char *p, uint32_t len, bool start)
 {
 	for (uint32_t g = 0; g < s->ngroups && s->groups[g].len <= len; g++) {
 		const struct affix_group *gr = &s->groups[g];
@@ -451,7 +452,7 @@ bool irop_set_exact(const struct irop_set *s)
 	return !s->has_nets && !s->icase;
 }
 
-static bool mem_has(const char *h, uint32_t hl, const char *n, uint32_t nl, bool icase)
+bool irop_mem_has(const char *h, uint32_t hl, const char *n, uint32_t nl, bool icase)
 {
 	if (nl == 0)
 		return true;
@@ -501,7 +502,7 @@ static bool glob_match(const char *pat, const char *s, uint32_t len, bool icase)
 }
 
 /* Path prefix match: the value is the path or lies below it. */
-static bool pmatch(const struct irop_set *s, const char *p, uint32_t len)
+bool irop_pmatch_set(const struct irop_set *s, const char *p, uint32_t len)
 {
 	for (uint32_t i = 0; i < s->n; i++) {
 		const struct irop_val *c = &s->vals[i];
@@ -558,22 +559,22 @@ static bool eval_one(const struct irop_rhs *r, const struct fval *f)
 	case AST_OP_GT: k = num_cmp(f, c, &ok); return ok && k > 0;
 	case AST_OP_GE: k = num_cmp(f, c, &ok); return ok && k >= 0;
 	case AST_OP_CONTAINS:
-		return f->kind == FV_STR && mem_has(f->s.p, f->s.len, c->str, c->len, false);
+		return f->kind == FV_STR && irop_mem_has(f->s.p, f->s.len, c->str, c->len, false);
 	case AST_OP_ICONTAINS:
-		return f->kind == FV_STR && mem_has(f->s.p, f->s.len, c->str, c->len, true);
+		return f->kind == FV_STR && irop_mem_has(f->s.p, f->s.len, c->str, c->len, true);
 	case AST_OP_BCONTAINS:
 		return f->kind == FV_STR &&
-		       mem_has(f->s.p, f->s.len, (const char *)c->bytes, c->nbytes, false);
+		       irop_mem_has(f->s.p, f->s.len, (const char *)c->bytes, c->nbytes, false);
 	case AST_OP_STARTSWITH:
 		if (r->set)
-			return f->kind == FV_STR && affix_has(r->set, f->s.p, f->s.len, true);
+			return f->kind == FV_STR && irop_affix_has(r->set, f->s.p, f->s.len, true);
 		return f->kind == FV_STR && f->s.len >= c->len && !memcmp(f->s.p, c->str, c->len);
 	case AST_OP_BSTARTSWITH:
 		return f->kind == FV_STR && f->s.len >= c->nbytes &&
 		       !memcmp(f->s.p, c->bytes, c->nbytes);
 	case AST_OP_ENDSWITH:
 		if (r->set)
-			return f->kind == FV_STR && affix_has(r->set, f->s.p, f->s.len, false);
+			return f->kind == FV_STR && irop_affix_has(r->set, f->s.p, f->s.len, false);
 		return f->kind == FV_STR && f->s.len >= c->len &&
 		       !memcmp(f->s.p + f->s.len - c->len, c->str, c->len);
 	case AST_OP_GLOB:
@@ -585,9 +586,9 @@ static bool eval_one(const struct irop_rhs *r, const struct fval *f)
 		       pcre2_match(r->re, (PCRE2_SPTR)f->s.p, f->s.len, 0, 0, r->re_md, NULL) >= 0;
 	case AST_OP_IN:
 	case AST_OP_INTERSECTS:
-		return r->set && set_has(r->set, f, is_signed_type(r->type));
+		return r->set && irop_set_has(r->set, f, is_signed_type(r->type));
 	case AST_OP_PMATCH:
-		return r->set && f->kind == FV_STR && pmatch(r->set, f->s.p, f->s.len);
+		return r->set && f->kind == FV_STR && irop_pmatch_set(r->set, f->s.p, f->s.len);
 	default:
 		return false;
 	}
@@ -635,14 +636,14 @@ static bool ev_str_ne(const struct irop_rhs *r, const struct fval *f)
 static bool ev_in(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind != FV_LIST && f->kind != FV_NONE)
-		return set_has(r->set, f, is_signed_type(r->type));
+		return irop_set_has(r->set, f, is_signed_type(r->type));
 	return irop_eval(r, f);
 }
 
 static bool ev_startswith(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind == FV_STR)
-		return r->set ? affix_has(r->set, f->s.p, f->s.len, true)
+		return r->set ? irop_affix_has(r->set, f->s.p, f->s.len, true)
 			      : f->s.len >= r->one.len && !memcmp(f->s.p, r->one.str, r->one.len);
 	return irop_eval(r, f);
 }
@@ -650,7 +651,7 @@ static bool ev_startswith(const struct irop_rhs *r, const struct fval *f)
 static bool ev_endswith(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind == FV_STR)
-		return r->set ? affix_has(r->set, f->s.p, f->s.len, false)
+		return r->set ? irop_affix_has(r->set, f->s.p, f->s.len, false)
 			      : f->s.len >= r->one.len &&
 				!memcmp(f->s.p + f->s.len - r->one.len, r->one.str, r->one.len);
 	return irop_eval(r, f);
@@ -659,14 +660,14 @@ static bool ev_endswith(const struct irop_rhs *r, const struct fval *f)
 static bool ev_contains(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind == FV_STR)
-		return mem_has(f->s.p, f->s.len, r->one.str, r->one.len, false);
+		return irop_mem_has(f->s.p, f->s.len, r->one.str, r->one.len, false);
 	return irop_eval(r, f);
 }
 
 static bool ev_pmatch(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind == FV_STR)
-		return r->set && pmatch(r->set, f->s.p, f->s.len);
+		return r->set && irop_pmatch_set(r->set, f->s.p, f->s.len);
 	return irop_eval(r, f);
 }
 
@@ -684,6 +685,24 @@ irop_eval_fn irop_evaluator(const struct irop_rhs *r)
 	case AST_OP_PMATCH: return ev_pmatch;
 	default: return irop_eval;
 	}
+}
+
+const char *irop_evaluator_name(const struct irop_rhs *r)
+{
+	static const struct {
+		irop_eval_fn fn;
+		const char *name;
+	} names[] = {
+		{ ev_str_eq, "ev_str_eq" }, { ev_str_ne, "ev_str_ne" }, { ev_in, "ev_in" },
+		{ ev_startswith, "ev_startswith" }, { ev_endswith, "ev_endswith" },
+		{ ev_contains, "ev_contains" }, { ev_pmatch, "ev_pmatch" },
+	};
+	irop_eval_fn fn = irop_evaluator(r);
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].fn == fn)
+			return names[i].name;
+	return "irop_eval";
 }
 
 bool irop_eval_fields(enum ast_op op, const struct fval *a, const struct fval *b)

@@ -62,5 +62,17 @@ bool irop_eval(const struct irop_rhs *r, const struct fval *lhs);
 typedef bool (*irop_eval_fn)(const struct irop_rhs *r, const struct fval *lhs);
 irop_eval_fn irop_evaluator(const struct irop_rhs *r);
 
+/* Its name in this file's LLVM bitcode (saker_irop_bc): the JIT links
+ * the evaluator from there and inlines it into the rules' code. */
+const char *irop_evaluator_name(const struct irop_rhs *r);
+
+/* The tests the evaluators call, which the JIT's linked evaluators call
+ * in this process: membership of a set, a prefix (suffix) table, a
+ * substring, a path prefix. */
+bool irop_set_has(const struct irop_set *s, const struct fval *f, bool sgn);
+bool irop_affix_has(const struct irop_set *s, const char *p, uint32_t len, bool start);
+bool irop_mem_has(const char *h, uint32_t hl, const char *n, uint32_t nl, bool icase);
+bool irop_pmatch_set(const struct irop_set *s, const char *p, uint32_t len);
+
 /* The comparison against a value extracted at run time (val(field)). */
 bool irop_eval_fields(enum ast_op op, const struct fval *lhs, const struct fval *rhs);

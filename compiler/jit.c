@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/Linker.h>
 #include <llvm-c/Core.h>
 #include <llvm-c/Error.h>
 #include <llvm-c/LLJIT.h>
@@ -27,9 +29,10 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 
-/* The optimisations worth their compile time on this code: memo slots to
+/* The optimisations worth their compile time on this code: the linked
+ * evaluators inlined (the rest of their file dropped), memo slots to
  * registers, redundant loads and branches folded. */
-#define JIT_PASSES "function(sroa,early-cse,instcombine,simplifycfg,gvn,simplifycfg)"
+#define JIT_PASSES "always-inline,globaldce,function(sroa,early-cse,instcombine,simplifycfg)"
 
 /* Largest `in` set turned into a switch or a length-dispatched compare. */
 #define JIT_MAX_INLINE_SET 32
@@ -88,6 +91,10 @@ struct jit_field {
 	const void *a, *b;
 };
 
+/* compiler/irop_rt.c as LLVM bitcode (generated at build time). */
+extern const unsigned char saker_irop_bc[];
+extern const size_t saker_irop_bc_len;
+
 /* Helpers the generated code calls, with C types the IR can state. */
 static const struct fval *rt_direct_field(struct jit_field *f)
 {
@@ -143,6 +150,7 @@ struct gen {
 	LLVMBasicBlockRef entry;
 	LLVMValueRef a_pm;
 	bool in_proc;
+	uint32_t in_not;	/* inside negations (rule exceptions): rarely run */
 	uint32_t nnodes;
 	uint32_t nstr;
 };
@@ -598,6 +606,33 @@ static uint8_t fold_all(struct gen *g, const struct ir_node *n)
 	return fold_node(g, n);
 }
 
+/* The comparison's own evaluator (irop_evaluator) on the value at fv: on
+ * the path most events take, the linked bitcode's copy, called with its
+ * own types so that it is inlined; under a per-thread memo (run once per
+ * thread) or a negation (a rule's exceptions, reached when the rest of
+ * the rule held) the process's, which costs no code here. */
+static LLVMValueRef call_evaluator(struct gen *g, const struct irop_rhs *r, LLVMValueRef fv)
+{
+	LLVMValueRef fn = LLVMGetNamedFunction(g->m, irop_evaluator_name(r)), args[2], v;
+	LLVMTypeRef fty, pt[2], rt;
+
+	args[0] = c_ptr(g, r);
+	args[1] = fv;
+	if (!fn || LLVMIsDeclaration(fn) || g->in_proc || g->in_not) {
+		v = call(g, g->ty_cmp, c_fnptr(g, g->ty_cmp, (const void *)irop_evaluator(r)), args, 2);
+		return LLVMBuildICmp(g->b, LLVMIntNE, v, LLVMConstInt(g->i8, 0, 0), "");
+	}
+	fty = LLVMGlobalGetValueType(fn);
+	LLVMGetParamTypes(fty, pt);
+	args[0] = LLVMBuildBitCast(g->b, args[0], pt[0], "");
+	args[1] = LLVMBuildBitCast(g->b, args[1], pt[1], "");
+	v = LLVMBuildCall2(g->b, fty, fn, args, 2, "");
+	rt = LLVMGetReturnType(fty);
+	if (rt == g->i1)
+		return v;
+	return LLVMBuildICmp(g->b, LLVMIntNE, v, LLVMConstInt(rt, 0, 0), "");
+}
+
 static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n);
 
 static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
@@ -623,15 +658,8 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 		LLVMValueRef fargs[4] = { g->a_ip, c_i32(g, ic.lhs), g->a_ctx, c_ptr(g, ic.cmp) };
 
 		g->st->helper_cmps++;
-		if (g->j->fields && g->j->fields[ic.lhs].fn) {
-			fargs[0] = c_ptr(g, ic.cmp);
-			fargs[1] = field_ptr(g, ic.lhs);
-			return LLVMBuildICmp(g->b, LLVMIntNE,
-					     call(g, g->ty_cmp, c_fnptr(g, g->ty_cmp, (const void *)
-									irop_evaluator(ic.cmp)),
-						  fargs, 2),
-					     LLVMConstInt(g->i8, 0, 0), "");
-		}
+		if (g->j->fields && g->j->fields[ic.lhs].fn)
+			return call_evaluator(g, ic.cmp, field_ptr(g, ic.lhs));
 		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_fcmp, g->fn_fcmp, fargs, 4),
 				     LLVMConstInt(g->i8, 0, 0), "");
 	}
@@ -724,8 +752,14 @@ static LLVMValueRef emit_raw(struct gen *g, const struct ir_node *n)
 	switch (n->kind) {
 	case IR_CONST:
 		return c_bool(g, n->val);
-	case IR_NOT:
-		return LLVMBuildNot(g->b, emit_node(g, n->kids[0]), "");
+	case IR_NOT: {
+		LLVMValueRef v;
+
+		g->in_not++;
+		v = emit_node(g, n->kids[0]);
+		g->in_not--;
+		return LLVMBuildNot(g->b, v, "");
+	}
 	case IR_AND:
 	case IR_OR:
 		return emit_junction(g, n);
@@ -968,6 +1002,12 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
 		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
 		{ "saker_rt_direct_field", (const void *)rt_direct_field },
+		/* what the linked evaluators call */
+		{ "irop_eval", (const void *)irop_eval },
+		{ "irop_set_has", (const void *)irop_set_has },
+		{ "irop_affix_has", (const void *)irop_affix_has },
+		{ "irop_mem_has", (const void *)irop_mem_has },
+		{ "irop_pmatch_set", (const void *)irop_pmatch_set },
 	};
 	LLVMJITCSymbolMapPair pairs[sizeof(tab) / sizeof(tab[0])];
 	LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(lljit);
@@ -1123,6 +1163,66 @@ out:
 	return ret;
 }
 
+/* The evaluators worth inlining: those whose common case takes a few
+ * instructions (string equality, prefix, suffix, substring: a length test
+ * first). A set or path-prefix test is one call either way. */
+static bool inlined_evaluator(const char *name, size_t len)
+{
+	return len > 3 && !strncmp(name, "ev_", 3) && strcmp(name, "ev_in") &&
+	       strcmp(name, "ev_pmatch");
+}
+
+/* Links the evaluators' bitcode into the module: the evaluators worth it
+ * become internal, always-inlined bodies; every other definition of the
+ * file becomes a declaration, resolved to this process's copy, so the
+ * module compiles nothing but the rules. */
+static int link_helpers(struct gen *g, char *err, size_t errlen)
+{
+	LLVMMemoryBufferRef mb = LLVMCreateMemoryBufferWithMemoryRange(
+		(const char *)saker_irop_bc, saker_irop_bc_len, "irop_rt", 0);
+	unsigned always = LLVMGetEnumAttributeKindForName("alwaysinline", 12);
+	unsigned never = LLVMGetEnumAttributeKindForName("noinline", 8);
+	LLVMModuleRef src;
+	LLVMValueRef f, v;
+
+	if (!mb)
+		return -ENOMEM;
+	if (LLVMParseBitcodeInContext2(g->c, mb, &src)) {
+		LLVMDisposeMemoryBuffer(mb);
+		snprintf(err, errlen, "the evaluators' bitcode does not load");
+		return -EIO;
+	}
+	LLVMDisposeMemoryBuffer(mb);
+	LLVMSetDataLayout(g->m, LLVMGetDataLayoutStr(src));
+	LLVMSetTarget(g->m, LLVMGetTarget(src));
+	if (LLVMLinkModules2(g->m, src)) {
+		snprintf(err, errlen, "the evaluators' bitcode does not link");
+		return -EIO;
+	}
+	for (f = LLVMGetFirstFunction(g->m); f; f = LLVMGetNextFunction(f)) {
+		size_t len;
+		const char *name = LLVMGetValueName2(f, &len);
+		LLVMBasicBlockRef bb;
+
+		if (LLVMIsDeclaration(f))
+			continue;
+		if (inlined_evaluator(name, len)) {
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+			LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, never);
+			LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+						LLVMCreateEnumAttribute(g->c, always, 0));
+			continue;
+		}
+		while ((bb = LLVMGetFirstBasicBlock(f)) != NULL)
+			LLVMDeleteBasicBlock(bb);
+		LLVMSetLinkage(f, LLVMExternalLinkage);
+	}
+	for (v = LLVMGetFirstGlobal(g->m); v; v = LLVMGetNextGlobal(v))
+		if (!LLVMIsDeclaration(v))
+			LLVMSetLinkage(v, LLVMInternalLinkage);
+	return 0;
+}
+
 /* Generates, optimises and adds one shard's module to its own LLJIT. */
 static int shard_compile(struct shard *sh)
 {
@@ -1137,7 +1237,9 @@ static int shard_compile(struct shard *sh)
 	g.c = LLVMOrcThreadSafeContextGetContext(tsc);
 	g.m = LLVMModuleCreateWithNameInContext("saker_rules", g.c);
 	g.b = LLVMCreateBuilderInContext(g.c);
-	ret = build_module(sh, &g);
+	ret = link_helpers(&g, sh->err, sizeof(sh->err));
+	if (!ret)
+		ret = build_module(sh, &g);
 	LLVMDisposeBuilder(g.b);
 	if (!ret && LLVMVerifyModule(g.m, LLVMReturnStatusAction, &msg)) {
 		snprintf(sh->err, sizeof(sh->err), "generated code does not verify: %.200s",
@@ -1317,11 +1419,13 @@ static int make_shards(struct jit *j, const struct jit_opts *o)
 			return -ENOMEM;
 	}
 	for (;;) {	/* heaviest unplaced group next */
-		uint32_t best = UINT32_MAX, bestn = 0, light = 0;
+		uint32_t best = UINT32_MAX, light = 0;
+		uint64_t bestn = 0;
 
 		for (uint32_t t = 0; t < j->ntypes; t++) {
 			uint32_t n;
 			bool placed = false;
+			uint64_t w;
 
 			if (!j->has_code[t] || j->group[t] != t)
 				continue;
@@ -1329,9 +1433,10 @@ static int make_shards(struct jit *j, const struct jit_opts *o)
 				for (uint32_t k = 0; k < j->shards[i].nleaders && !placed; k++)
 					placed = j->shards[i].leaders[k] == t;
 			o->cands(o->cands_ctx, t, &n);
-			if (!placed && (best == UINT32_MAX || n > bestn)) {
+			w = n;
+			if (!placed && (best == UINT32_MAX || w > bestn)) {
 				best = t;
-				bestn = n;
+				bestn = w;
 			}
 		}
 		if (best == UINT32_MAX)
