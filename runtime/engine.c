@@ -479,8 +479,8 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
 		      ss.users_evicted, ss.events_malformed);
 	if (en->rs && s.jit)
-		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms), per-thread results evicted %" PRIu64 "\n",
-			      s.jit_compile_ns / 1e6, s.proc_memo_evictions);
+		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms), per-thread results evicted %"
+			      PRIu64 "\n", s.jit_compile_ns / 1e6, s.proc_memo_evictions);
 	else if (en->rs)
 		strbuf_printf(sb, "evaluator: interpreter\n");
 	if (s.output_errors)
