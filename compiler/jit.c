@@ -1,4 +1,5 @@
-/* jit: IR -> LLVM IR -> native code, one function per event type. */
+/* jit: IR -> LLVM IR -> native code, one function per type group and
+ * direction, compiled in parallel modules. */
 #include "compiler/jit.h"
 
 #include <errno.h>

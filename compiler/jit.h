@@ -1,10 +1,13 @@
 /* The JIT: rule conditions compiled to native code with LLVM (ORC LLJIT,
- * LLVM 14). One function per event type evaluates every candidate rule of
- * that type in rule order, shares subexpressions across rules, folds what
- * the type decides (evt.type comparisons), compares numbers, flags and
- * short strings inline, and calls the interpreter's helpers (irop_rt,
- * memoised field values) for the rest, so both evaluators give the same
- * answer by construction. Prefix jit_ (methods jit__). */
+ * LLVM 14). One function per group of event types with the same candidate
+ * rules and per event direction evaluates every candidate in rule order,
+ * shares subexpressions across rules, folds what the event code decides
+ * (evt.type, evt.dir, fields without a value on such events), compares
+ * numbers and flags inline, keeps results over process fields per thread,
+ * and tests strings, patterns and sets with the interpreter's helpers
+ * (irop_rt, linked from bitcode and inlined where it pays), so both
+ * evaluators give the same answer by construction. Prefix jit_ (methods
+ * jit__). */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
