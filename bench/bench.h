@@ -33,6 +33,15 @@ void bench_do_not_optimize(const void *p);
 /* Fails the benchmark with a message (e.g. a missing input file). */
 void bench_skip(struct bench_state *st, const char *msg);
 
+/* The input most benchmarks share: Falco's three official rules files,
+ * loaded in this order (static const char *const x[] = BENCH_OFFICIAL_RULES). */
+#define BENCH_OFFICIAL_RULES                                               \
+	{                                                                  \
+		SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",          \
+		SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml", \
+		SAKER_SHARED_DIR "/falco/rules/falco-sandbox_rules.yaml",  \
+	}
+
 #define BENCH(fn)                                                          \
 	static void bench_reg_##fn(void) __attribute__((constructor));     \
 	static void bench_reg_##fn(void)                                   \

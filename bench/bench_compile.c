@@ -6,11 +6,7 @@
 #include "bench/bench.h"
 #include "compiler/ruleset.h"
 
-static const char *const official[] = {
-	SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",
-	SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml",
-	SAKER_SHARED_DIR "/falco/rules/falco-sandbox_rules.yaml",
-};
+static const char *const official[] = BENCH_OFFICIAL_RULES;
 
 static void compile_official_rules(struct bench_state *st)
 {

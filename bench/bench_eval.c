@@ -20,11 +20,7 @@
 
 #define REPEAT 8
 
-static const char *const official[] = {
-	SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",
-	SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml",
-	SAKER_SHARED_DIR "/falco/rules/falco-sandbox_rules.yaml",
-};
+static const char *const official[] = BENCH_OFFICIAL_RULES;
 
 #define FALCOSET SAKER_SHARED_DIR "/falco/captures/bench-falcoset.scap.gz"
 #define SYSCALLS SAKER_SHARED_DIR "/falco/captures/bench-syscalls.scap.gz"

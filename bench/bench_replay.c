@@ -13,11 +13,7 @@
 #include "runtime/config.h"
 #include "runtime/engine.h"
 
-static const char *const official[] = {
-	SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",
-	SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml",
-	SAKER_SHARED_DIR "/falco/rules/falco-sandbox_rules.yaml",
-};
+static const char *const official[] = BENCH_OFFICIAL_RULES;
 
 static void decode_only(struct bench_state *st, const char *path)
 {

@@ -368,12 +368,7 @@ void interp_field_slot(struct interp *ip, uint32_t id, struct fval **val, uint32
 	*epoch = &ip->fields[id].epoch;
 }
 
-const uint32_t *interp_epoch(const struct interp *ip)
-{
-	return &ip->epoch;
-}
-
-uint32_t *interp_epoch_counter(struct interp *ip)
+uint32_t *interp_epoch(struct interp *ip)
 {
 	return &ip->epoch;
 }

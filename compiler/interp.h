@@ -34,8 +34,7 @@ const struct ir_opnd *interp_field(const struct interp *ip, uint32_t id);
 
 /* Forgets the previous event's memoised values. */
 void interp_begin_event(struct interp *ip);
-/* The same, inline for hot callers given interp_epoch_counter(ip): */
-uint32_t *interp_epoch_counter(struct interp *ip);
+/* The same, inline for hot callers given interp_epoch(ip). */
 static inline void interp_begin_event_fast(struct interp *ip, uint32_t *epoch)
 {
 	if (*epoch + 1 > 1)	/* not about to wrap to 0 */
@@ -61,7 +60,8 @@ const struct fval *interp_field_value(struct interp *ip, uint32_t id, void *ctx)
  * stable for the interpreter's life, so generated code can test and fill
  * it in place. */
 void interp_field_slot(struct interp *ip, uint32_t id, struct fval **val, uint32_t **epoch);
-const uint32_t *interp_epoch(const struct interp *ip);
+/* The current event's stamp (interp_begin_event advances it). */
+uint32_t *interp_epoch(struct interp *ip);
 
 /* Comparison node `node` (an IR node id): its compiled right side and the
  * ids of its field operands (rhs: only when cmp->is_field). */

@@ -17,13 +17,13 @@
 #include "compiler/ir.h"
 #include "runtime/base/mem.h"
 
-/* An open-addressing set of constants keyed by their canonical bytes,
- * plus the networks of an IP set and the prefixes of a pmatch. */
 /* Members of one length in a table of prefixes or suffixes. */
 struct affix_group {
 	uint32_t len, first, n;	/* sorted[first .. first + n) */
 };
 
+/* An open-addressing set of constants keyed by their canonical bytes,
+ * plus the networks of an IP set and the prefixes of a pmatch. */
 struct irop_set {
 	struct irop_val *vals;	/* all members */
 	uint32_t n;
@@ -538,6 +538,25 @@ static int num_cmp(const struct fval *f, const struct irop_val *c, bool *ok)
 	return 0;
 }
 
+/* startswith/endswith on a string: against one constant or a table. The
+ * evaluators built into the JIT's bitcode call these, so they must inline
+ * there (bitcode is built without inlining). */
+static inline __attribute__((always_inline)) bool has_prefix(const struct irop_rhs *r,
+							    const char *p, uint32_t len)
+{
+	if (r->set)
+		return irop_affix_has(r->set, p, len, true);
+	return len >= r->one.len && !memcmp(p, r->one.str, r->one.len);
+}
+
+static inline __attribute__((always_inline)) bool has_suffix(const struct irop_rhs *r,
+							    const char *p, uint32_t len)
+{
+	if (r->set)
+		return irop_affix_has(r->set, p, len, false);
+	return len >= r->one.len && !memcmp(p + len - r->one.len, r->one.str, r->one.len);
+}
+
 /* One scalar value against the compiled right side. */
 static bool eval_one(const struct irop_rhs *r, const struct fval *f)
 {
@@ -566,17 +585,12 @@ static bool eval_one(const struct irop_rhs *r, const struct fval *f)
 		return f->kind == FV_STR &&
 		       irop_mem_has(f->s.p, f->s.len, (const char *)c->bytes, c->nbytes, false);
 	case AST_OP_STARTSWITH:
-		if (r->set)
-			return f->kind == FV_STR && irop_affix_has(r->set, f->s.p, f->s.len, true);
-		return f->kind == FV_STR && f->s.len >= c->len && !memcmp(f->s.p, c->str, c->len);
+		return f->kind == FV_STR && has_prefix(r, f->s.p, f->s.len);
 	case AST_OP_BSTARTSWITH:
 		return f->kind == FV_STR && f->s.len >= c->nbytes &&
 		       !memcmp(f->s.p, c->bytes, c->nbytes);
 	case AST_OP_ENDSWITH:
-		if (r->set)
-			return f->kind == FV_STR && irop_affix_has(r->set, f->s.p, f->s.len, false);
-		return f->kind == FV_STR && f->s.len >= c->len &&
-		       !memcmp(f->s.p + f->s.len - c->len, c->str, c->len);
+		return f->kind == FV_STR && has_suffix(r, f->s.p, f->s.len);
 	case AST_OP_GLOB:
 		return f->kind == FV_STR && glob_match(c->str, f->s.p, f->s.len, false);
 	case AST_OP_IGLOB:
@@ -643,17 +657,14 @@ static bool ev_in(const struct irop_rhs *r, const struct fval *f)
 static bool ev_startswith(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind == FV_STR)
-		return r->set ? irop_affix_has(r->set, f->s.p, f->s.len, true)
-			      : f->s.len >= r->one.len && !memcmp(f->s.p, r->one.str, r->one.len);
+		return has_prefix(r, f->s.p, f->s.len);
 	return irop_eval(r, f);
 }
 
 static bool ev_endswith(const struct irop_rhs *r, const struct fval *f)
 {
 	if (f->kind == FV_STR)
-		return r->set ? irop_affix_has(r->set, f->s.p, f->s.len, false)
-			      : f->s.len >= r->one.len &&
-				!memcmp(f->s.p + f->s.len - r->one.len, r->one.str, r->one.len);
+		return has_suffix(r, f->s.p, f->s.len);
 	return irop_eval(r, f);
 }
 

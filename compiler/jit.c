@@ -35,7 +35,7 @@
  * registers, redundant loads and branches folded. */
 #define JIT_PASSES "always-inline,globaldce,function(sroa,early-cse,instcombine,simplifycfg)"
 
-/* Largest `in` set turned into a switch or a length-dispatched compare. */
+/* Largest numeric `in` set turned into a switch. */
 #define JIT_MAX_INLINE_SET 32
 
 typedef uint32_t (*jit_fn)(struct interp *ip, void *ctx, uint32_t *out, uint32_t t);
@@ -128,8 +128,8 @@ struct gen {
 	LLVMModuleRef m;
 	LLVMBuilderRef b;
 	LLVMTypeRef i1, i8, i32, i64, p8, p32;
-	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_memcmp, ty_pm, ty_dfield;
-	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_memcmp, fn_dfield;
+	LLVMTypeRef ty_field, ty_cmp, ty_fcmp, ty_cmpf, ty_pm, ty_dfield;
+	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_dfield;
 	struct interp *ip;
 	const struct ruleset *rs;
 	struct jit_stats *st;
@@ -153,7 +153,6 @@ struct gen {
 	bool in_proc;
 	uint32_t in_not;	/* inside negations (rule exceptions): rarely run */
 	uint32_t nnodes;
-	uint32_t nstr;
 };
 
 static LLVMValueRef c_i32(struct gen *g, uint64_t v)
@@ -187,22 +186,6 @@ static LLVMBasicBlockRef new_bb(struct gen *g, const char *name)
 	return LLVMAppendBasicBlockInContext(g->c, g->fn, name);
 }
 
-/* A constant byte string in the module, as i8*. */
-static LLVMValueRef c_bytes(struct gen *g, const void *p, uint32_t len)
-{
-	char name[32];
-	LLVMValueRef v = LLVMConstStringInContext(g->c, p, len, 1);
-	LLVMValueRef gv;
-
-	snprintf(name, sizeof(name), "s%u", g->nstr++);
-	gv = LLVMAddGlobal(g->m, LLVMTypeOf(v), name);
-	LLVMSetInitializer(gv, v);
-	LLVMSetGlobalConstant(gv, 1);
-	LLVMSetLinkage(gv, LLVMPrivateLinkage);
-	LLVMSetUnnamedAddress(gv, LLVMGlobalUnnamedAddr);
-	return LLVMConstPointerCast(gv, g->p8);
-}
-
 /* Loads a value of type ty at byte offset off of pointer p. */
 static LLVMValueRef load_at(struct gen *g, LLVMValueRef p, size_t off, LLVMTypeRef ty)
 {
@@ -231,137 +214,6 @@ static LLVMValueRef field_ptr(struct gen *g, uint32_t id)
 		return call(g, g->ty_dfield, g->fn_dfield, args, 1);
 	}
 	return call(g, g->ty_field, g->fn_field, args, 3);
-}
-
-/* memcmp(p, s, len) == 0 for constant bytes s. */
-static LLVMValueRef bytes_eq(struct gen *g, LLVMValueRef p, const void *s, uint32_t len)
-{
-	LLVMValueRef args[3], r;
-
-	if (!len)
-		return c_bool(g, true);
-	args[0] = p;
-	args[1] = c_bytes(g, s, len);
-	args[2] = c_i64(g, len);
-	r = call(g, g->ty_memcmp, g->fn_memcmp, args, 3);
-	return LLVMBuildICmp(g->b, LLVMIntEQ, r, c_i32(g, 0), "");
-}
-
-/* cond && (the value body() computes in a block of its own). */
-struct guarded {
-	LLVMBasicBlockRef join;
-	LLVMValueRef vals[2];
-	LLVMBasicBlockRef bbs[2];
-};
-
-static void guard_begin(struct gen *g, struct guarded *gd, LLVMValueRef cond)
-{
-	LLVMBasicBlockRef body = new_bb(g, "and");
-
-	gd->join = new_bb(g, "and.end");
-	gd->vals[0] = c_bool(g, false);
-	gd->bbs[0] = LLVMGetInsertBlock(g->b);
-	LLVMBuildCondBr(g->b, cond, body, gd->join);
-	LLVMPositionBuilderAtEnd(g->b, body);
-}
-
-static LLVMValueRef guard_end(struct gen *g, struct guarded *gd, LLVMValueRef v)
-{
-	LLVMValueRef phi;
-
-	gd->vals[1] = v;
-	gd->bbs[1] = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, gd->join);
-	LLVMPositionBuilderAtEnd(g->b, gd->join);
-	phi = LLVMBuildPhi(g->b, g->i1, "");
-	LLVMAddIncoming(phi, gd->vals, gd->bbs, 2);
-	return phi;
-}
-
-/* A string value (p, len) against one constant, for EQ/NE/STARTSWITH/ENDSWITH. */
-static LLVMValueRef str_test(struct gen *g, enum ast_op op, LLVMValueRef p, LLVMValueRef len,
-			     const struct irop_val *c)
-{
-	struct guarded gd;
-	LLVMValueRef cl = c_i32(g, c->len), v;
-
-	switch (op) {
-	case AST_OP_EQ:
-	case AST_OP_NE:
-		guard_begin(g, &gd, LLVMBuildICmp(g->b, LLVMIntEQ, len, cl, ""));
-		v = guard_end(g, &gd, bytes_eq(g, p, c->str, c->len));
-		return op == AST_OP_NE ? LLVMBuildNot(g->b, v, "") : v;
-	case AST_OP_STARTSWITH:
-		guard_begin(g, &gd, LLVMBuildICmp(g->b, LLVMIntUGE, len, cl, ""));
-		return guard_end(g, &gd, bytes_eq(g, p, c->str, c->len));
-	case AST_OP_ENDSWITH: {
-		LLVMValueRef off, q;
-
-		guard_begin(g, &gd, LLVMBuildICmp(g->b, LLVMIntUGE, len, cl, ""));
-		off = LLVMBuildZExt(g->b, LLVMBuildSub(g->b, len, cl, ""), g->i64, "");
-		q = LLVMBuildInBoundsGEP2(g->b, g->i8, p, &off, 1, "");
-		return guard_end(g, &gd, bytes_eq(g, q, c->str, c->len));
-	}
-	default:
-		return c_bool(g, false);
-	}
-}
-
-/* A string value in a set of string constants: a switch on the length,
- * then byte compares against the members of that length. */
-static LLVMValueRef str_in_set(struct gen *g, LLVMValueRef p, LLVMValueRef len,
-			       const struct irop_set *s)
-{
-	uint32_t n = irop_set_count(s);
-	LLVMBasicBlockRef join = new_bb(g, "in.end"), miss = new_bb(g, "in.miss");
-	LLVMValueRef sw = LLVMBuildSwitch(g->b, len, miss, n);
-	LLVMValueRef phi;
-	bool *done = mem_calloc(n, sizeof(*done));
-
-	LLVMPositionBuilderAtEnd(g->b, join);
-	phi = LLVMBuildPhi(g->b, g->i1, "");
-	if (!done)
-		return phi;	/* caller's module is then incomplete; mem failure shows in verify */
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t l = irop_set_member(s, i)->len;
-		LLVMBasicBlockRef bb;
-
-		if (done[i])
-			continue;
-		bb = new_bb(g, "in.len");
-		LLVMAddCase(sw, c_i32(g, l), bb);
-		LLVMPositionBuilderAtEnd(g->b, bb);
-		for (uint32_t k = i; k < n; k++) {
-			const struct irop_val *m = irop_set_member(s, k);
-			LLVMBasicBlockRef next;
-			LLVMValueRef t = c_bool(g, true);
-			LLVMBasicBlockRef here;
-
-			if (done[k] || m->len != l)
-				continue;
-			done[k] = true;
-			next = new_bb(g, "in.next");
-			{
-				LLVMValueRef eq = bytes_eq(g, p, m->str, m->len);
-
-				here = LLVMGetInsertBlock(g->b);
-				LLVMBuildCondBr(g->b, eq, join, next);
-			}
-			LLVMAddIncoming(phi, &t, &here, 1);
-			LLVMPositionBuilderAtEnd(g->b, next);
-		}
-		LLVMBuildBr(g->b, miss);
-	}
-	mem_free(done);
-	LLVMPositionBuilderAtEnd(g->b, miss);
-	LLVMBuildBr(g->b, join);
-	{
-		LLVMValueRef f = c_bool(g, false);
-
-		LLVMAddIncoming(phi, &f, &miss, 1);
-	}
-	LLVMPositionBuilderAtEnd(g->b, join);
-	return phi;
 }
 
 /* A number in a set of numbers of one kind: a switch. */
@@ -459,21 +311,37 @@ static LLVMValueRef emit_fast(struct gen *g, const struct irop_rhs *r, enum fval
 		t = LLVMBuildICmp(g->b, LLVMIntEQ, t, c_bool(g, r->one.v.b), "");
 		return r->op == AST_OP_NE ? LLVMBuildNot(g->b, t, "") : t;
 	}
-	if (k == FV_U64 || k == FV_S64) {
+	{	/* FV_U64, FV_S64 */
 		LLVMValueRef v = load_at(g, fv, offsetof(struct fval, u), g->i64);
 
 		if (set)
 			return num_in_set(g, v, r->set);
 		return LLVMBuildICmp(g->b, num_pred(r->op, k == FV_S64), v, c_i64(g, r->one.v.u), "");
 	}
-	{
-		LLVMValueRef p = load_at(g, fv, offsetof(struct fval, s.p), g->p8);
-		LLVMValueRef len = load_at(g, fv, offsetof(struct fval, s.len), g->i32);
+}
 
-		if (set)
-			return str_in_set(g, p, len, r->set);
-		return str_test(g, r->op, p, len, &r->one);
+static bool is_evt_type_cmp(const struct ir_node *n, const struct irop_rhs *r)
+{
+	return n->lhs->kind == IRV_FIELD && !n->lhs->arg && !r->is_field &&
+	       !strcmp(n->lhs->fi->name, "evt.type");
+}
+
+/* The evt.type comparison r on each of the function's types (into res
+ * when not NULL); how many hold. */
+static uint32_t evt_type_results(struct gen *g, const struct irop_rhs *r, bool *res)
+{
+	uint32_t ntrue = 0;
+
+	for (uint32_t i = 0; i < g->ntypes; i++) {
+		const char *name = evttypes_name(g->types[i]);
+		struct fval v = fval_str(name, (uint32_t)strlen(name));
+		bool t = irop_eval(r, &v);
+
+		if (res)
+			res[i] = t;
+		ntrue += t;
 	}
+	return ntrue;
 }
 
 /* A function serves a few event types (those with the same candidates):
@@ -484,22 +352,15 @@ static LLVMValueRef fold_cmp(struct gen *g, const struct ir_node *n, const struc
 	LLVMBasicBlockRef join, hit, here;
 	LLVMValueRef sw, phi, vals[2];
 	LLVMBasicBlockRef bbs[2];
-	uint32_t ntrue = 0;
+	uint32_t ntrue;
 	bool *res;
 
-	if (n->lhs->kind != IRV_FIELD || n->lhs->arg || r->is_field ||
-	    strcmp(n->lhs->fi->name, "evt.type"))
+	if (!is_evt_type_cmp(n, r))
 		return NULL;
 	res = mem_calloc(g->ntypes, sizeof(*res));
 	if (!res)
 		return NULL;
-	for (uint32_t i = 0; i < g->ntypes; i++) {
-		const char *name = evttypes_name(g->types[i]);
-		struct fval v = fval_str(name, (uint32_t)strlen(name));
-
-		res[i] = irop_eval(r, &v);
-		ntrue += res[i];
-	}
+	ntrue = evt_type_results(g, r, res);
 	if (!ntrue || ntrue == g->ntypes) {
 		mem_free(res);
 		return c_bool(g, ntrue != 0);
@@ -535,13 +396,8 @@ static uint8_t fold_cmp_static(struct gen *g, const struct ir_node *n)
 	interp_node_cmp(g->ip, n->id, &ic);
 	if (ic.cmp->is_field || n->lhs->kind != IRV_FIELD)
 		return 3;
-	if (!n->lhs->arg && !strcmp(n->lhs->fi->name, "evt.type")) {
-		for (uint32_t i = 0; i < g->ntypes; i++) {
-			const char *name = evttypes_name(g->types[i]);
-			struct fval v = fval_str(name, (uint32_t)strlen(name));
-
-			ntrue += irop_eval(ic.cmp, &v);
-		}
+	if (is_evt_type_cmp(n, ic.cmp)) {
+		ntrue = evt_type_results(g, ic.cmp, NULL);
 		return !ntrue ? 1 : ntrue == g->ntypes ? 2 : 3;
 	}
 	if (!g->j->static_value || !g->ncodes)
@@ -940,6 +796,8 @@ static void gen_types(struct gen *g)
 		LLVMTypeRef p[2] = { g->p8, g->p8 };
 
 		g->ty_cmp = LLVMFunctionType(g->i8, p, 2, 0);
+		/* irop_eval under a name of its own: the linked bitcode has
+		 * irop_eval with its C types */
 		g->fn_cmp = LLVMAddFunction(g->m, "saker_rt_cmp", g->ty_cmp);
 	}
 	{
@@ -964,12 +822,6 @@ static void gen_types(struct gen *g)
 		LLVMTypeRef p[1] = { g->p8 };
 
 		g->ty_pm = LLVMFunctionType(g->p8, p, 1, 0);
-	}
-	{
-		LLVMTypeRef p[3] = { g->p8, g->p8, g->i64 };
-
-		g->ty_memcmp = LLVMFunctionType(g->i32, p, 3, 0);
-		g->fn_memcmp = LLVMAddFunction(g->m, "memcmp", g->ty_memcmp);
 	}
 }
 
@@ -999,10 +851,10 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 		const void *fn;
 	} tab[] = {
 		{ "saker_rt_field", (const void *)rt_field },
-		{ "saker_rt_cmp", (const void *)irop_eval },
 		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
 		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
 		{ "saker_rt_direct_field", (const void *)rt_direct_field },
+		{ "saker_rt_cmp", (const void *)irop_eval },
 		/* what the linked evaluators call */
 		{ "irop_eval", (const void *)irop_eval },
 		{ "irop_set_has", (const void *)irop_set_has },
@@ -1420,13 +1272,11 @@ static int make_shards(struct jit *j, const struct jit_opts *o)
 			return -ENOMEM;
 	}
 	for (;;) {	/* heaviest unplaced group next */
-		uint32_t best = UINT32_MAX, light = 0;
-		uint64_t bestn = 0;
+		uint32_t best = UINT32_MAX, bestn = 0, light = 0;
 
 		for (uint32_t t = 0; t < j->ntypes; t++) {
 			uint32_t n;
 			bool placed = false;
-			uint64_t w;
 
 			if (!j->has_code[t] || j->group[t] != t)
 				continue;
@@ -1434,10 +1284,9 @@ static int make_shards(struct jit *j, const struct jit_opts *o)
 				for (uint32_t k = 0; k < j->shards[i].nleaders && !placed; k++)
 					placed = j->shards[i].leaders[k] == t;
 			o->cands(o->cands_ctx, t, &n);
-			w = n;
-			if (!placed && (best == UINT32_MAX || w > bestn)) {
+			if (!placed && (best == UINT32_MAX || n > bestn)) {
 				best = t;
-				bestn = w;
+				bestn = n;
 			}
 		}
 		if (best == UINT32_MAX)
@@ -1470,7 +1319,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	if (!j)
 		return -ENOMEM;
 	j->ip = ip;
-	j->epoch = interp_epoch_counter(ip);
+	j->epoch = interp_epoch(ip);
 	j->ntypes = o->ntypes;
 	j->fns = mem_calloc(o->ntypes ? o->ntypes * 2 : 1, sizeof(*j->fns));
 	j->fn_kind = mem_calloc(o->ntypes ? o->ntypes * 2 : 1, sizeof(*j->fn_kind));

@@ -498,6 +498,15 @@ static bool is_open_event(uint16_t t, bool *newer)
 	return *newer || t == PPME_SYSCALL_OPEN_X || t == PPME_SYSCALL_OPEN_BY_HANDLE_AT_X;
 }
 
+/* Whether events of code describe a file by their parameters (opens and
+ * creat on exit). */
+static bool names_file(uint16_t code)
+{
+	bool newer;
+
+	return is_open_event(code, &newer) || code == PPME_SYSCALL_CREAT_X;
+}
+
 static void evt_is_open(const struct extract_evt *x, enum xid id, struct fval *out)
 {
 	const struct evt *e = x->e;
@@ -1331,10 +1340,9 @@ static void extract_fd(const struct extract_evt *x, const struct fdi *f, enum xi
 static const struct fdi *fd_from_params(const struct extract_evt *x, struct fdi *tmp,
 					struct extract_scratch *sc)
 {
-	bool newer;
-	struct fval v;
+	struct fval v = { .kind = FV_NONE };
 
-	if (!is_open_event(x->e->type, &newer) && x->e->type != PPME_SYSCALL_CREAT_X)
+	if (!names_file(x->e->type))
 		return NULL;
 	if (!abspath(x, "name", sc, &v) && !abspath(x, "path", sc, &v))
 		return NULL;
@@ -1355,6 +1363,18 @@ static const struct fdi *memo_fd(const struct extract_evt *x)
 		m->fd_ok = fd_from_params(x, &m->fd, &m->sc) != NULL;
 	}
 	return m->fd_ok ? &m->fd : NULL;
+}
+
+/* An fd field of the event's fd, or of the file a failed open names. */
+static void fd_field(const struct extract_evt *x, enum xid id, struct extract_scratch *sc,
+		     struct fval *out)
+{
+	const struct fdi *f = x->cur.fd;
+	struct fdi tmp;
+
+	if (!f && id != X_FD_NUM)
+		f = x->memo ? memo_fd(x) : fd_from_params(x, &tmp, sc);
+	extract_fd(x, f, id, sc, out);
 }
 
 /* ---- the entry point ---------------------------------------------------- */
@@ -1513,12 +1533,7 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 	} else if (id == X_FD_TYPES) {
 		extract_fd_types(x, arg, sc, out);
 	} else if (id < X_FS_NAME) {
-		const struct fdi *f = x->cur.fd;
-		struct fdi tmp;
-
-		if (!f && id != X_FD_NUM)
-			f = x->memo ? memo_fd(x) : fd_from_params(x, &tmp, sc);
-		extract_fd(x, f, id, sc, out);
+		fd_field(x, id, sc, out);
 	} else {
 		extract_fs(x, id, sc, out);
 	}
@@ -1538,16 +1553,11 @@ static void prep_evt(const void *xv, const void *p, struct fval *out)
 	extract_evt_field(xv, (enum xid)pp->xid, pp->arg, pp->sc, out);
 }
 
-static void prep_fd(const void *xv, const void *p, struct fval *out)
+static void prep_fd(const void *x, const void *p, struct fval *out)
 {
 	const struct extract_prep *pp = p;
-	const struct extract_evt *x = xv;
-	const struct fdi *f = x->cur.fd;
-	struct fdi tmp;
 
-	if (!f && pp->xid != X_FD_NUM)
-		f = x->memo ? memo_fd(x) : fd_from_params(x, &tmp, pp->sc);
-	extract_fd(x, f, (enum xid)pp->xid, pp->sc, out);
+	fd_field(x, (enum xid)pp->xid, pp->sc, out);
 }
 
 extract_prep_fn extract_prepare(struct extract_prep *p)
@@ -1567,7 +1577,6 @@ bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 {
 	const struct evt_info *ei = evt_schema_get(code);
 	enum xid id = xid_of(fi);
-	bool newer;
 
 	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X)
 		return false;
@@ -1578,7 +1587,7 @@ bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 		return true;
 	case X_EVT_IS_OPEN_READ: case X_EVT_IS_OPEN_WRITE: case X_EVT_IS_OPEN_CREATE:
 	case X_EVT_IS_OPEN_EXEC:
-		if (is_open_event(code, &newer) || code == PPME_SYSCALL_CREAT_X)
+		if (names_file(code))
 			return false;
 		fval_set_bool(out, false);
 		return true;
@@ -1589,7 +1598,7 @@ bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 		return false;
 	/* an enter event has no result, so no new fd; without an fd parameter
 	 * it names none; and only open exits describe a file by parameters */
-	if (ei->dir != EVD_ENTER || is_open_event(code, &newer) || code == PPME_SYSCALL_CREAT_X)
+	if (ei->dir != EVD_ENTER || names_file(code))
 		return false;
 	for (uint32_t i = 0; i < ei->nparams; i++)
 		if (!strcmp(ei->params[i].name, "fd"))
