@@ -1,6 +1,7 @@
 /* The engine (see engine.h): ruleset, state, interpreter, dispatch and
  * outputs wired into one ordered event loop. */
 #include "runtime/engine.h"
+#include "runtime/engine_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -30,38 +31,6 @@
 #include "runtime/scap.h"
 #include "state/state.h"
 
-/* Threads whose process-static rule results the JIT keeps at a time. */
-#define ENGINE_PROC_MEMO_THREADS 4096
-
-struct engine {
-	const struct config *cfg;
-	bool print_events;
-	bool no_jit;
-	const char *jit_passes;
-	char *write_path;
-	struct ruleset *rs;
-	struct interp *ip;
-	struct jit *jit;		/* NULL: the interpreter evaluates */
-	uint32_t *matches;		/* rules matched by the current event */
-	struct proc_memo *pm;		/* the JIT's per-thread results */
-	const uint64_t *proc_gen;	/* the state's process generation */
-	struct dispatch *dp;
-	struct state *st;
-	struct outputs *out;
-	struct scap_writer *w;
-	struct extract_evt x;
-	struct extract_scratch *fsc;	/* one per interpreter field */
-	struct extract_prep *preps;	/* the same fields, for the JIT */
-	uint32_t nfsc;
-	struct extract_scratch asc;	/* alert formatting */
-	struct extract_memo xmemo;
-	struct alert_fmt_opts afo;
-	struct strbuf line;
-	uint64_t *hits;			/* alerts per rule */
-	struct engine_stats stats;
-	char hostname[256];
-	volatile sig_atomic_t stop;
-};
 
 int engine__new(const struct engine_opts *o, struct engine **out)
 {
@@ -143,6 +112,7 @@ void engine__free(struct engine *en)
 	free_eval(en);
 	if (en->w)
 		scap_writer__close(en->w);
+	mem_free(en->live_cpus);
 	outputs__free(en->out);
 	state__free(en->st);
 	extract_scratch_release(&en->asc);
@@ -374,6 +344,7 @@ void engine__process(struct engine *en, const struct evt *e)
 {
 	uint32_t n;
 
+	en->type_counts[e->type]++;
 	engine__update(en, e);
 	if (en->matches) {
 		n = engine__match(en, true, en->matches);
@@ -388,10 +359,35 @@ void engine__seed_cb(struct engine *en, struct scap_cb *cb)
 	scap_seed_cb(en->st, cb);
 }
 
+int engine_writer_open(struct engine *en, const struct scap_machine *mi, char *err, size_t errlen)
+{
+	struct scap_writer_opts wo = { .sz = sizeof(wo) };
+	size_t l;
+	int ret;
+
+	if (!en->write_path)
+		return 0;
+	l = strlen(en->write_path);
+	wo.gzip = l > 3 && !strcmp(en->write_path + l - 3, ".gz");
+	ret = scap_writer__open(en->write_path, &wo, mi, en->st, &en->w);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
+	return ret;
+}
+
+int engine_writer_close(struct engine *en, char *err, size_t errlen)
+{
+	int ret = scap_writer__close(en->w);
+
+	en->w = NULL;
+	if (ret && err)
+		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
+	return ret;
+}
+
 int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen)
 {
 	struct scap_cb cb;
-	struct scap_writer_opts wo = { .sz = sizeof(wo) };
 	struct scap_reader *r = NULL;
 	struct scap_err se = { 0 };
 	struct evt e;
@@ -404,16 +400,10 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 			 ret == -EINVAL ? se.msg : strerror(-ret));
 		return ret;
 	}
-	if (en->write_path) {
-		size_t l = strlen(en->write_path);
-
-		wo.gzip = l > 3 && !strcmp(en->write_path + l - 3, ".gz");
-		ret = scap_writer__open(en->write_path, &wo, scap_reader__machine(r), en->st, &en->w);
-		if (ret) {
-			snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
-			scap_reader__free(r);
-			return ret;
-		}
+	ret = engine_writer_open(en, scap_reader__machine(r), err, errlen);
+	if (ret) {
+		scap_reader__free(r);
+		return ret;
 	}
 	while (!en->stop) {
 		ret = scap_reader__next(r, &e, &se);
@@ -438,13 +428,10 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 		engine__process(en, &e);
 	}
 	if (en->w) {
-		int werr = scap_writer__close(en->w);
+		int werr = engine_writer_close(en, ret ? NULL : err, errlen);
 
-		en->w = NULL;
-		if (werr && !ret) {
-			snprintf(err, errlen, "%s: %s", en->write_path, strerror(-werr));
+		if (werr && !ret)
 			ret = werr;
-		}
 	}
 	outputs__flush(en->out);
 	scap_reader__free(r);
@@ -485,6 +472,8 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		strbuf_printf(sb, "evaluator: interpreter\n");
 	if (s.output_errors)
 		strbuf_printf(sb, "output errors: %" PRIu64 "\n", s.output_errors);
+	if (en->live)
+		engine_format_live_stats(en, sb);
 	if (!en->rs || !s.alerts)
 		return;
 	strbuf_adds(sb, "alerts by rule:\n");

@@ -79,3 +79,12 @@ void engine__stop(struct engine *en);
 void engine__stats(const struct engine *en, struct engine_stats *out);
 /* Human-readable statistics: events, state tables, alerts per rule. */
 void engine__format_stats(const struct engine *en, struct strbuf *sb);
+
+/* Watches this machine through the live probe until engine__stop: loads
+ * and attaches the probe with the rules' syscalls, seeds the state from
+ * /proc, logs one line when watching (and tells systemd READY=1), runs
+ * every event through state, rules and outputs, and at the end detaches
+ * and drains the rings so that every event the probe saw is processed or
+ * counted as dropped. 0; -errno with a sentence in err (no root, no BTF,
+ * probe refused, ...). */
+int engine__run_live(struct engine *en, char *err, size_t errlen);

@@ -1,7 +1,7 @@
-/* saker: the main command line, with Falco's flags. Replays a capture
- * (-e) through the rules (-r), prints events (--print), lists rules (-L)
- * and fields (--list), validates rules (-V), copies events to a capture
- * (-w). */
+/* saker: the main command line, with Falco's flags. Watches this machine
+ * through the live probe, or replays a capture (-e), through the rules
+ * (-r); prints events (--print), lists rules (-L) and fields (--list),
+ * validates rules (-V), copies events to a capture (-w). */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -27,7 +27,8 @@ static void usage(FILE *f)
 		"usage: saker [OPTIONS]\n"
 		"\n"
 		"  -r FILE           load rules from FILE (repeatable; default: rules_files of the config)\n"
-		"  -e FILE           replay events from a capture file (.scap, .scap.gz)\n"
+		"  -e FILE           replay events from a capture file (.scap, .scap.gz);\n"
+		"                    without it saker watches this machine (root)\n"
 		"  -c FILE           configuration file (falco.yaml keys)\n"
 		"  -o KEY=VALUE      override a configuration key (repeatable)\n"
 		"  -A                monitor every syscall, heavy I/O included\n"
@@ -181,10 +182,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "saker: no rules: give -r FILE or rules_files in the config\n");
 		goto out;
 	}
-	if (!capture && !list_r) {
-		fprintf(stderr, "saker: live capture needs the probe; give -e FILE to replay a capture\n");
-		goto out;
-	}
 	eo.cfg = &cfg;
 	eo.print_events = print;
 	eo.write_path = write_path;
@@ -211,7 +208,10 @@ int main(int argc, char **argv)
 	g_engine = en;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	e = engine__run_capture(en, capture, err, sizeof(err));
+	if (capture)
+		e = engine__run_capture(en, capture, err, sizeof(err));
+	else
+		e = engine__run_live(en, err, sizeof(err));
 	engine__format_stats(en, &sb);
 	if (sb.buf)
 		fputs(sb.buf, stderr);

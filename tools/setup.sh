@@ -8,7 +8,7 @@ pkgs=(
 	clang llvm llvm-14-dev lld libclang-rt-14-dev
 	libyaml-dev libxxhash-dev libjemalloc-dev zlib1g-dev libcurl4-openssl-dev
 	libcmocka-dev libbenchmark-dev libpcre2-dev
-	libbpf-dev bpftool linux-libc-dev libelf-dev
+	libbpf-dev bpftool linux-libc-dev libelf-dev libsystemd-dev
 	python3
 )
 

@@ -1,0 +1,469 @@
+/* Reading the kernel's view of a task, its files and sockets for the
+ * fillers: ids in and out of pid namespaces, credentials, memory counters,
+ * the terminal, paths of dentries (the d_path walk), exe facts, cgroups and
+ * socket tuples, written into events in Falco's encodings. CO-RE reads
+ * only, so one object runs on every BTF kernel with these layouts. */
+#pragma once
+
+#include "bpf/ev_build.h"
+#include "bpf/shared/flag_conv.h"
+
+#define TR_PATH_DEPTH 48
+#define TR_CGROUP_DEPTH 24
+#define TR_CGROUP_SUBSYS 14
+#define TR_AF_UNIX 1
+#define TR_AF_INET 2
+#define TR_AF_INET6 10
+#define TR_RLIMIT_NOFILE 7
+#define TR_PAGE_KB_SHIFT 2	/* 4 KiB pages */
+#define TR_PF_KTHREAD 0x00200000
+
+/* The second half of the CPU's scratch work area: paths are assembled
+ * backwards here before they are copied into the event. */
+struct tr_tmp {
+	__u8 b[2 * PROBE_PARAM_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);		/* one per CPU, set by the loader */
+	__type(key, __u32);
+	__type(value, struct tr_tmp);
+} tr_tmp SEC(".maps");
+
+/* Kernel layouts older than this one, for CO-RE alternatives. */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct task_struct *tr_current(void)
+{
+	return (struct task_struct *)bpf_get_current_task_btf();
+}
+
+/* Falco's encoding of a device number (the kernel's new_encode_dev). */
+static __always_inline __u32 tr_encode_dev(__u32 dev)
+{
+	__u32 major = dev >> 20, minor = dev & ((1U << 20) - 1);
+
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
+/* The number of a pid as its own namespace (level) sees it, or the root
+ * namespace when root. */
+static __always_inline __s64 tr_pid_nr(struct pid *pid, int root)
+{
+	unsigned int level = 0;
+
+	if (!pid)
+		return 0;
+	if (!root)
+		level = BPF_CORE_READ(pid, level);
+	return BPF_CORE_READ(pid, numbers[level & 31].nr);
+}
+
+static __always_inline struct pid *tr_task_pid(struct task_struct *t, enum pid_type type)
+{
+	if (type == PIDTYPE_PID)
+		return BPF_CORE_READ(t, thread_pid);
+	return BPF_CORE_READ(t, signal, pids[type]);
+}
+
+static __always_inline __u32 tr_loginuid(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, loginuid.val);
+}
+
+static __always_inline __u32 tr_tty(struct task_struct *t)
+{
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	struct tty_driver *drv;
+	int index, major, minor;
+
+	if (!tty)
+		return 0;
+	drv = BPF_CORE_READ(tty, driver);
+	if (!drv)
+		return 0;
+	index = BPF_CORE_READ(tty, index);
+	major = BPF_CORE_READ(drv, major);
+	minor = BPF_CORE_READ(drv, minor_start);
+	return tr_encode_dev(((__u32)major << 20) + (__u32)minor + (__u32)index);
+}
+
+static __always_inline __u64 tr_vm_kb(struct mm_struct *mm, int what)
+{
+	__s64 pages = 0;
+
+	if (!mm)
+		return 0;
+	switch (what) {
+	case 0:
+		pages = BPF_CORE_READ(mm, total_vm);
+		break;
+	case 1:
+		pages = BPF_CORE_READ(mm, rss_stat[MM_FILEPAGES].count) +
+			BPF_CORE_READ(mm, rss_stat[MM_ANONPAGES].count) +
+			BPF_CORE_READ(mm, rss_stat[MM_SHMEMPAGES].count);
+		break;
+	default:
+		pages = BPF_CORE_READ(mm, rss_stat[MM_SWAPENTS].count);
+		break;
+	}
+	return pages < 0 ? 0 : (__u64)pages << TR_PAGE_KB_SHIFT;
+}
+
+static __always_inline __u64 tr_time_ns(__s64 sec, __u32 nsec)
+{
+	return (__u64)sec * 1000000000ULL + nsec;
+}
+
+/* The file behind fd of the current task, or NULL. */
+static __always_inline struct file *tr_fd_file(__s64 fd)
+{
+	struct task_struct *t = tr_current();
+	struct file **fds;
+	unsigned int max;
+
+	if (fd < 0)
+		return NULL;
+	max = BPF_CORE_READ(t, files, fdt, max_fds);
+	if ((__u64)fd >= max)
+		return NULL;
+	fds = BPF_CORE_READ(t, files, fdt, fd);
+	if (!fds)
+		return NULL;
+	struct file *f = NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline void tr_file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
+{
+	struct inode *in;
+
+	*dev = 0;
+	*ino = 0;
+	if (!f)
+		return;
+	in = BPF_CORE_READ(f, f_inode);
+	if (!in)
+		return;
+	*ino = BPF_CORE_READ(in, i_ino);
+	*dev = tr_encode_dev(BPF_CORE_READ(in, i_sb, s_dev));
+}
+
+static __always_inline struct kernfs_node *tr_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(kn->__parent))
+		return BPF_CORE_READ(kn, __parent);
+	return BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+}
+
+/* One walk towards a root, written backwards into the CPU's tmp area:
+ * components go before pos, each preceded by a '/'. */
+struct tr_walk {
+	struct tr_tmp *tmp;
+	__u32 pos;
+	struct dentry *d;		/* dentry walk */
+	struct vfsmount *vmnt;
+	struct mount *mnt;
+	struct kernfs_node *kn;		/* cgroup walk */
+};
+
+/* Puts len bytes of kernel name and a '/' before w->pos; 0 when full. */
+static __always_inline int tr_walk_put(struct tr_walk *w, const void *name, __u32 len)
+{
+	if (len + 1 > w->pos)
+		return 0;
+	w->pos -= len;
+	bpf_probe_read_kernel(&w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)], ev_bound(len, 255), name);
+	w->pos--;
+	w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)] = '/';
+	return 1;
+}
+
+static int tr_dentry_step(__u32 i, void *ctx)
+{
+	struct tr_walk *w = ctx;
+	struct dentry *d = w->d, *parent, *mnt_root;
+	struct vfsmount *vmnt = w->vmnt;
+	struct mount *mnt = w->mnt, *mnt_parent;
+
+	if (!d)
+		return 1;
+	mnt_root = BPF_CORE_READ(vmnt, mnt_root);
+	parent = BPF_CORE_READ(d, d_parent);
+	if (d == mnt_root || d == parent) {
+		mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+		if (d != mnt_root || mnt_parent == mnt)
+			return 1;
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = mnt_parent;
+		w->vmnt = &mnt_parent->mnt;
+		return 0;
+	}
+	if (!tr_walk_put(w, BPF_CORE_READ(d, d_name.name), BPF_CORE_READ(d, d_name.len) & 255))
+		return 1;
+	w->d = parent;
+	return 0;
+}
+
+static int tr_kernfs_step(__u32 i, void *ctx)
+{
+	struct tr_walk *w = ctx;
+	struct kernfs_node *kn = w->kn, *up;
+	const char *nm;
+	char first = 0;
+	long n;
+
+	if (!kn)
+		return 1;
+	up = tr_kn_parent(kn);
+	if (!up)
+		return 1;
+	nm = BPF_CORE_READ(kn, name);
+	/* the length of the name, read into the area's unused head */
+	n = bpf_probe_read_kernel_str(&w->tmp->b[PROBE_PARAM_MAX], 256, nm);
+	bpf_probe_read_kernel(&first, 1, nm);
+	if (n <= 1 || !first || !tr_walk_put(w, nm, (n - 1) & 255))
+		return 1;
+	w->kn = up;
+	return 0;
+}
+
+/* The walked string (a lone "/" when nothing was written) into the event;
+ * NUL included. */
+static __always_inline void tr_walk_push(struct ev *e, struct tr_walk *w)
+{
+	if (w->pos == PROBE_PARAM_MAX - 1) {
+		w->pos--;
+		w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)] = '/';
+	}
+	ev_kbuf(e, &w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)],
+		PROBE_PARAM_MAX - (w->pos & (PROBE_PARAM_MAX - 1)));
+}
+
+static __always_inline int tr_walk_init(struct tr_walk *w, struct ev *e)
+{
+	__u32 key = e->cpu;
+
+	w->tmp = bpf_map_lookup_elem(&tr_tmp, &key);
+	if (!w->tmp)
+		return 0;
+	w->pos = PROBE_PARAM_MAX - 1;
+	w->tmp->b[PROBE_PARAM_MAX - 1] = 0;
+	return 1;
+}
+
+/* Writes "/a/b/c" for the dentry chain of path into the event (the walk
+ * crosses mount points up to the root of the mount namespace; chroots are
+ * ignored, as Falco's drivers do). */
+static __always_inline void tr_push_path(struct ev *e, const struct path *p)
+{
+	struct tr_walk w = {};
+
+	if (!tr_walk_init(&w, e)) {
+		ev_empty(e);
+		return;
+	}
+	w.d = BPF_CORE_READ(p, dentry);
+	w.vmnt = BPF_CORE_READ(p, mnt);
+	w.mnt = container_of(w.vmnt, struct mount, mnt);
+	bpf_loop(TR_PATH_DEPTH, tr_dentry_step, &w, 0);
+	tr_walk_push(e, &w);
+}
+
+/* "subsys=path" NUL-separated for every cgroup subsystem of the task, as
+ * the drivers write the cgroups parameter. */
+struct tr_cg {
+	struct ev *e;
+	struct task_struct *t;
+	__u32 start, total;
+};
+
+static int tr_cgroup_step(__u32 s, void *ctx)
+{
+	struct tr_cg *cg = ctx;
+	struct ev *e = cg->e;
+	struct task_struct *t = cg->t;
+	struct cgroup_subsys_state *css = BPF_CORE_READ(t, cgroups, subsys[s & 15]);
+	struct tr_walk w = {};
+	__u32 at, plen;
+	long n;
+
+	if (s >= TR_CGROUP_SUBSYS)
+		return 1;
+	if (!css)
+		return 0;
+	if (!tr_walk_init(&w, e))
+		return 1;
+	w.kn = BPF_CORE_READ(css, cgroup, kn);
+	bpf_loop(TR_CGROUP_DEPTH, tr_kernfs_step, &w, 0);
+	if (w.pos == PROBE_PARAM_MAX - 1) {
+		w.pos--;
+		w.tmp->b[w.pos & (PROBE_PARAM_MAX - 1)] = '/';
+	}
+	plen = PROBE_PARAM_MAX - (w.pos & (PROBE_PARAM_MAX - 1));
+	at = cg->start + cg->total;
+	if (at + 32 + plen >= PROBE_EV_MAX || cg->total + 32 + plen > PROBE_PARAM_MAX)
+		return 1;
+	n = bpf_probe_read_kernel_str(&e->b[at & EV_MASK], 32, BPF_CORE_READ(css, ss, name));
+	if (n <= 1)
+		return 0;
+	e->b[(at + n - 1) & EV_MASK] = '=';
+	at += n;
+	bpf_probe_read_kernel(&e->b[at & EV_MASK], ev_bound(plen, PROBE_PARAM_MAX * 2 - 1),
+			      &w.tmp->b[w.pos & (PROBE_PARAM_MAX - 1)]);
+	cg->total += n + plen;
+	return 0;
+}
+
+static __always_inline void tr_push_cgroups(struct ev *e, struct task_struct *t)
+{
+	struct tr_cg cg = { .e = e, .t = t, .start = e->off };
+
+	if (ev_room(e) < PROBE_PARAM_MAX) {
+		ev_empty(e);
+		return;
+	}
+	bpf_loop(TR_CGROUP_SUBSYS, tr_cgroup_step, &cg, 0);
+	ev_len(e, cg.total);
+}
+
+/* The NUL-separated strings between user addresses [from, to) of the
+ * current task (argv or envp as the process sees them). */
+static __always_inline void tr_push_user_range(struct ev *e, unsigned long from, unsigned long to)
+{
+	__u32 len = to > from ? to - from : 0;
+
+	ev_ubuf(e, from, len);
+}
+
+static __always_inline struct socket *tr_file_socket(struct file *f)
+{
+	struct socket *s;
+
+	if (!f)
+		return NULL;
+	s = BPF_CORE_READ(f, private_data);
+	/* a socket's file points back to it */
+	if (!s || BPF_CORE_READ(s, file) != f)
+		return NULL;
+	return s;
+}
+
+static __always_inline __u16 tr_ntohs(__u16 v)
+{
+	return (v >> 8) | (v << 8);
+}
+
+/* The socket tuple of the socket behind fd: local side first when
+ * outbound (connect, send), remote first when inbound (accept). */
+static __always_inline void tr_push_tuple(struct ev *e, __s64 fd, int outbound)
+{
+	struct socket *so = tr_file_socket(tr_fd_file(fd));
+	struct sock *sk = so ? BPF_CORE_READ(so, sk) : NULL;
+	__u8 *c = ev_cursor(e);
+	__u16 fam;
+
+	if (!sk || ev_room(e) < 128) {
+		ev_empty(e);
+		return;
+	}
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (fam == TR_AF_INET) {
+		struct inet_sock *in = (struct inet_sock *)sk;
+		__u32 la = BPF_CORE_READ(in, inet_saddr), ra = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__u16 lp = tr_ntohs(BPF_CORE_READ(in, inet_sport));
+		__u16 rp = tr_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+
+		if (!la)
+			la = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		c[0] = fc_socket_family(fam);
+		*(__u32 *)&c[1] = outbound ? la : ra;
+		*(__u16 *)&c[5] = outbound ? lp : rp;
+		*(__u32 *)&c[7] = outbound ? ra : la;
+		*(__u16 *)&c[11] = outbound ? rp : lp;
+		ev_len(e, 13);
+	} else if (fam == TR_AF_INET6) {
+		struct inet_sock *in = (struct inet_sock *)sk;
+		__u16 lp = tr_ntohs(BPF_CORE_READ(in, inet_sport));
+		__u16 rp = tr_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		__u8 la[16], ra[16];
+
+		BPF_CORE_READ_INTO(&la, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&ra, sk, __sk_common.skc_v6_daddr);
+		c[0] = fc_socket_family(fam);
+		__builtin_memcpy(&c[1], outbound ? la : ra, 16);
+		*(__u16 *)&c[17] = outbound ? lp : rp;
+		__builtin_memcpy(&c[19], outbound ? ra : la, 16);
+		*(__u16 *)&c[35] = outbound ? rp : lp;
+		ev_len(e, 37);
+	} else if (fam == TR_AF_UNIX) {
+		struct unix_sock *us = (struct unix_sock *)sk;
+		struct unix_sock *peer = (struct unix_sock *)BPF_CORE_READ(us, peer);
+		struct unix_address *addr = BPF_CORE_READ(outbound ? peer : us, addr);
+		long n = 0;
+
+		c[0] = fc_socket_family(fam);
+		*(__u64 *)&c[1] = outbound ? (__u64)peer : (__u64)us;
+		*(__u64 *)&c[9] = outbound ? (__u64)us : (__u64)peer;
+		if (addr) {
+			const char *p = (const char *)addr->name[0].sun_path;
+			char first = 0;
+
+			bpf_probe_read_kernel(&first, 1, p);
+			n = bpf_probe_read_kernel_str(&c[17], 108, p + (first == 0));
+		}
+		if (n <= 0) {
+			c[17] = 0;
+			n = 1;
+		}
+		ev_len(e, 17 + n);
+	} else {
+		ev_empty(e);
+	}
+}
+
+/* A sockaddr from user memory as Falco packs it: family, then address and
+ * port (host order) for IP, the path for unix sockets. */
+static __always_inline void tr_push_sockaddr(struct ev *e, unsigned long uaddr, __u32 ulen)
+{
+	__u8 *c = ev_cursor(e);
+	__u16 fam = 0;
+
+	if (!uaddr || ulen < 2 || ev_room(e) < 128 || bpf_probe_read_user(&fam, 2, (void *)uaddr)) {
+		ev_empty(e);
+		return;
+	}
+	c[0] = fc_socket_family(fam);
+	if (fam == TR_AF_INET) {
+		struct sockaddr_in sa = {};
+
+		bpf_probe_read_user(&sa, sizeof(sa), (void *)uaddr);
+		*(__u32 *)&c[1] = sa.sin_addr.s_addr;
+		*(__u16 *)&c[5] = tr_ntohs(sa.sin_port);
+		ev_len(e, 7);
+	} else if (fam == TR_AF_INET6) {
+		struct sockaddr_in6 sa = {};
+
+		bpf_probe_read_user(&sa, sizeof(sa), (void *)uaddr);
+		__builtin_memcpy(&c[1], &sa.sin6_addr, 16);
+		*(__u16 *)&c[17] = tr_ntohs(sa.sin6_port);
+		ev_len(e, 19);
+	} else if (fam == TR_AF_UNIX) {
+		char first = 0;
+		long n;
+
+		bpf_probe_read_user(&first, 1, (void *)(uaddr + 2));
+		n = bpf_probe_read_user_str(&c[1], 108, (void *)(uaddr + 2 + (first == 0)));
+		if (n <= 0) {
+			c[1] = 0;
+			n = 1;
+		}
+		ev_len(e, 1 + n);
+	} else {
+		ev_len(e, 1);
+	}
+}

@@ -1,0 +1,64 @@
+/* The engine's insides, shared by engine.c (rules, state, evaluation,
+ * captures) and engine_live.c (the live probe as a source). */
+#pragma once
+
+#include <signal.h>
+
+#include "compiler/interp.h"
+#include "runtime/alert_fmt.h"
+#include "runtime/base/evt.h"
+#include "runtime/base/strbuf.h"
+#include "runtime/dispatch.h"
+#include "runtime/engine.h"
+#include "runtime/extract.h"
+#include "runtime/outputs.h"
+#include "runtime/proc_memo.h"
+#include "runtime/scap.h"
+#include "state/state.h"
+
+/* Threads whose process-static rule results the JIT keeps at a time. */
+#define ENGINE_PROC_MEMO_THREADS 4096
+
+struct engine {
+	const struct config *cfg;
+	bool print_events;
+	bool no_jit;
+	const char *jit_passes;
+	char *write_path;
+	struct ruleset *rs;
+	struct interp *ip;
+	struct jit *jit;		/* NULL: the interpreter evaluates */
+	uint32_t *matches;		/* rules matched by the current event */
+	struct proc_memo *pm;		/* the JIT's per-thread results */
+	const uint64_t *proc_gen;	/* the state's process generation */
+	struct dispatch *dp;
+	struct state *st;
+	struct outputs *out;
+	struct scap_writer *w;
+	struct extract_evt x;
+	struct extract_scratch *fsc;	/* one per interpreter field */
+	struct extract_prep *preps;	/* the same fields, for the JIT */
+	uint32_t nfsc;
+	struct extract_scratch asc;	/* alert formatting */
+	struct extract_memo xmemo;
+	struct alert_fmt_opts afo;
+	struct strbuf line;
+	uint64_t *hits;			/* alerts per rule */
+	struct engine_stats stats;
+	char hostname[256];
+	uint64_t type_counts[PPM_EVENT_MAX];	/* events processed per type */
+	bool live;			/* events from the probe */
+	struct engine_live_cpu {
+		uint64_t drop_full, drop_big;
+	} *live_cpus;			/* the probe's drops per CPU */
+	int live_ncpus;
+	volatile sig_atomic_t stop;
+};
+
+/* Opens the -w capture (when asked) with machine info mi; 0 or -errno with
+ * err filled. */
+int engine_writer_open(struct engine *en, const struct scap_machine *mi, char *err, size_t errlen);
+/* Closes it; 0 or the writer's first error (err filled). */
+int engine_writer_close(struct engine *en, char *err, size_t errlen);
+/* The live source's lines of the statistics (engine_live.c). */
+void engine_format_live_stats(const struct engine *en, struct strbuf *sb);

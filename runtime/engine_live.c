@@ -1,0 +1,200 @@
+/* The live probe as the engine's event source (engine__run_live): probe
+ * loaded with the ruleset's syscall set, attached before the /proc scan
+ * so nothing between the scan and the first event is missed (events that
+ * race the scan meet a state that already has their threads), per-CPU
+ * rings merged in timestamp order, drained at the end. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compiler/ruleset.h"
+#include "runtime/base/evt_schema.h"
+#include "runtime/base/log.h"
+#include "runtime/base/mem.h"
+#include "runtime/config.h"
+#include "runtime/engine_int.h"
+#include "runtime/probe.h"
+#include "runtime/proc_scan.h"
+#include "runtime/ring_src.h"
+
+/* Sleep when every ring is empty: short enough that 8 MiB per CPU never
+ * fills at millions of events per second, long enough to cost nothing. */
+#define LIVE_IDLE_NS 1000000
+
+static void machine_info(struct scap_machine *mi)
+{
+	struct utsname u;
+	struct timespec rt, bt;
+
+	memset(mi, 0, sizeof(*mi));
+	mi->num_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	mi->memory_size_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+	mi->max_pid = 4194304;
+	if (!uname(&u))
+		snprintf(mi->hostname, sizeof(mi->hostname), "%s", u.nodename);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	mi->boot_time_ns = (uint64_t)(rt.tv_sec - bt.tv_sec) * 1000000000ull +
+			   (uint64_t)(rt.tv_nsec - bt.tv_nsec);
+}
+
+/* Runs one record through the engine; false on a write error (err set). */
+static bool run_record(struct engine *en, const void *rec, uint32_t len, uint16_t cpu,
+		       char *err, size_t errlen, int *ret)
+{
+	struct evt e;
+	int r = evt_decode(&e, rec, len);
+
+	if (r == -EINVAL) {
+		/* the probe wrote something the schema disagrees with */
+		if (!en->stats.skipped++)
+			log_warn("live: malformed event of type %u from CPU %u (%u bytes) skipped",
+				 e.type, cpu, len);
+		return true;
+	}
+	e.cpu = cpu;
+	if (en->w && (*ret = scap_writer__write(en->w, &e)) != 0) {
+		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-*ret));
+		return false;
+	}
+	if (!e.info) {
+		en->stats.skipped++;
+		return true;
+	}
+	engine__process(en, &e);
+	return true;
+}
+
+static void idle(void)
+{
+	struct timespec ts = { 0, LIVE_IDLE_NS };
+
+	nanosleep(&ts, NULL);
+}
+
+int engine__run_live(struct engine *en, char *err, size_t errlen)
+{
+	struct probe_opts po = { .sz = sizeof(po), .skip_self = true };
+	struct proc_scan_stats ps = { 0 };
+	struct scap_machine mi;
+	struct probe_stats pst;
+	struct ring_src *rs = NULL;
+	struct probe *p = NULL;
+	bool *on = NULL;
+	int *fds = NULL, ret, nsc = 0;
+	size_t n = evt_schema_syscall_count();
+
+	ret = probe__open(&po, &p, err, errlen);
+	if (ret)
+		return ret;
+	on = mem_calloc(n, sizeof(*on));
+	fds = mem_calloc((size_t)probe__ncpus(p), sizeof(*fds));
+	en->live_ncpus = probe__ncpus(p);
+	en->live_cpus = mem_calloc((size_t)en->live_ncpus, sizeof(*en->live_cpus));
+	if (!on || !fds || !en->live_cpus) {
+		ret = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (en->rs)
+		ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
+	else
+		for (size_t i = 0; i < n; i++)
+			on[i] = true;	/* --print with no rules: everything */
+	for (size_t i = 0; i < n; i++)
+		nsc += on[i];
+	probe__set_syscalls(p, on);
+	ret = probe__attach(p, err, errlen);
+	if (ret)
+		goto out;
+	ret = proc_scan(en->st, "/proc", &ps, err, errlen);
+	if (ret)
+		goto out;
+	machine_info(&mi);
+	ret = engine_writer_open(en, &mi, err, errlen);
+	if (ret)
+		goto out;
+	for (int c = 0; c < en->live_ncpus; c++)
+		fds[c] = probe__ring_fd(p, c);
+	ret = ring_src__open(fds, en->live_ncpus, probe__ring_bytes(p), &rs);
+	if (ret) {
+		snprintf(err, errlen, "cannot map the ring buffers: %s", strerror(-ret));
+		goto out;
+	}
+	en->live = true;
+	log_info("watching this machine: probe attached on %d CPUs for %d syscalls, "
+		 "state seeded with %" PRIu64 " threads and %" PRIu64 " fds",
+		 en->live_ncpus, nsc, ps.threads, ps.fds);
+	sd_notify(0, "READY=1");
+	while (!en->stop) {
+		uint32_t len;
+		uint16_t cpu;
+		const void *rec = ring_src__next(rs, &len, &cpu);
+
+		if (!rec) {
+			outputs__flush(en->out);
+			ring_src__release(rs);
+			idle();
+			continue;
+		}
+		if (!run_record(en, rec, len, cpu, err, errlen, &ret))
+			goto out;
+	}
+	sd_notify(0, "STOPPING=1");
+	/* no new events: process what the rings still hold */
+	probe__detach(p);
+	for (;;) {
+		uint32_t len;
+		uint16_t cpu;
+		const void *rec = ring_src__next(rs, &len, &cpu);
+
+		if (!rec)
+			break;
+		if (!run_record(en, rec, len, cpu, err, errlen, &ret))
+			goto out;
+	}
+	ret = 0;
+out:
+	if (p) {
+		probe__stats(p, -1, &pst);
+		en->stats.seen = pst.seen;
+		en->stats.dropped = pst.drop_full + pst.drop_big;
+		for (int c = 0; en->live_cpus && c < en->live_ncpus; c++) {
+			probe__stats(p, c, &pst);
+			en->live_cpus[c].drop_full = pst.drop_full;
+			en->live_cpus[c].drop_big = pst.drop_big;
+		}
+	}
+	if (en->w) {
+		int werr = engine_writer_close(en, ret ? NULL : err, errlen);
+
+		if (werr && !ret)
+			ret = werr;
+	}
+	outputs__flush(en->out);
+	ring_src__free(rs);
+	probe__free(p);
+	mem_free(on);
+	mem_free(fds);
+	return ret;
+}
+
+void engine_format_live_stats(const struct engine *en, struct strbuf *sb)
+{
+	strbuf_adds(sb, "drops per CPU (ring full / too large):");
+	for (int c = 0; en->live_cpus && c < en->live_ncpus; c++)
+		strbuf_printf(sb, " cpu%d %" PRIu64 "/%" PRIu64, c, en->live_cpus[c].drop_full,
+			      en->live_cpus[c].drop_big);
+	strbuf_adds(sb, "\nevents by type:\n");
+	for (uint16_t t = 0; t < PPM_EVENT_MAX; t++) {
+		const struct evt_info *ei = evt_schema_get(t);
+
+		if (en->type_counts[t] && ei)
+			strbuf_printf(sb, "  %s (%u): %" PRIu64 "\n", ei->name, t, en->type_counts[t]);
+	}
+}

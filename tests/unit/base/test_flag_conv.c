@@ -1,0 +1,674 @@
+/* Tests of bpf/shared/flag_conv.h: every fc_*() fed host values built
+ * from the libc and uapi macros, its result rendered through the flags.def
+ * table its parameter names (runtime/base/evt_fmt) and compared with the
+ * expected names, so the header is checked against flags.def and the
+ * host's headers, not against numbers copied from it. A few values the
+ * host headers hide (glibc's O_LARGEFILE is 0, F_CANCELLK and PROT_SEM
+ * live in uapi headers that clash with libc's) are written as numbers,
+ * each with its source. The quirks kept for Falco compatibility
+ * (O_DIRECTORY reporting O_TMPFILE, IOPOLL reporting SQ_NEED_WAKEUP, ...)
+ * are asserted too, so changing one is a visible decision. */
+#define _GNU_SOURCE	/* O_TMPFILE, CLONE_*, F_OFD_*, RENAME_* */
+#include "bpf/shared/flag_conv.h"	/* before any other header: it stands alone */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <linux/close_range.h>
+#include <linux/io_uring.h>
+#include <linux/memfd.h>
+#include <linux/module.h>
+#include <linux/openat2.h>
+#include <linux/userfaultfd.h>
+
+#include "runtime/base/evt_fmt.h"
+#include "runtime/base/strbuf.h"
+
+/* The header keeps its kernel and PPM constants to itself. */
+#if defined(FC_K_O_CREAT) || defined(FC_P_O_CREAT) || defined(FC_MAP) || defined(FC_INLINE)
+#error "flag_conv.h leaks its private macros"
+#endif
+
+/* ---- helpers ------------------------------------------------------------ */
+
+/* A host value and the flags.def name(s) it must render as. */
+struct hv {
+	uint64_t v;
+	const char *want;
+};
+
+#define HV(x) { (uint64_t)(x), #x }		/* the macro's own name */
+#define HVN(x, name) { (uint64_t)(x), name }
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Renders value through table as its parameters render it (bits, enum or
+ * mode, following the table's kind). */
+static void render(struct strbuf *sb, const char *table, uint64_t value)
+{
+	const struct evt_fmt_table *t = evt_fmt_table(table);
+
+	assert_non_null(t);
+	switch (t->kind) {
+	case EVT_FMT_BITS:
+		evt_fmt_flags(sb, table, value);
+		break;
+	case EVT_FMT_ENUM:
+		evt_fmt_enum(sb, table, value);
+		break;
+	case EVT_FMT_MODE:
+		evt_fmt_mode(sb, table, value);
+		break;
+	}
+}
+
+static void expect_at(const char *file, int line, const char *table, uint64_t ppm,
+		      const char *want, const char *what)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *got;
+
+	render(&sb, table, ppm);
+	got = sb.buf ? sb.buf : "";
+	if (strcmp(got, want)) {
+		strbuf_release(&sb);
+		fail_msg("%s:%d: %s = %#llx renders \"%s\" in %s, want \"%s\"", file, line, what,
+			 (unsigned long long)ppm, got, table, want);
+	}
+	strbuf_release(&sb);
+}
+
+/* EXPECT(table, fc_xxx(host), "NAMES"): the converted value renders as
+ * NAMES through table. */
+#define EXPECT(table, conv, want) expect_at(__FILE__, __LINE__, table, (uint64_t)(conv), want, #conv)
+
+/* Runs conv over cases, each rendering as its own name(s). */
+#define EXPECT_EACH(table, cases, conv)                                         \
+	do {                                                                    \
+		for (size_t i_ = 0; i_ < NELEM(cases); i_++) {                  \
+			uint64_t x = (cases)[i_].v;                             \
+			expect_at(__FILE__, __LINE__, table, (uint64_t)(conv),  \
+				  (cases)[i_].want, #conv);                     \
+		}                                                               \
+	} while (0)
+
+/* The OR of every value table names. */
+static uint64_t table_bits(const char *table)
+{
+	const struct evt_fmt_table *t = evt_fmt_table(table);
+	uint64_t all = 0;
+
+	assert_non_null(t);
+	for (uint32_t i = 0; i < t->n; i++)
+		all |= t->v[i].value;
+	return all;
+}
+
+static uint32_t val(const char *table, const char *name)
+{
+	const struct evt_fmt_table *t = evt_fmt_table(table);
+
+	assert_non_null(t);
+	for (uint32_t i = 0; i < t->n; i++)
+		if (!strcmp(t->v[i].name, name))
+			return t->v[i].value;
+	fail_msg("%s has no %s", table, name);
+	return 0;
+}
+
+/* Bit conversions never produce a bit their table cannot name: tried on
+ * every single input bit and on all bits at once. */
+#define EXPECT_ONLY_NAMED_BITS(table, conv)                                     \
+	do {                                                                    \
+		uint64_t named_ = table_bits(table);                            \
+		for (int b_ = 0; b_ <= 64; b_++) {                              \
+			uint64_t x = b_ == 64 ? ~0ull : 1ull << b_;             \
+			uint64_t out_ = (uint64_t)(conv);                       \
+			if (out_ & ~named_)                                     \
+				fail_msg("%s(%#llx) = %#llx has bits %s lacks", \
+					 #conv, (unsigned long long)x,          \
+					 (unsigned long long)out_, table);      \
+		}                                                               \
+	} while (0)
+
+/* ---- open family ------------------------------------------------------- */
+
+/* x86_64's O_LARGEFILE; glibc defines it as 0 on 64-bit hosts. */
+#define K_O_LARGEFILE 0100000
+
+static void test_open_flags(void **state)
+{
+	(void)state;
+	EXPECT("file_flags", fc_open_flags(O_WRONLY | O_CREAT | O_TRUNC), "O_TRUNC|O_CREAT|O_WRONLY");
+	EXPECT("file_flags", fc_open_flags(O_RDONLY), "O_RDONLY");
+	EXPECT("file_flags", fc_open_flags(O_RDWR), "O_RDWR");
+	EXPECT("file_flags", fc_open_flags(O_RDWR | O_APPEND | O_EXCL | O_NONBLOCK | O_CLOEXEC),
+	       "O_NONBLOCK|O_EXCL|O_APPEND|O_RDWR|O_CLOEXEC");
+	EXPECT("file_flags", fc_open_flags(O_RDONLY | O_DIRECT | K_O_LARGEFILE),
+	       "O_LARGEFILE|O_DIRECT|O_RDONLY");
+	/* The invalid access mode 3 is O_RDONLY, as in Falco. */
+	EXPECT("file_flags", fc_open_flags(O_ACCMODE), "O_RDONLY");
+	/* Flags without a PPM bit leave only the access mode. */
+	EXPECT("file_flags", fc_open_flags(O_NOCTTY | O_NOFOLLOW | O_NOATIME | O_PATH | O_ASYNC),
+	       "O_RDONLY");
+	/* O_TMPFILE is __O_TMPFILE|O_DIRECTORY: Falco reports it for either
+	 * bit, so every O_DIRECTORY open also says O_TMPFILE. */
+	EXPECT("file_flags", fc_open_flags(O_RDWR | O_TMPFILE), "O_DIRECTORY|O_RDWR|O_TMPFILE");
+	EXPECT("file_flags", fc_open_flags(O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+	       "O_DIRECTORY|O_RDONLY|O_CLOEXEC|O_TMPFILE");
+	/* Likewise O_SYNC is __O_SYNC|O_DSYNC. */
+	EXPECT("file_flags", fc_open_flags(O_WRONLY | O_SYNC), "O_SYNC|O_DSYNC|O_WRONLY");
+	EXPECT("file_flags", fc_open_flags(O_WRONLY | O_DSYNC), "O_SYNC|O_DSYNC|O_WRONLY");
+	/* The probe's own bits are never made from the argument. */
+	assert_int_equal(fc_open_flags(~0u) & (val("file_flags", "O_F_CREATED") |
+					       val("file_flags", "FD_UPPER_LAYER") |
+					       val("file_flags", "FD_LOWER_LAYER")), 0);
+	EXPECT_ONLY_NAMED_BITS("file_flags", fc_open_flags((uint32_t)x));
+}
+
+static void test_open_mode(void **state)
+{
+	(void)state;
+	/* The mode parameter is PT_UINT32 in Falco; its values are the
+	 * chmod_mode ones. */
+	EXPECT("chmod_mode", fc_open_mode(O_WRONLY | O_CREAT, 0644), "S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR");
+	EXPECT("chmod_mode", fc_open_mode(O_RDWR | O_TMPFILE, S_IRUSR | S_IWUSR), "S_IWUSR|S_IRUSR");
+	EXPECT("chmod_mode", fc_open_mode(O_CREAT, S_IFREG | S_ISUID | S_ISGID | S_ISVTX | S_IRWXU),
+	       "S_IXUSR|S_IWUSR|S_IRUSR|S_ISVTX|S_ISGID|S_ISUID");
+	/* No O_CREAT/O_TMPFILE: the mode is ignored and 0. */
+	assert_int_equal(fc_open_mode(O_RDONLY, 0644), 0);
+	assert_int_equal(fc_open_mode(O_WRONLY | O_TRUNC, 0777), 0);
+	/* O_DIRECTORY is part of O_TMPFILE, so it alone makes the mode count. */
+	assert_int_equal(fc_open_mode(O_DIRECTORY, 0700), 0700);
+	EXPECT("chmod_mode", fc_creat_mode(0755),
+	       "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR");
+	assert_int_equal(fc_creat_mode(S_IFDIR | 0600), 0600);
+}
+
+static void test_openat2_resolve(void **state)
+{
+	static const struct hv one[] = {
+		HV(RESOLVE_NO_XDEV), HV(RESOLVE_NO_MAGICLINKS), HV(RESOLVE_NO_SYMLINKS),
+		HV(RESOLVE_BENEATH), HV(RESOLVE_IN_ROOT), HV(RESOLVE_CACHED),
+	};
+	struct open_how how = { .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+
+	(void)state;
+	EXPECT_EACH("openat2_flags", one, fc_openat2_resolve(x));
+	EXPECT("openat2_flags", fc_openat2_resolve(how.resolve), "RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS");
+	EXPECT("openat2_flags", fc_openat2_resolve(0), "");
+	EXPECT_ONLY_NAMED_BITS("openat2_flags", fc_openat2_resolve(x));
+}
+
+/* ---- fd-creating calls ------------------------------------------------- */
+
+static void test_fd_flags(void **state)
+{
+	(void)state;
+	EXPECT("file_flags", fc_dup3_flags(O_CLOEXEC), "O_CLOEXEC");
+	EXPECT("file_flags", fc_dup3_flags(O_NONBLOCK), "O_NONE");
+
+	EXPECT("file_flags", fc_pipe2_flags(O_CLOEXEC | O_NONBLOCK | O_DIRECT),
+	       "O_DIRECT|O_NONBLOCK|O_CLOEXEC");
+	EXPECT("file_flags", fc_pipe2_flags(O_CLOEXEC), "O_CLOEXEC");
+	assert_int_equal(fc_pipe2_flags((uint32_t)-1), 0);
+
+	EXPECT("file_flags", fc_eventfd2_flags(EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE),
+	       "O_NONBLOCK|O_CLOEXEC");
+	EXPECT("file_flags", fc_eventfd2_flags(EFD_SEMAPHORE), "O_NONE");
+	assert_int_equal(fc_eventfd2_flags((uint32_t)-1), 0);
+	EXPECT("file_flags", fc_signalfd4_flags(SFD_NONBLOCK), "O_NONBLOCK");
+	EXPECT("file_flags", fc_signalfd4_flags(SFD_CLOEXEC), "O_CLOEXEC");
+	assert_int_equal(fc_signalfd4_flags((uint32_t)-1), 0);
+	EXPECT("file_flags", fc_inotify_init1_flags(IN_NONBLOCK | IN_CLOEXEC), "O_NONBLOCK|O_CLOEXEC");
+	assert_int_equal(fc_inotify_init1_flags((uint32_t)-1), 0);
+
+	/* timerfd_create's flags are 8 bits: O_CLOEXEC does not fit. */
+	EXPECT("file_flags", fc_timerfd_create_flags(TFD_NONBLOCK | TFD_CLOEXEC), "O_NONBLOCK");
+	assert_int_equal(fc_timerfd_create_flags(TFD_CLOEXEC), 0);
+	assert_int_equal(fc_timerfd_create_flags((uint32_t)-1), 0);
+
+	EXPECT("file_flags", fc_socket_flags(SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC),
+	       "O_NONBLOCK|O_CLOEXEC");
+	EXPECT("file_flags", fc_socket_flags(SOCK_DGRAM), "O_NONE");
+	EXPECT("file_flags", fc_socket_flags(SOCK_CLOEXEC), "O_CLOEXEC");
+
+	/* userfaultfd's flags go out as the kernel's, as Falco sends them. */
+	assert_int_equal(fc_userfaultfd_flags(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY),
+			 O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+
+	EXPECT("epoll_create1_flags", fc_epoll_create1_flags(EPOLL_CLOEXEC), "EPOLL_CLOEXEC");
+	EXPECT("epoll_create1_flags", fc_epoll_create1_flags(0), "");
+
+	EXPECT("pidfd_open_flags", fc_pidfd_open_flags(PIDFD_NONBLOCK), "PIDFD_NONBLOCK");
+	EXPECT("pidfd_open_flags", fc_pidfd_open_flags(O_CLOEXEC), "");
+
+	EXPECT_ONLY_NAMED_BITS("file_flags", fc_pipe2_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("file_flags", fc_eventfd2_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("file_flags", fc_socket_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("file_flags", fc_timerfd_create_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("epoll_create1_flags", fc_epoll_create1_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("pidfd_open_flags", fc_pidfd_open_flags((uint32_t)x));
+}
+
+static void test_memfd_close_range(void **state)
+{
+	static const struct hv memfd[] = {
+		HV(MFD_CLOEXEC), HV(MFD_ALLOW_SEALING), HV(MFD_HUGETLB),
+		/* The huge page size rides in the high bits and has no name. */
+		HVN(MFD_HUGETLB | MFD_HUGE_2MB, "MFD_HUGETLB"),
+		HVN(0x8, ""),		/* MFD_NOEXEC_SEAL, uapi linux/memfd.h */
+		HVN(0x10, ""),		/* MFD_EXEC */
+	};
+	static const struct hv close_range[] = {
+		HV(CLOSE_RANGE_UNSHARE), HV(CLOSE_RANGE_CLOEXEC),
+		HVN(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC, "CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC"),
+	};
+
+	(void)state;
+	EXPECT_EACH("memfd_create_flags", memfd, fc_memfd_create_flags((uint32_t)x));
+	EXPECT_EACH("close_range_flags", close_range, fc_close_range_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("memfd_create_flags", fc_memfd_create_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("close_range_flags", fc_close_range_flags((uint32_t)x));
+}
+
+static void test_io_uring_setup(void **state)
+{
+	static const struct hv flags[] = {
+		HV(IORING_SETUP_SQPOLL), HV(IORING_SETUP_SQ_AFF), HV(IORING_SETUP_CQSIZE),
+		HV(IORING_SETUP_CLAMP), HV(IORING_SETUP_R_DISABLED),
+		/* flags.def spells it ATTACH_RW, as Falco's table does. */
+		HVN(IORING_SETUP_ATTACH_WQ, "IORING_SETUP_ATTACH_RW"),
+		/* Falco also tests IORING_SQ_NEED_WAKEUP, bit 0 like IOPOLL. */
+		HVN(IORING_SETUP_IOPOLL, "IORING_SETUP_IOPOLL|IORING_SQ_NEED_WAKEUP"),
+		HVN(IORING_SETUP_SUBMIT_ALL, ""),
+	};
+	static const struct hv feats[] = {
+		HV(IORING_FEAT_SINGLE_MMAP), HV(IORING_FEAT_NODROP), HV(IORING_FEAT_SUBMIT_STABLE),
+		HV(IORING_FEAT_RW_CUR_POS), HV(IORING_FEAT_CUR_PERSONALITY), HV(IORING_FEAT_FAST_POLL),
+		HV(IORING_FEAT_POLL_32BITS), HV(IORING_FEAT_SQPOLL_NONFIXED),
+		HV(IORING_FEAT_NATIVE_WORKERS), HV(IORING_FEAT_RSRC_TAGS),
+		/* Falco looks for it under a name the uapi never had. */
+		HVN(IORING_FEAT_EXT_ARG, ""),
+		HVN(IORING_FEAT_CQE_SKIP, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("io_uring_setup_flags", flags, fc_io_uring_setup_flags((uint32_t)x));
+	EXPECT_EACH("io_uring_setup_feats", feats, fc_io_uring_setup_feats((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("io_uring_setup_flags", fc_io_uring_setup_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("io_uring_setup_feats", fc_io_uring_setup_feats((uint32_t)x));
+}
+
+/* ---- processes --------------------------------------------------------- */
+
+static void test_clone_flags(void **state)
+{
+	static const struct hv one[] = {
+		HV(CLONE_VM), HV(CLONE_FS), HV(CLONE_FILES), HV(CLONE_SIGHAND), HV(CLONE_PTRACE),
+		HV(CLONE_VFORK), HV(CLONE_PARENT), HV(CLONE_THREAD), HV(CLONE_NEWNS),
+		HV(CLONE_SYSVSEM), HV(CLONE_SETTLS), HV(CLONE_PARENT_SETTID),
+		HV(CLONE_CHILD_CLEARTID), HV(CLONE_UNTRACED), HV(CLONE_CHILD_SETTID),
+		HV(CLONE_NEWCGROUP), HV(CLONE_NEWUTS), HV(CLONE_NEWIPC), HV(CLONE_NEWUSER),
+		HV(CLONE_NEWPID), HV(CLONE_NEWNET), HV(CLONE_IO),
+		/* No PPM bit: the exit signal, and flags Falco does not name. */
+		HVN(SIGCHLD, ""), HVN(CLONE_NEWTIME, ""), HVN(CLONE_PIDFD, ""),
+		HVN(CLONE_DETACHED, ""),
+		HVN(0x100000000ull, ""),	/* CLONE_CLEAR_SIGHAND, clone3 only */
+		HVN(0x200000000ull, ""),	/* CLONE_INTO_CGROUP */
+	};
+
+	(void)state;
+	EXPECT_EACH("clone_flags", one, fc_clone_flags(x));
+	/* What glibc's fork() and pthread_create() pass. */
+	EXPECT("clone_flags", fc_clone_flags(CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD),
+	       "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID");
+	EXPECT("clone_flags",
+	       fc_clone_flags(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+			      CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |
+			      CLONE_CHILD_CLEARTID),
+	       "CLONE_FILES|CLONE_FS|CLONE_PARENT_SETTID|CLONE_SIGHAND|CLONE_SYSVSEM|"
+	       "CLONE_THREAD|CLONE_VM|CLONE_CHILD_CLEARTID|CLONE_SETTLS");
+	/* unshare and setns take the same conversion. */
+	EXPECT("clone_flags", fc_unshare_flags(CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID),
+	       "CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWUSER");
+	EXPECT("clone_flags", fc_setns_nstype(CLONE_NEWNET), "CLONE_NEWNET");
+	assert_int_equal(fc_setns_nstype(0), 0);
+	/* Context and libsinsp bits never come from the argument. */
+	assert_int_equal(fc_clone_flags(~0ull) & (val("clone_flags", "CLONE_INVERTED") |
+						  val("clone_flags", "NAME_CHANGED") |
+						  val("clone_flags", "CLOSED") |
+						  val("clone_flags", "CLONE_STOPPED") |
+						  val("clone_flags", "CLONE_CHILD_IN_PIDNS")), 0);
+	EXPECT_ONLY_NAMED_BITS("clone_flags", fc_clone_flags(x));
+}
+
+static void test_context_bits(void **state)
+{
+	(void)state;
+	assert_string_equal(evt_fmt_flag_name("file_flags", FC_CTX_O_F_CREATED), "O_F_CREATED");
+	assert_string_equal(evt_fmt_flag_name("file_flags", FC_CTX_FD_UPPER_LAYER), "FD_UPPER_LAYER");
+	assert_string_equal(evt_fmt_flag_name("file_flags", FC_CTX_FD_LOWER_LAYER), "FD_LOWER_LAYER");
+	assert_string_equal(evt_fmt_flag_name("creat_flags", FC_CTX_FD_UPPER_LAYER_CREAT),
+			    "FD_UPPER_LAYER_CREAT");
+	assert_string_equal(evt_fmt_flag_name("creat_flags", FC_CTX_FD_LOWER_LAYER_CREAT),
+			    "FD_LOWER_LAYER_CREAT");
+	assert_string_equal(evt_fmt_flag_name("clone_flags", FC_CTX_CL_CHILD_IN_PIDNS),
+			    "CLONE_CHILD_IN_PIDNS");
+	/* An open that created its file, as the probe would send it. */
+	EXPECT("file_flags", fc_open_flags(O_RDWR | O_CREAT) | FC_CTX_O_F_CREATED,
+	       "O_CREAT|O_RDWR|O_F_CREATED");
+}
+
+static void test_execveat_flags(void **state)
+{
+	static const struct hv one[] = {
+		HV(AT_EMPTY_PATH), HV(AT_SYMLINK_NOFOLLOW),
+		HVN(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, "AT_EMPTY_PATH|AT_SYMLINK_NOFOLLOW"),
+		HVN(AT_REMOVEDIR, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("execveat_flags", one, fc_execveat_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("execveat_flags", fc_execveat_flags((uint32_t)x));
+}
+
+static void test_ptrace_request(void **state)
+{
+	static const struct hv one[] = {
+		HV(PTRACE_TRACEME), HV(PTRACE_PEEKTEXT), HV(PTRACE_PEEKDATA),
+		HVN(PTRACE_PEEKUSER, "PTRACE_PEEKUSR"), HV(PTRACE_POKETEXT), HV(PTRACE_POKEDATA),
+		HVN(PTRACE_POKEUSER, "PTRACE_POKEUSR"), HV(PTRACE_CONT), HV(PTRACE_KILL),
+		HV(PTRACE_SINGLESTEP), HV(PTRACE_GETREGS), HV(PTRACE_SETREGS), HV(PTRACE_GETFPREGS),
+		HV(PTRACE_SETFPREGS), HV(PTRACE_ATTACH), HV(PTRACE_DETACH), HV(PTRACE_GETFPXREGS),
+		HV(PTRACE_SETFPXREGS), HV(PTRACE_SYSCALL), HV(PTRACE_GET_THREAD_AREA),
+		HV(PTRACE_SET_THREAD_AREA), HV(PTRACE_ARCH_PRCTL), HV(PTRACE_SYSEMU),
+		HV(PTRACE_SYSEMU_SINGLESTEP), HV(PTRACE_SINGLEBLOCK), HV(PTRACE_SETOPTIONS),
+		HV(PTRACE_GETEVENTMSG), HV(PTRACE_GETSIGINFO), HV(PTRACE_SETSIGINFO),
+		HV(PTRACE_GETREGSET), HV(PTRACE_SETREGSET), HV(PTRACE_SEIZE), HV(PTRACE_INTERRUPT),
+		HV(PTRACE_LISTEN), HV(PTRACE_PEEKSIGINFO), HV(PTRACE_GETSIGMASK),
+		HV(PTRACE_SETSIGMASK),
+		HVN(21, "PTRACE_OLDSETOPTIONS"),	/* x86 asm/ptrace-abi.h */
+		HVN(PTRACE_SECCOMP_GET_FILTER, "PTRACE_UNKNOWN"),
+		HVN(PTRACE_GET_SYSCALL_INFO, "PTRACE_UNKNOWN"),
+		HVN(~0ull, "PTRACE_UNKNOWN"),
+	};
+
+	(void)state;
+	EXPECT_EACH("ptrace_requests", one, fc_ptrace_request(x));
+	/* Every request comes out as a value the table names. */
+	for (uint64_t r = 0; r < 0x4400; r++)
+		assert_non_null(evt_fmt_flag_name("ptrace_requests", fc_ptrace_request(r)));
+}
+
+static void test_prctl_option(void **state)
+{
+	static const struct hv one[] = {
+		HV(PR_GET_DUMPABLE), HV(PR_SET_DUMPABLE), HV(PR_GET_KEEPCAPS), HV(PR_SET_KEEPCAPS),
+		HV(PR_SET_NAME), HV(PR_GET_NAME), HV(PR_GET_SECCOMP), HV(PR_SET_SECCOMP),
+		HV(PR_CAPBSET_READ), HV(PR_CAPBSET_DROP), HV(PR_GET_SECUREBITS),
+		HV(PR_SET_SECUREBITS), HV(PR_SET_MM), HV(PR_SET_CHILD_SUBREAPER),
+		HV(PR_GET_CHILD_SUBREAPER), HV(PR_SET_NO_NEW_PRIVS), HV(PR_GET_NO_NEW_PRIVS),
+		HV(PR_GET_TID_ADDRESS), HV(PR_SET_THP_DISABLE), HV(PR_GET_THP_DISABLE),
+		HV(PR_CAP_AMBIENT),
+		/* flags.def lists PR_MCE_KILL twice, as Falco's table does. */
+		HVN(PR_MCE_KILL, "PR_MCE_KILL|PR_MCE_KILL"),
+		/* Options flags.def does not list show as their number. */
+		HVN(PR_SET_PDEATHSIG, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("prctl_options", one, fc_prctl_option(x));
+	assert_int_equal(fc_prctl_option(PR_SET_VMA), PR_SET_VMA);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+static void test_fcntl_cmd(void **state)
+{
+	static const struct hv one[] = {
+		HV(F_DUPFD), HV(F_GETFD), HV(F_SETFD), HV(F_GETFL), HV(F_SETFL), HV(F_GETLK),
+		HV(F_SETLK), HV(F_SETLKW), HV(F_SETOWN), HV(F_GETOWN), HV(F_SETSIG), HV(F_GETSIG),
+		HV(F_SETOWN_EX), HV(F_GETOWN_EX), HV(F_OFD_GETLK), HV(F_OFD_SETLK),
+		HV(F_OFD_SETLKW), HV(F_SETLEASE), HV(F_GETLEASE), HV(F_NOTIFY),
+		HV(F_DUPFD_CLOEXEC), HV(F_SETPIPE_SZ), HV(F_GETPIPE_SZ),
+		HVN(1029, "F_CANCELLK"),	/* uapi linux/fcntl.h: F_LINUX_SPECIFIC_BASE + 5 */
+		/* 32-bit callers' commands (asm-generic/fcntl.h); glibc's
+		 * F_GETLK64 on x86_64 is F_GETLK. */
+		HVN(12, "F_GETLK64"), HVN(13, "F_SETLK64"), HVN(14, "F_SETLKW64"),
+		HVN(F_ADD_SEALS, "UNKNOWN"), HVN(F_GET_SEALS, "UNKNOWN"),
+		HVN(17, "UNKNOWN"),		/* F_GETOWNER_UIDS */
+	};
+
+	(void)state;
+	EXPECT_EACH("fcntl_commands", one, fc_fcntl_cmd((uint32_t)x));
+	for (uint32_t c = 0; c < 2048; c++)
+		assert_non_null(evt_fmt_flag_name("fcntl_commands", fc_fcntl_cmd(c)));
+	assert_int_equal(fc_fcntl_cmd(~0u), 0);
+}
+
+static void test_at_flags(void **state)
+{
+	static const struct hv unlinkat[] = {
+		HV(AT_REMOVEDIR), HVN(AT_SYMLINK_NOFOLLOW, ""), HVN(AT_EMPTY_PATH, ""),
+	};
+	static const struct hv linkat[] = {
+		HV(AT_SYMLINK_FOLLOW), HV(AT_EMPTY_PATH),
+		HVN(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH, "AT_SYMLINK_FOLLOW|AT_EMPTY_PATH"),
+		HVN(AT_SYMLINK_NOFOLLOW, ""),
+	};
+	static const struct hv renameat2[] = {
+		HV(RENAME_NOREPLACE), HV(RENAME_EXCHANGE), HV(RENAME_WHITEOUT),
+	};
+
+	(void)state;
+	EXPECT_EACH("unlinkat_flags", unlinkat, fc_unlinkat_flags((uint32_t)x));
+	EXPECT_EACH("linkat_flags", linkat, fc_linkat_flags((uint32_t)x));
+	EXPECT_EACH("renameat2_flags", renameat2, fc_renameat2_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("unlinkat_flags", fc_unlinkat_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("linkat_flags", fc_linkat_flags((uint32_t)x));
+}
+
+static void test_chmod_access(void **state)
+{
+	static const struct hv mode[] = {
+		HV(S_IXOTH), HV(S_IWOTH), HV(S_IROTH), HV(S_IXGRP), HV(S_IWGRP), HV(S_IRGRP),
+		HV(S_IXUSR), HV(S_IWUSR), HV(S_IRUSR), HV(S_ISVTX), HV(S_ISGID), HV(S_ISUID),
+		HVN(S_IRWXU | S_IRGRP | S_IXGRP | S_IROTH | S_IXOTH,
+		    "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR"),
+		/* chmod_mode keeps permission bits only. */
+		HVN(S_IFREG | S_IRUSR, "S_IRUSR"),
+		HVN(S_IFSOCK, ""),
+	};
+	static const struct hv access[] = {
+		HV(F_OK), HV(R_OK), HV(W_OK), HV(X_OK),
+		HVN(R_OK | W_OK | X_OK, "R_OK|W_OK|X_OK"),
+		/* Unknown bits drop, leaving 0: F_OK, as in Falco. */
+		HVN(8, "F_OK"),
+	};
+
+	(void)state;
+	EXPECT_EACH("chmod_mode", mode, fc_chmod_mode(x));
+	EXPECT_EACH("access_flags", access, fc_access_mode((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("chmod_mode", fc_chmod_mode(x));
+	EXPECT_ONLY_NAMED_BITS("access_flags", fc_access_mode((uint32_t)x));
+}
+
+/* ---- mounts, modules, bpf ---------------------------------------------- */
+
+static void test_mount_flags(void **state)
+{
+	/* flags.def names mount flags without the MS_ prefix. */
+	static const struct hv mount[] = {
+		HVN(MS_RDONLY, "RDONLY"), HVN(MS_NOSUID, "NOSUID"), HVN(MS_NODEV, "NODEV"),
+		HVN(MS_NOEXEC, "NOEXEC"), HVN(MS_SYNCHRONOUS, "SYNCHRONOUS"),
+		HVN(MS_REMOUNT, "REMOUNT"), HVN(MS_MANDLOCK, "MANDLOCK"), HVN(MS_DIRSYNC, "DIRSYNC"),
+		HVN(MS_NOATIME, "NOATIME"), HVN(MS_NODIRATIME, "NODIRATIME"), HVN(MS_BIND, "BIND"),
+		HVN(MS_MOVE, "MOVE"), HVN(MS_REC, "REC"), HVN(MS_SILENT, "SILENT"),
+		HVN(MS_POSIXACL, "POSIXACL"), HVN(MS_UNBINDABLE, "UNBINDABLE"),
+		HVN(MS_PRIVATE, "PRIVATE"), HVN(MS_SLAVE, "SLAVE"), HVN(MS_SHARED, "SHARED"),
+		HVN(MS_RELATIME, "RELATIME"), HVN(MS_KERNMOUNT, "KERNMOUNT"),
+		HVN(MS_I_VERSION, "I_VERSION"), HVN(MS_STRICTATIME, "STRICTATIME"),
+		HVN(MS_LAZYTIME, "LAZYTIME"), HVN(MS_ACTIVE, "ACTIVE"),
+		HVN((uint32_t)MS_NOUSER, "NOUSER"),
+		HVN(1u << 28, "NOSEC"), HVN(1u << 29, "BORN"),	/* linux/mount.h */
+		/* The pre-2.4 magic in the top half is dropped. */
+		HVN(MS_MGC_VAL | MS_BIND | MS_REC, "BIND|REC"),
+		HVN(MS_MGC_VAL, ""),
+		HVN(MS_NOSYMFOLLOW, ""),
+	};
+	static const struct hv umount[] = {
+		HVN(MNT_FORCE, "FORCE"), HVN(MNT_DETACH, "DETACH"), HVN(MNT_EXPIRE, "EXPIRE"),
+		HVN(UMOUNT_NOFOLLOW, "NOFOLLOW"),
+		HVN(MNT_DETACH | UMOUNT_NOFOLLOW, "DETACH|NOFOLLOW"),
+	};
+
+	(void)state;
+	EXPECT_EACH("mount_flags", mount, fc_mount_flags(x));
+	/* A top half that is not the magic stays. */
+	assert_int_equal(fc_mount_flags((uint32_t)MS_NOUSER | MS_ACTIVE | MS_RDONLY),
+			 (uint32_t)MS_NOUSER | MS_ACTIVE | MS_RDONLY);
+	EXPECT_EACH("umount_flags", umount, fc_umount2_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("umount_flags", fc_umount2_flags((uint32_t)x));
+}
+
+static void test_finit_module_bpf(void **state)
+{
+	static const struct hv finit[] = {
+		HV(MODULE_INIT_IGNORE_MODVERSIONS), HV(MODULE_INIT_IGNORE_VERMAGIC),
+		HV(MODULE_INIT_COMPRESSED_FILE),
+	};
+	/* Enum tables: the value must carry this name among its names. */
+	static const struct hv cmd[] = {
+		HV(BPF_MAP_CREATE), HV(BPF_MAP_LOOKUP_ELEM), HV(BPF_MAP_UPDATE_ELEM),
+		HV(BPF_MAP_DELETE_ELEM), HV(BPF_MAP_GET_NEXT_KEY), HV(BPF_PROG_LOAD), HV(BPF_OBJ_PIN),
+		HV(BPF_OBJ_GET), HV(BPF_PROG_ATTACH), HV(BPF_PROG_DETACH),
+		HVN(BPF_PROG_TEST_RUN, "BPF_PROG_TEST_RUN|BPF_PROG_RUN"),
+		HV(BPF_PROG_GET_NEXT_ID), HV(BPF_MAP_GET_NEXT_ID), HV(BPF_PROG_GET_FD_BY_ID),
+		HV(BPF_MAP_GET_FD_BY_ID), HV(BPF_OBJ_GET_INFO_BY_FD), HV(BPF_PROG_QUERY),
+		HV(BPF_RAW_TRACEPOINT_OPEN), HV(BPF_BTF_LOAD), HV(BPF_BTF_GET_FD_BY_ID),
+		HV(BPF_TASK_FD_QUERY), HV(BPF_MAP_LOOKUP_AND_DELETE_ELEM), HV(BPF_MAP_FREEZE),
+		HV(BPF_BTF_GET_NEXT_ID), HV(BPF_MAP_LOOKUP_BATCH),
+		HV(BPF_MAP_LOOKUP_AND_DELETE_BATCH), HV(BPF_MAP_UPDATE_BATCH),
+		HV(BPF_MAP_DELETE_BATCH), HV(BPF_LINK_CREATE), HV(BPF_LINK_UPDATE),
+		HV(BPF_LINK_GET_FD_BY_ID), HV(BPF_LINK_GET_NEXT_ID), HV(BPF_ENABLE_STATS),
+		HV(BPF_ITER_CREATE), HV(BPF_LINK_DETACH), HV(BPF_PROG_BIND_MAP),
+		HVN(BPF_PROG_BIND_MAP + 1, ""),	/* newer commands show as numbers */
+	};
+
+	(void)state;
+	EXPECT_EACH("finit_module_flags", finit, fc_finit_module_flags((uint32_t)x));
+	EXPECT("finit_module_flags", fc_finit_module_flags(8), "");
+	EXPECT_ONLY_NAMED_BITS("finit_module_flags", fc_finit_module_flags((uint32_t)x));
+	EXPECT_EACH("bpf_commands", cmd, fc_bpf_cmd(x));
+}
+
+/* ---- sockets ----------------------------------------------------------- */
+
+static void test_socket_family(void **state)
+{
+	static const struct hv one[] = {
+		HV(AF_UNSPEC), HVN(AF_UNIX, "AF_LOCAL|AF_UNIX"), HV(AF_INET), HV(AF_AX25), HV(AF_IPX),
+		HV(AF_APPLETALK), HV(AF_NETROM), HV(AF_BRIDGE), HV(AF_ATMPVC), HV(AF_X25),
+		HV(AF_INET6), HV(AF_ROSE), HV(AF_DECnet), HV(AF_NETBEUI), HV(AF_SECURITY), HV(AF_KEY),
+		HVN(AF_NETLINK, "AF_ROUTE|AF_NETLINK"), HV(AF_PACKET), HV(AF_ASH), HV(AF_ECONET),
+		HV(AF_ATMSVC), HV(AF_RDS), HV(AF_SNA), HV(AF_IRDA), HV(AF_PPPOX), HV(AF_WANPIPE),
+		HV(AF_LLC), HV(AF_CAN), HV(AF_TIPC), HV(AF_BLUETOOTH), HV(AF_IUCV), HV(AF_RXRPC),
+		HV(AF_ISDN), HV(AF_PHONET), HV(AF_IEEE802154), HV(AF_CAIF), HV(AF_ALG), HV(AF_NFC),
+		/* Families Falco has no name for become AF_UNSPEC. */
+		HVN(AF_IB, "AF_UNSPEC"), HVN(AF_MPLS, "AF_UNSPEC"), HVN(AF_VSOCK, "AF_UNSPEC"),
+		HVN(AF_KCM, "AF_UNSPEC"), HVN(AF_XDP, "AF_UNSPEC"), HVN(AF_MCTP, "AF_UNSPEC"),
+		/* Falco reads the family as 8 bits. */
+		HVN(0x100 | AF_INET, "AF_INET"),
+	};
+	static const struct hv how[] = {
+		HV(SHUT_RD), HV(SHUT_WR), HV(SHUT_RDWR), HVN(3, "SHUT_UNKNOWN"),
+		HVN(~0ull, "SHUT_UNKNOWN"),
+	};
+
+	(void)state;
+	EXPECT_EACH("socket_families", one, fc_socket_family((uint32_t)x));
+	EXPECT_EACH("shutdown_how", how, fc_shutdown_how(x));
+	/* The parameter is 8 bits: an unknown how is 0xff on the wire. */
+	assert_int_equal((uint8_t)fc_shutdown_how(7), 0xff);
+	for (uint32_t f = 0; f < 0x200; f++)
+		assert_non_null(evt_fmt_flag_name("socket_families", fc_socket_family(f)));
+}
+
+/* ---- memory ------------------------------------------------------------ */
+
+static void test_mmap(void **state)
+{
+	static const struct hv prot[] = {
+		HV(PROT_NONE), HV(PROT_READ), HV(PROT_WRITE), HV(PROT_EXEC), HV(PROT_GROWSDOWN),
+		HV(PROT_GROWSUP),
+		HVN(PROT_READ | PROT_WRITE | PROT_EXEC, "PROT_READ|PROT_WRITE|PROT_EXEC"),
+		HVN(0x8, "PROT_SEM"),		/* asm-generic/mman-common.h */
+		HVN(0x10, "PROT_SAO"),		/* powerpc's value, tested everywhere */
+	};
+	static const struct hv flags[] = {
+		HV(MAP_SHARED), HV(MAP_PRIVATE), HV(MAP_FIXED), HV(MAP_ANONYMOUS), HV(MAP_32BIT),
+		HV(MAP_NORESERVE), HV(MAP_POPULATE), HV(MAP_NONBLOCK), HV(MAP_GROWSDOWN),
+		HV(MAP_DENYWRITE), HV(MAP_EXECUTABLE), HV(MAP_LOCKED),
+		HVN(MAP_PRIVATE | MAP_ANONYMOUS, "MAP_PRIVATE|MAP_ANONYMOUS"),
+		HVN(MAP_SHARED_VALIDATE, "MAP_SHARED|MAP_PRIVATE"),
+		HVN(0x80, "MAP_INHERIT"),	/* sparc's value, tested everywhere */
+		HVN(MAP_STACK | MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("prot_flags", prot, fc_mmap_prot(x));
+	EXPECT_EACH("mmap_flags", flags, fc_mmap_flags(x));
+	EXPECT_ONLY_NAMED_BITS("prot_flags", fc_mmap_prot(x));
+	EXPECT_ONLY_NAMED_BITS("mmap_flags", fc_mmap_flags(x));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_flags),
+		cmocka_unit_test(test_open_mode),
+		cmocka_unit_test(test_openat2_resolve),
+		cmocka_unit_test(test_fd_flags),
+		cmocka_unit_test(test_memfd_close_range),
+		cmocka_unit_test(test_io_uring_setup),
+		cmocka_unit_test(test_clone_flags),
+		cmocka_unit_test(test_context_bits),
+		cmocka_unit_test(test_execveat_flags),
+		cmocka_unit_test(test_ptrace_request),
+		cmocka_unit_test(test_prctl_option),
+		cmocka_unit_test(test_fcntl_cmd),
+		cmocka_unit_test(test_at_flags),
+		cmocka_unit_test(test_chmod_access),
+		cmocka_unit_test(test_mount_flags),
+		cmocka_unit_test(test_finit_module_bpf),
+		cmocka_unit_test(test_socket_family),
+		cmocka_unit_test(test_mmap),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
