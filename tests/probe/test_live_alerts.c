@@ -1,0 +1,336 @@
+/* build/saker watching this machine: the test starts it with a small rules
+ * file whose rules are scoped to the test's own process, waits for its
+ * "watching" line (and systemd's READY=1 on a notify socket of its own),
+ * performs the actions for real (an open in a temporary directory, a TCP
+ * connect on loopback, an execve with known arguments, unlink, rename,
+ * setuid, ptrace, memfd_create), stops it with SIGINT, and checks each
+ * rule's alert with the fields the test knows, the statistics (every event
+ * the probe saw is processed or counted as dropped), and that the capture
+ * saker wrote with -w replays to the same alerts. Needs root. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "tests/common/run_cmd.h"
+
+#define SAKER SAKER_BINARY_DIR "/saker"
+
+static char g_dir[64];
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Appends whatever fd has to *buf (grown), waiting up to ms; false at EOF. */
+static bool read_some(int fd, char **buf, size_t *len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char tmp[65536];
+	ssize_t n;
+
+	if (poll(&p, 1, ms) <= 0)
+		return true;
+	n = read(fd, tmp, sizeof(tmp));
+	if (n <= 0)
+		return false;
+	*buf = realloc(*buf, *len + (size_t)n + 1);
+	assert_non_null(*buf);
+	memcpy(*buf + *len, tmp, (size_t)n);
+	*len += (size_t)n;
+	(*buf)[*len] = 0;
+	return true;
+}
+
+static void rules_for(const char *path, pid_t pid, int port)
+{
+	char text[8192];
+
+	snprintf(text, sizeof(text),
+		 "- rule: t_open\n"
+		 "  desc: open in the test directory\n"
+		 "  condition: evt.type in (open, openat, openat2) and fd.name startswith %s/ and proc.pid=%d\n"
+		 "  output: opened %%fd.name flags=%%evt.arg.flags by %%proc.name pid=%%proc.pid\n"
+		 "  priority: WARNING\n"
+		 "- rule: t_connect\n"
+		 "  desc: connect to the test's listener\n"
+		 "  condition: evt.type=connect and fd.sport=%d and proc.pid=%d\n"
+		 "  output: connected %%fd.name sip=%%fd.sip sport=%%fd.sport\n"
+		 "  priority: NOTICE\n"
+		 "- rule: t_exec\n"
+		 "  desc: the test's child execs\n"
+		 "  condition: evt.type=execve and evt.dir=< and proc.ppid=%d\n"
+		 "  output: exec %%proc.exepath args=[%%proc.args] parent=%%proc.pname\n"
+		 "  priority: ERROR\n"
+		 "- rule: t_unlink\n"
+		 "  desc: unlink in the test directory\n"
+		 "  condition: evt.type in (unlink, unlinkat) and fs.path.name startswith %s/ and proc.pid=%d\n"
+		 "  output: unlinked %%fs.path.name\n"
+		 "  priority: WARNING\n"
+		 "- rule: t_rename\n"
+		 "  desc: rename in the test directory\n"
+		 "  condition: evt.type in (rename, renameat, renameat2) and fs.path.source startswith %s/ and proc.pid=%d\n"
+		 "  output: renamed %%fs.path.source to %%fs.path.target\n"
+		 "  priority: WARNING\n"
+		 "- rule: t_setuid\n"
+		 "  desc: setuid by the test\n"
+		 "  condition: evt.type=setuid and proc.pid=%d\n"
+		 "  output: setuid uid=%%evt.arg.uid res=%%evt.res\n"
+		 "  priority: WARNING\n"
+		 "- rule: t_ptrace\n"
+		 "  desc: ptrace attach by the test\n"
+		 "  condition: evt.type=ptrace and evt.arg.request=PTRACE_ATTACH and proc.pid=%d\n"
+		 "  output: ptrace %%evt.arg.request\n"
+		 "  priority: CRITICAL\n"
+		 "- rule: t_memfd\n"
+		 "  desc: memfd by the test\n"
+		 "  condition: evt.type=memfd_create and proc.pid=%d\n"
+		 "  output: memfd %%evt.arg.name fd=%%evt.rawres\n"
+		 "  priority: WARNING\n",
+		 g_dir, pid, port, pid, pid, g_dir, pid, g_dir, pid, pid, pid, pid);
+	write_file(path, text);
+}
+
+struct saker_run {
+	pid_t pid;
+	int out, err;
+	char *obuf, *ebuf;
+	size_t olen, elen;
+};
+
+static void start(struct saker_run *r, const char *rules, const char *scap, const char *notify)
+{
+	int o[2], e[2];
+
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(pipe(o), 0);
+	assert_int_equal(pipe(e), 0);
+	r->pid = fork();
+	assert_true(r->pid >= 0);
+	if (r->pid == 0) {
+		dup2(o[1], 1);
+		dup2(e[1], 2);
+		close(o[0]);
+		close(e[0]);
+		setenv("NOTIFY_SOCKET", notify, 1);
+		execl(SAKER, SAKER, "-r", rules, "-U", "-w", scap, (char *)NULL);
+		_exit(127);
+	}
+	close(o[1]);
+	close(e[1]);
+	r->out = o[0];
+	r->err = e[0];
+}
+
+static void wait_ready(struct saker_run *r)
+{
+	time_t end = time(NULL) + 60;
+
+	while (!r->ebuf || !strstr(r->ebuf, "watching this machine")) {
+		if (time(NULL) > end)
+			fail_msg("saker did not start watching: %s", r->ebuf ? r->ebuf : "(nothing)");
+		if (!read_some(r->err, &r->ebuf, &r->elen, 200))
+			fail_msg("saker ended before watching: %s", r->ebuf ? r->ebuf : "(nothing)");
+	}
+}
+
+static int stop(struct saker_run *r)
+{
+	int status;
+
+	assert_int_equal(kill(r->pid, SIGINT), 0);
+	while (read_some(r->out, &r->obuf, &r->olen, 1000) | read_some(r->err, &r->ebuf, &r->elen, 10))
+		;
+	assert_int_equal(waitpid(r->pid, &status, 0), r->pid);
+	close(r->out);
+	close(r->err);
+	return status;
+}
+
+/* The one line of out containing needle (fails when none). */
+static void expect_line(const char *out, const char *needle)
+{
+	if (!strstr(out, needle))
+		fail_msg("no alert with \"%s\" in:\n%s", needle, out);
+}
+
+static void live_alerts(void **state)
+{
+	char rules[128], scap[128], sock[128], file[128], file2[128], cmd[1024], want[512];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_un ua = { .sun_family = AF_UNIX };
+	unsigned long long seen, processed, dropped, alerts, skipped;
+	socklen_t sl = sizeof(sa);
+	struct saker_run r;
+	char notify[64] = "";
+	int l, c, ns, fd, status;
+	pid_t child;
+	char *replay, *s;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	snprintf(g_dir, sizeof(g_dir), "/tmp/saker-live-XXXXXX");
+	assert_non_null(mkdtemp(g_dir));
+	snprintf(rules, sizeof(rules), "%s/rules.yaml", g_dir);
+	snprintf(scap, sizeof(scap), "%s/live.scap", g_dir);
+	snprintf(sock, sizeof(sock), "%s/notify", g_dir);
+	snprintf(file, sizeof(file), "%s/secret.txt", g_dir);
+	snprintf(file2, sizeof(file2), "%s/renamed.txt", g_dir);
+
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&sa, &sl), 0);
+	assert_int_equal(listen(l, 4), 0);
+	ns = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(strlen(sock) < sizeof(ua.sun_path));
+	memcpy(ua.sun_path, sock, strlen(sock) + 1);
+	assert_int_equal(bind(ns, (struct sockaddr *)&ua, sizeof(ua)), 0);
+	rules_for(rules, getpid(), ntohs(sa.sin_port));
+
+	start(&r, rules, scap, sock);
+	wait_ready(&r);
+	{
+		struct pollfd p = { .fd = ns, .events = POLLIN };
+
+		assert_int_equal(poll(&p, 1, 5000), 1);
+	}
+	assert_int_equal(recv(ns, notify, sizeof(notify) - 1, MSG_DONTWAIT) > 0, 1);
+	assert_non_null(strstr(notify, "READY=1"));
+
+	/* the actions */
+	fd = open(file, O_CREAT | O_RDWR, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(c);
+	child = fork();
+	if (child == 0) {
+		execl("/bin/echo", "echo", "saker-live-arg", "second", (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(rename(file, file2), 0);
+	assert_int_equal(unlink(file2), 0);
+	assert_int_equal(setuid(0), 0);
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(ptrace(PTRACE_ATTACH, child, NULL, NULL), 0);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	kill(child, SIGKILL);
+	ptrace(PTRACE_DETACH, child, NULL, NULL);
+	waitpid(child, &status, 0);
+	fd = memfd_create("saker-live-memfd", 0);
+	assert_true(fd >= 0);
+
+	status = stop(&r);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_non_null(r.obuf);
+
+	snprintf(want, sizeof(want), "Warning opened %s flags=O_CREAT|O_RDWR|O_F_CREATED by test_live_alert pid=%d",
+		 file, getpid());
+	expect_line(r.obuf, want);
+	snprintf(want, sizeof(want), "Notice connected 127.0.0.1:");
+	expect_line(r.obuf, want);
+	snprintf(want, sizeof(want), "->127.0.0.1:%u sip=127.0.0.1 sport=%u", ntohs(sa.sin_port),
+		 ntohs(sa.sin_port));
+	expect_line(r.obuf, want);
+	expect_line(r.obuf, "Error exec /usr/bin/echo args=[saker-live-arg second] parent=test_live_alert");
+	snprintf(want, sizeof(want), "Warning renamed %s to %s", file, file2);
+	expect_line(r.obuf, want);
+	snprintf(want, sizeof(want), "Warning unlinked %s", file2);
+	expect_line(r.obuf, want);
+	expect_line(r.obuf, "Warning setuid uid=root res=SUCCESS");
+	expect_line(r.obuf, "Critical ptrace PTRACE_ATTACH");
+	snprintf(want, sizeof(want), "Warning memfd saker-live-memfd fd=%d", fd);
+	expect_line(r.obuf, want);
+	close(fd);
+
+	/* no event is lost silently */
+	s = strstr(r.ebuf, "events: seen ");
+	assert_non_null(s);
+	assert_int_equal(sscanf(s, "events: seen %llu, processed %llu, dropped %llu, alerts %llu",
+				&seen, &processed, &dropped, &alerts), 4);
+	s = strstr(r.ebuf, "skipped (unknown event type): ");
+	assert_non_null(s);
+	assert_int_equal(sscanf(s, "skipped (unknown event type): %llu", &skipped), 1);
+	assert_true(seen > 0);
+	assert_int_equal(seen, processed + skipped + dropped);
+	assert_int_equal(alerts, 8);
+	assert_non_null(strstr(r.ebuf, "drops per CPU"));
+	assert_non_null(strstr(r.ebuf, "events by type:"));
+	assert_non_null(strstr(r.ebuf, "alerts by rule:"));
+
+	/* the capture it wrote replays to the same alerts */
+	snprintf(cmd, sizeof(cmd), "%s -r %s -e %s 2>/dev/null", SAKER, rules, scap);
+	replay = run_cmd(cmd, NULL, &status);
+	assert_non_null(replay);
+	assert_int_equal(status, 0);
+	assert_string_equal(replay, r.obuf);
+	free(replay);
+
+	close(l);
+	close(ns);
+	free(r.obuf);
+	free(r.ebuf);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", g_dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Without root the live mode says so and fails cleanly. */
+static void live_needs_root(void **state)
+{
+	char cmd[512];
+	char *out;
+	int status;
+
+	(void)state;
+	if (access("/usr/sbin/runuser", X_OK) && access("/sbin/runuser", X_OK))
+		skip();
+	snprintf(cmd, sizeof(cmd),
+		 "cd / && runuser -u nobody -- %s -r /dev/null 2>&1 >/dev/null | tail -1", SAKER);
+	out = run_cmd(cmd, NULL, &status);
+	assert_non_null(out);
+	assert_non_null(strstr(out, "the live probe needs root"));
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(live_alerts),
+		cmocka_unit_test(live_needs_root),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
