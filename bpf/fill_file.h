@@ -1,7 +1,7 @@
 /* Fillers of the file syscalls: opens, closes, fd duplication, pipes and
  * the anonymous fds, path changes (link, unlink, rename, mkdir, rmdir,
- * symlink), permission changes, mounts and module loading, and the read
- * and write family when heavy I/O is watched. */
+ * symlink, mknod), permission and owner changes, mounts and module
+ * loading. */
 #pragma once
 
 #include "bpf/filler.h"
@@ -15,7 +15,7 @@ static __always_inline void push_open_tail(struct ev *e, long fd, __u32 kflags, 
 	__u32 flags = fc_open_flags(kflags), dev;
 	__u64 ino;
 
-	if (f && (BPF_CORE_READ(f, f_mode) & TR_FMODE_CREATED))
+	if (f && (f->f_mode & TR_FMODE_CREATED))
 		flags |= FC_CTX_O_F_CREATED;
 	ev_u32(e, flags);
 	ev_u32(e, fc_open_mode(kflags, mode));
@@ -58,7 +58,7 @@ FILLER(openat2)
 	ev_ustr(&e, ARG(1));
 	struct file *f = ret >= 0 ? tr_fd_file(ret) : NULL;
 	__u32 flags = fc_open_flags(how.flags);
-	if (f && (BPF_CORE_READ(f, f_mode) & TR_FMODE_CREATED))
+	if (f && (f->f_mode & TR_FMODE_CREATED))
 		flags |= FC_CTX_O_F_CREATED;
 	ev_u32(&e, flags);
 	ev_u32(&e, fc_open_mode(how.flags, how.mode));
@@ -558,30 +558,120 @@ FILLER(fchdir)
 	return 0;
 }
 
-/* res, data (snaplen bytes of what moved), fd, size */
-static __always_inline void push_io(struct ev *e, long ret, __s64 fd, unsigned long buf,
-				    __u32 size, int read)
+FILLER(mknod)
 {
-	__u32 n = read ? (ret > 0 ? ret : 0) : size;
-
-	ev_s64(e, ret);
-	ev_ubuf(e, buf, n > PROBE_SNAPLEN ? PROBE_SNAPLEN : n);
-	ev_s64(e, fd);
-	ev_u32(e, size);
-}
-
-FILLER(read)
-{
-	EV_BEGIN(e, PPME_SYSCALL_READ_X, 4);
-	push_io(&e, ret, ARG_FD(0), ARG(1), ARG(2), 1);
+	EV_BEGIN(e, PPME_SYSCALL_MKNOD_X, 4);
+	ev_s64(&e, ret);
+	ev_ustr(&e, ARG(0));
+	ev_u32(&e, fc_mknod_mode(ARG(1)));
+	ev_u32(&e, tr_encode_dev(ARG(2)));
 	ev_submit(&e);
 	return 0;
 }
 
-FILLER(write)
+FILLER(mknodat)
 {
-	EV_BEGIN(e, PPME_SYSCALL_WRITE_X, 4);
-	push_io(&e, ret, ARG_FD(0), ARG(1), ARG(2), 0);
+	EV_BEGIN(e, PPME_SYSCALL_MKNODAT_X, 5);
+	ev_s64(&e, ret);
+	ev_s64(&e, ARG_FD(0));
+	ev_ustr(&e, ARG(1));
+	ev_u32(&e, fc_mknod_mode(ARG(2)));
+	ev_u32(&e, tr_encode_dev(ARG(3)));
+	ev_submit(&e);
+	return 0;
+}
+
+FILLER(access)
+{
+	EV_BEGIN(e, PPME_SYSCALL_ACCESS_X, 3);
+	ev_s64(&e, ret);
+	ev_ustr(&e, ARG(0));
+	ev_u32(&e, fc_access_mode(ARG(1)));
+	ev_submit(&e);
+	return 0;
+}
+
+/* res, path, uid, gid */
+#define FILLER_CHOWN(name, type)						\
+	FILLER(name)								\
+	{									\
+		EV_BEGIN(e, type, 4);						\
+		ev_s64(&e, ret);						\
+		ev_ustr(&e, ARG(0));						\
+		ev_u32(&e, ARG(1));						\
+		ev_u32(&e, ARG(2));						\
+		ev_submit(&e);							\
+		return 0;							\
+	}
+FILLER_CHOWN(chown, PPME_SYSCALL_CHOWN_X)
+FILLER_CHOWN(lchown, PPME_SYSCALL_LCHOWN_X)
+
+FILLER(fchown)
+{
+	EV_BEGIN(e, PPME_SYSCALL_FCHOWN_X, 4);
+	ev_s64(&e, ret);
+	ev_s64(&e, ARG_FD(0));
+	ev_u32(&e, ARG(1));
+	ev_u32(&e, ARG(2));
+	ev_submit(&e);
+	return 0;
+}
+
+FILLER(fchownat)
+{
+	EV_BEGIN(e, PPME_SYSCALL_FCHOWNAT_X, 6);
+	ev_s64(&e, ret);
+	ev_s64(&e, ARG_FD(0));
+	ev_ustr(&e, ARG(1));
+	ev_u32(&e, ARG(2));
+	ev_u32(&e, ARG(3));
+	ev_u32(&e, fc_fchownat_flags(ARG(4)));
+	ev_submit(&e);
+	return 0;
+}
+
+FILLER(getcwd)
+{
+	EV_BEGIN(e, PPME_SYSCALL_GETCWD_X, 2);
+	ev_s64(&e, ret);
+	if (ret > 0)
+		ev_ustr(&e, ARG(0));
+	else
+		ev_empty(&e);
+	ev_submit(&e);
+	return 0;
+}
+
+FILLER(delete_module)
+{
+	EV_BEGIN(e, PPME_SYSCALL_DELETE_MODULE_X, 3);
+	ev_s64(&e, ret);
+	ev_ustr(&e, ARG(0));
+	ev_u32(&e, fc_delete_module_flags(ARG(1)));
+	ev_submit(&e);
+	return 0;
+}
+
+FILLER(fsconfig)
+{
+	__u32 cmd = ARG(1);
+
+	EV_BEGIN(e, PPME_SYSCALL_FSCONFIG_X, 7);
+	ev_s64(&e, ret);
+	ev_s64(&e, ARG_FD(0));
+	ev_u32(&e, fc_fsconfig_cmd(cmd));
+	ev_ustr(&e, ARG(2));
+	/* the value is binary for FSCONFIG_SET_BINARY (2), a string for
+	 * the string and path commands (1, 3, 4), absent otherwise */
+	if (cmd == 2)
+		ev_ubuf(&e, ARG(3), (__u32)ARG(4) > PROBE_PARAM_MAX ? PROBE_PARAM_MAX : (__u32)ARG(4));
+	else
+		ev_empty(&e);
+	if (cmd == 1 || cmd == 3 || cmd == 4)
+		ev_ustr(&e, ARG(3));
+	else
+		ev_empty(&e);
+	ev_s64(&e, (int)ARG(4));
 	ev_submit(&e);
 	return 0;
 }

@@ -10,8 +10,11 @@
 
 #include "bpf/shared/ppm_events.h"
 #include "bpf/fill_file.h"
+#include "bpf/fill_io.h"
+#include "bpf/fill_mem.h"
 #include "bpf/fill_net.h"
 #include "bpf/fill_proc.h"
+#include "bpf/fill_sys.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -37,12 +40,23 @@ static __always_inline int wanted(void)
 	return !skip_tgid || tgid != skip_tgid;
 }
 
+/* A 32-bit process's syscall numbers are another table's: its syscalls
+ * are not reported (as Falco's probe does without its ia32 support). */
+static __always_inline int compat_syscall(void)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (tr_current()->thread_info.status & TR_TS_COMPAT) != 0;
+#else
+	return 0;
+#endif
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 id = SC_ID(regs);
 
-	if (id >= PROBE_SC_MAX || !sc_on[id] || !wanted())
+	if (id >= PROBE_SC_MAX || !sc_on[id] || !wanted() || compat_syscall())
 		return 0;
 	bpf_tail_call(ctx, &fillers, (__u32)id);
 	return 0;

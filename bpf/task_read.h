@@ -17,6 +17,7 @@
 #define TR_RLIMIT_NOFILE 7
 #define TR_PAGE_KB_SHIFT 2	/* 4 KiB pages */
 #define TR_PF_KTHREAD 0x00200000
+#define TR_TS_COMPAT 0x0002	/* x86 thread_info.status: in a 32-bit syscall */
 
 /* The second half of the CPU's scratch work area: paths are assembled
  * backwards here before they are copied into the event. */
@@ -119,38 +120,37 @@ static __always_inline __u64 tr_time_ns(__s64 sec, __u32 nsec)
 }
 
 /* The file behind fd of the current task, or NULL. */
+/* A kernel pointer obtained as a number (read from an array, say) made a
+ * typed one again, for direct loads instead of helper calls; the verifier
+ * turns the call into a plain move. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define TR_CAST(type, p) ((type *)bpf_rdonly_cast((p), bpf_core_type_id_kernel(type)))
+
+/* The file behind fd of the current task, or NULL. */
 static __always_inline struct file *tr_fd_file(__s64 fd)
 {
 	struct task_struct *t = tr_current();
+	struct fdtable *fdt = t->files->fdt;
 	struct file **fds;
-	unsigned int max;
-
-	if (fd < 0)
-		return NULL;
-	max = BPF_CORE_READ(t, files, fdt, max_fds);
-	if ((__u64)fd >= max)
-		return NULL;
-	fds = BPF_CORE_READ(t, files, fdt, fd);
-	if (!fds)
-		return NULL;
 	struct file *f = NULL;
+
+	if (fd < 0 || !fdt || (__u64)fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	return f;
+	return f ? TR_CAST(struct file, f) : NULL;
 }
 
 static __always_inline void tr_file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
 {
-	struct inode *in;
+	struct inode *in = f ? f->f_inode : NULL;
 
 	*dev = 0;
 	*ino = 0;
-	if (!f)
-		return;
-	in = BPF_CORE_READ(f, f_inode);
 	if (!in)
 		return;
-	*ino = BPF_CORE_READ(in, i_ino);
-	*dev = tr_encode_dev(BPF_CORE_READ(in, i_sb, s_dev));
+	*ino = in->i_ino;
+	*dev = tr_encode_dev(in->i_sb->s_dev);
 }
 
 static __always_inline struct kernfs_node *tr_kn_parent(struct kernfs_node *kn)

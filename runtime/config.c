@@ -23,6 +23,7 @@ void config_init(struct config *c)
 	c->min_priority = RL_PRIO_DEBUG;
 	c->stdout_output = true;
 	c->buffered_outputs = true;
+	c->ring_bytes = (size_t)8 << 20;
 }
 
 void config_release(struct config *c)
@@ -105,6 +106,18 @@ static int set_value(struct config *c, const char *key, const char *v, char *err
 			snprintf(err, errlen, "priority: '%s' is not a priority", v);
 			return -EINVAL;
 		}
+		return 0;
+	}
+	if (!strcmp(key, "engine.modern_ebpf.buf_size_preset")) {
+		/* Falco's presets: 1 is 1 MiB per CPU, each next one doubles */
+		char *end;
+		long n = strtol(v, &end, 10);
+
+		if (*v == '\0' || *end || n < 1 || n > 10) {
+			snprintf(err, errlen, "%s: '%s' is not a preset from 1 to 10", key, v);
+			return -EINVAL;
+		}
+		c->ring_bytes = (size_t)1 << (19 + n);
 		return 0;
 	}
 	if (!strcmp(key, "file_output.filename")) {

@@ -24,6 +24,7 @@ struct config {
 	bool file_output_keep_alive;
 	bool buffered_outputs;
 	bool all_syscalls;		/* -A */
+	size_t ring_bytes;		/* engine.modern_ebpf.buf_size_preset: per CPU */
 	char **rules_files;		/* `rules_files` (or the older `rules_file`) */
 	size_t nrules_files;
 };

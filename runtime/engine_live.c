@@ -89,6 +89,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	int *fds = NULL, ret, nsc = 0;
 	size_t n = evt_schema_syscall_count();
 
+	po.ring_bytes = en->cfg->ring_bytes;
 	ret = probe__open(&po, &p, err, errlen);
 	if (ret)
 		return ret;

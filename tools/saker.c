@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "compiler/fields.h"
 #include "compiler/ruleset.h"
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 		"  -c FILE           configuration file (falco.yaml keys)\n"
 		"  -o KEY=VALUE      override a configuration key (repeatable)\n"
 		"  -A                monitor every syscall, heavy I/O included\n"
+		"  -M SECONDS        stop after SECONDS (live or replay)\n"
 		"  -w FILE           write the events read to a capture file (.gz: compressed)\n"
 		"  -V FILE           validate rules files and exit (repeatable)\n"
 		"  -L                list the loaded rules and exit\n"
@@ -124,7 +126,7 @@ int main(int argc, char **argv)
 	struct engine *en = NULL;
 	struct config cfg;
 	char err[512];
-	int c, ret = 1, e;
+	int c, ret = 1, e, duration = 0;
 
 	rules = mem_calloc((size_t)argc, sizeof(*rules));
 	validate_files = mem_calloc((size_t)argc, sizeof(*validate_files));
@@ -132,13 +134,14 @@ int main(int argc, char **argv)
 	config_init(&cfg);
 	if (!rules || !validate_files || !overrides)
 		goto out;
-	while ((c = getopt_long(argc, argv, "r:e:c:o:Aw:V:LUh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:e:c:o:AM:w:V:LUh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': rules[nrules++] = optarg; break;
 		case 'e': capture = optarg; break;
 		case 'c': cfg_path = optarg; break;
 		case 'o': overrides[noverrides++] = optarg; break;
 		case 'A': all_sc = true; break;
+		case 'M': duration = atoi(optarg); break;
 		case 'w': write_path = optarg; break;
 		case 'V': validate_files[nvalidate++] = optarg; break;
 		case 'L': list_r = true; break;
@@ -208,6 +211,9 @@ int main(int argc, char **argv)
 	g_engine = en;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGALRM, on_signal);
+	if (duration > 0)
+		alarm((unsigned)duration);
 	if (capture)
 		e = engine__run_capture(en, capture, err, sizeof(err));
 	else

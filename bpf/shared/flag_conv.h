@@ -23,7 +23,10 @@
  *
  * Arguments Falco stores unconverted have no function: socket/socketpair
  * type and proto, mkdir/mkdirat mode, pidfd_getfd flags; eventfd, signalfd
- * and inotify_init, which take no flags, send flags 0. */
+ * and inotify_init, which take no flags, send flags 0. Those of a flags.def
+ * table get a pass-through anyway (userfaultfd and renameat2 flags, prctl
+ * option, bpf cmd, io_uring_register opcode, keyctl operation, fsconfig
+ * cmd, quotactl dqi_flags), so every such parameter has its fc_*(). */
 #pragma once
 
 #ifdef __BPF__
@@ -705,6 +708,378 @@ FC_INLINE __u32 fc_mmap_flags(__u64 kflags)
 	       FC_MAP(kflags, FC_K_MAP_LOCKED, FC_P_MAP_LOCKED);
 }
 
+/* ---- files: mknod, lseek, flock, fchownat, newfstatat, splice ---------- */
+
+/* File types: the PPM S_IF* values are the kernel's. */
+#define FC_K_S_IFMT		0170000u
+#define FC_K_S_IFSOCK		0140000u
+#define FC_K_S_IFREG		0100000u
+#define FC_K_S_IFBLK		0060000u
+#define FC_K_S_IFCHR		0020000u
+#define FC_K_S_IFIFO		0010000u
+
+/* mknod_mode: the mode of mknod and mknodat, permission bits as
+ * chmod_mode plus the file type. A type of 0 is a regular file, as for
+ * the kernel, so it reports S_IFREG; S_IFDIR, S_IFLNK and invalid types
+ * have no name and leave the permission bits alone. */
+FC_INLINE __u32 fc_mknod_mode(__u64 mode)
+{
+	__u32 m = (__u32)mode;
+	__u32 type = m & FC_K_S_IFMT;
+
+	if (type == 0)
+		type = FC_K_S_IFREG;
+	else if (type != FC_K_S_IFREG && type != FC_K_S_IFCHR && type != FC_K_S_IFBLK &&
+		 type != FC_K_S_IFIFO && type != FC_K_S_IFSOCK)
+		type = 0;
+	return (m & FC_K_S_PERM) | type;
+}
+
+/* lseek_whence: lseek's and llseek's whence. SEEK_SET 0, SEEK_CUR 1,
+ * SEEK_END 2 keep their values; any other whence (SEEK_DATA, SEEK_HOLE)
+ * is 0, so it shows as SEEK_SET, as in Falco. */
+FC_INLINE __u8 fc_lseek_whence(__u32 whence)
+{
+	return whence <= 2 ? (__u8)whence : 0;
+}
+
+/* flock_flags: flock's operation. LOCK_SH 1, LOCK_EX 2, LOCK_NB 4,
+ * LOCK_UN 8 are the PPM values (0 is LOCK_NONE); LOCK_MAND and the other
+ * old bits drop. */
+#define FC_K_LOCK_KNOWN		0xfu
+
+FC_INLINE __u32 fc_flock_flags(__u32 op)
+{
+	return op & FC_K_LOCK_KNOWN;
+}
+
+/* fchownat_flags: Falco tests fchownat's flags for AT_SYMLINK_FOLLOW
+ * (0x400), which fchownat rejects, and names that value
+ * "AT_SYMLINK_NOFOLLOW"; the real AT_SYMLINK_NOFOLLOW (0x100) drops.
+ * AT_EMPTY_PATH keeps its value. Kept for compatibility. */
+FC_INLINE __u32 fc_fchownat_flags(__u32 flags)
+{
+	return flags & (FC_K_AT_SYMLINK_FOLLOW | FC_K_AT_EMPTY_PATH);
+}
+
+/* newfstatat_flags: AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT, AT_EMPTY_PATH,
+ * same values in PPM; other bits (AT_STATX_*) drop. */
+#define FC_K_AT_NO_AUTOMOUNT	0x800u
+
+FC_INLINE __u32 fc_newfstatat_flags(__u32 flags)
+{
+	return flags & (FC_K_AT_SYMLINK_NOFOLLOW | FC_K_AT_NO_AUTOMOUNT | FC_K_AT_EMPTY_PATH);
+}
+
+/* splice_flags: SPLICE_F_MOVE 1, NONBLOCK 2, MORE 4, GIFT 8 are the PPM
+ * values. */
+#define FC_K_SPLICE_F_KNOWN	0xfu
+
+FC_INLINE __u32 fc_splice_flags(__u32 flags)
+{
+	return flags & FC_K_SPLICE_F_KNOWN;
+}
+
+/* ---- memory: mlockall, mlock2 ------------------------------------------- */
+
+/* mlockall_flags: MCL_CURRENT 1, MCL_FUTURE 2, MCL_ONFAULT 4 (x86 and
+ * asm-generic) are the PPM values. */
+#define FC_K_MCL_KNOWN		0x7u
+
+FC_INLINE __u32 fc_mlockall_flags(__u32 flags)
+{
+	return flags & FC_K_MCL_KNOWN;
+}
+
+/* mlock2_flags: MLOCK_ONFAULT 1, the PPM value too. */
+#define FC_K_MLOCK_ONFAULT	0x1u
+
+FC_INLINE __u32 fc_mlock2_flags(__u32 flags)
+{
+	return flags & FC_K_MLOCK_ONFAULT;
+}
+
+/* ---- futex, rlimits ----------------------------------------------------- */
+
+/* futex_operations: futex's op, a command in the low 7 bits plus two
+ * flag bits. The PPM commands are the kernel's FUTEX_WAIT (0) ..
+ * FUTEX_CMP_REQUEUE_PI (12) and the flags keep their bits; a newer
+ * command (FUTEX_LOCK_PI2, 13, ...) is 0, so it shows as FUTEX_WAIT, as
+ * in Falco. */
+#define FC_K_FUTEX_CMD_MASK		0x7fu
+#define FC_K_FUTEX_CMP_REQUEUE_PI	12u
+#define FC_K_FUTEX_PRIVATE_FLAG		0x80u
+#define FC_K_FUTEX_CLOCK_REALTIME	0x100u
+
+FC_INLINE __u16 fc_futex_op(__u32 op)
+{
+	__u32 cmd = op & FC_K_FUTEX_CMD_MASK;
+
+	if (cmd > FC_K_FUTEX_CMP_REQUEUE_PI)
+		cmd = 0;
+	return (__u16)(cmd | (op & (FC_K_FUTEX_PRIVATE_FLAG | FC_K_FUTEX_CLOCK_REALTIME)));
+}
+
+/* rlimit_resources: the resource of getrlimit, setrlimit, prlimit64.
+ * The PPM values are the kernel's RLIMIT_CPU (0) .. RLIMIT_RTTIME (15);
+ * anything else is RLIMIT_UNKNOWN (0xff). */
+#define FC_K_RLIMIT_RTTIME	15u
+#define FC_P_RLIMIT_UNKNOWN	0xffu
+
+FC_INLINE __u8 fc_rlimit_resource(__u32 res)
+{
+	return res <= FC_K_RLIMIT_RTTIME ? (__u8)res : (__u8)FC_P_RLIMIT_UNKNOWN;
+}
+
+/* ---- io_uring_enter, io_uring_register ---------------------------------- */
+
+/* io_uring_enter_flags: GETEVENTS 1, SQ_WAKEUP 2, SQ_WAIT 4, EXT_ARG 8
+ * are the PPM values; newer flags (REGISTERED_RING, ...) have no name. */
+#define FC_K_IORING_ENTER_KNOWN	0xfu
+
+FC_INLINE __u32 fc_io_uring_enter_flags(__u32 flags)
+{
+	return flags & FC_K_IORING_ENTER_KNOWN;
+}
+
+/* io_uring_register_opcodes: the PPM values are the uapi enum's, so the
+ * opcode passes through, cut to the 16-bit parameter as Falco does
+ * (which also drops IORING_REGISTER_USE_REGISTERED_RING, bit 31).
+ * Opcodes flags.def does not list (from IORING_REGISTER_PBUF_RING, 22)
+ * show as numbers. */
+FC_INLINE __u16 fc_io_uring_register_opcode(__u32 op)
+{
+	return (__u16)op;
+}
+
+/* ---- modules ------------------------------------------------------------ */
+
+#define FC_P_DELETE_MODULE_O_TRUNC	0x1u
+#define FC_P_DELETE_MODULE_O_NONBLOCK	0x2u
+
+/* delete_module_flags: O_NONBLOCK and O_TRUNC (the kernel's O_* values)
+ * get small PPM bits of their own. */
+FC_INLINE __u32 fc_delete_module_flags(__u32 flags)
+{
+	return FC_MAP(flags, FC_K_O_NONBLOCK, FC_P_DELETE_MODULE_O_NONBLOCK) |
+	       FC_MAP(flags, FC_K_O_TRUNC, FC_P_DELETE_MODULE_O_TRUNC);
+}
+
+/* ---- SysV semaphores: semop, semget, semctl ----------------------------- */
+
+#define FC_K_IPC_CREAT		01000u
+#define FC_K_IPC_EXCL		02000u
+#define FC_K_IPC_NOWAIT		04000u
+#define FC_K_SEM_UNDO		0x1000u
+
+#define FC_P_IPC_NOWAIT		0x1u
+#define FC_P_SEM_UNDO		0x2u
+#define FC_P_IPC_CREAT		0x2000u
+#define FC_P_IPC_EXCL		0x4000u
+
+/* semop_flags: the sem_flg of a sembuf. */
+FC_INLINE __u16 fc_semop_flags(__u16 flags)
+{
+	return (__u16)(FC_MAP(flags, FC_K_IPC_NOWAIT, FC_P_IPC_NOWAIT) |
+		       FC_MAP(flags, FC_K_SEM_UNDO, FC_P_SEM_UNDO));
+}
+
+/* semget_flags: semget's semflg; the permission bits drop. */
+FC_INLINE __u32 fc_semget_flags(__u32 flags)
+{
+	return FC_MAP(flags, FC_K_IPC_CREAT, FC_P_IPC_CREAT) |
+	       FC_MAP(flags, FC_K_IPC_EXCL, FC_P_IPC_EXCL);
+}
+
+/* semctl_commands: semctl's cmd, one PPM bit per command, 0 for the rest
+ * (SEM_STAT_ANY, or a cmd with IPC_64 set). Falco's modern probe reads
+ * cmd as 16 bits, so the high bits of the int are ignored. */
+FC_INLINE __u16 fc_semctl_cmd(__u32 cmd)
+{
+	switch ((__u16)cmd) {
+	case 0: return 0x4;		/* IPC_RMID */
+	case 1: return 0x2;		/* IPC_SET */
+	case 2: return 0x1;		/* IPC_STAT */
+	case 3: return 0x8;		/* IPC_INFO */
+	case 11: return 0x100;		/* GETPID */
+	case 12: return 0x200;		/* GETVAL */
+	case 13: return 0x40;		/* GETALL */
+	case 14: return 0x80;		/* GETNCNT */
+	case 15: return 0x400;		/* GETZCNT */
+	case 16: return 0x1000;		/* SETVAL */
+	case 17: return 0x800;		/* SETALL */
+	case 18: return 0x20;		/* SEM_STAT */
+	case 19: return 0x10;		/* SEM_INFO */
+	default: return 0;
+	}
+}
+
+/* ---- socket options ----------------------------------------------------- */
+
+#define FC_K_SOL_SOCKET		1
+#define FC_K_SOL_TCP		6
+#define FC_P_SOL_SOCKET		1u
+#define FC_P_SOL_TCP		2u
+
+/* sockopt_levels: getsockopt's and setsockopt's level; SOL_SOCKET and
+ * SOL_TCP are named, every other level is UNKNOWN (0). */
+FC_INLINE __u8 fc_sockopt_level(__s32 level)
+{
+	return level == FC_K_SOL_SOCKET ? (__u8)FC_P_SOL_SOCKET
+		: level == FC_K_SOL_TCP ? (__u8)FC_P_SOL_TCP : 0;
+}
+
+/* sockopt_options: the optname of a SOL_SOCKET option (UNKNOWN, 0, at
+ * any other level and for options not named). The PPM values are x86's
+ * SO_* numbers for SO_DEBUG (1) .. SO_ATTACH_BPF (50), where the
+ * timestamp and timeout options are their _OLD forms; after that they
+ * are renumbered. SO_RCVTIMEO_NEW and SO_SNDTIMEO_NEW report SO_RCVTIMEO
+ * and SO_SNDTIMEO, but the SO_TIMESTAMP*_NEW options are UNKNOWN, as in
+ * Falco. */
+#define FC_K_SO_ATTACH_BPF	50
+
+FC_INLINE __u8 fc_sockopt_optname(__s32 level, __s32 optname)
+{
+	if (level != FC_K_SOL_SOCKET)
+		return 0;
+	if (optname >= 1 && optname <= FC_K_SO_ATTACH_BPF)
+		return (__u8)optname;
+	switch (optname) {
+	case 55: return 0x34;		/* SO_MEMINFO */
+	case 57: return 0x35;		/* SO_COOKIE */
+	case 59: return 0x33;		/* SO_PEERGROUPS */
+	case 66: return 0x14;		/* SO_RCVTIMEO_NEW: SO_RCVTIMEO */
+	case 67: return 0x15;		/* SO_SNDTIMEO_NEW: SO_SNDTIMEO */
+	default: return 0;		/* UNKNOWN */
+	}
+}
+
+/* ---- keyctl, fsconfig --------------------------------------------------- */
+
+/* keyctl_operations: keyctl's operation. The PPM values are the uapi
+ * KEYCTL_* numbers, so it passes through; operations flags.def does not
+ * list show as numbers. */
+FC_INLINE __u32 fc_keyctl_op(__u32 op)
+{
+	return op;
+}
+
+/* fsconfig_cmds: fsconfig's cmd, the uapi enum's values; passes through
+ * (FSCONFIG_CMD_CREATE_EXCL, 8, shows as a number). */
+FC_INLINE __u32 fc_fsconfig_cmd(__u32 cmd)
+{
+	return cmd;
+}
+
+/* ---- quotactl ----------------------------------------------------------- */
+
+/* quotactl's cmd is QCMD(command, type): the command above bit 8, the
+ * quota type in the low byte. */
+#define FC_K_SUBCMDSHIFT	8
+#define FC_K_SUBCMDMASK		0xffu
+#define FC_K_USRQUOTA		0u
+#define FC_K_GRPQUOTA		1u
+#define FC_P_USRQUOTA		0x1u
+#define FC_P_GRPQUOTA		0x2u
+
+/* quotactl_cmds: the command part of quotactl's cmd, one PPM bit per
+ * command; 0 for those Falco does not name (Q_GETNEXTQUOTA,
+ * Q_XGETQSTATV, Q_XGETNEXTQUOTA, ...). The probe reads the other
+ * parameters (quotafilepath, dqblk, dqinfo, formats) according to it. */
+FC_INLINE __u16 fc_quotactl_cmd(__u32 cmd)
+{
+	switch (cmd >> FC_K_SUBCMDSHIFT) {
+	case 0x800001: return 0x80;	/* Q_SYNC */
+	case 0x800002: return 0x1;	/* Q_QUOTAON */
+	case 0x800003: return 0x2;	/* Q_QUOTAOFF */
+	case 0x800004: return 0x4;	/* Q_GETFMT */
+	case 0x800005: return 0x8;	/* Q_GETINFO */
+	case 0x800006: return 0x10;	/* Q_SETINFO */
+	case 0x800007: return 0x20;	/* Q_GETQUOTA */
+	case 0x800008: return 0x40;	/* Q_SETQUOTA */
+	case 0x5801: return 0x100;	/* Q_XQUOTAON, ('X' << 8) + 1 */
+	case 0x5802: return 0x200;	/* Q_XQUOTAOFF */
+	case 0x5803: return 0x400;	/* Q_XGETQUOTA */
+	case 0x5804: return 0x800;	/* Q_XSETQLIM */
+	case 0x5805: return 0x1000;	/* Q_XGETQSTAT */
+	case 0x5806: return 0x2000;	/* Q_XQUOTARM */
+	case 0x5807: return 0x4000;	/* Q_XQUOTASYNC */
+	default: return 0;
+	}
+}
+
+/* quotactl_types: the type part of quotactl's cmd. USRQUOTA and
+ * GRPQUOTA are named; PRJQUOTA and the rest are 0. */
+FC_INLINE __u8 fc_quotactl_type(__u32 cmd)
+{
+	__u32 type = cmd & FC_K_SUBCMDMASK;
+
+	return type == FC_K_USRQUOTA ? (__u8)FC_P_USRQUOTA
+		: type == FC_K_GRPQUOTA ? (__u8)FC_P_GRPQUOTA : 0;
+}
+
+/* quotactl_dqi_flags: the dqi_flags of an if_dqinfo, which Falco stores
+ * unconverted in the 8-bit parameter; passes through, cut to 8 bits
+ * (DQF_SYS_FILE, 1 << 16, is lost). So the kernel's DQF_ROOT_SQUASH (1)
+ * shows as "DQF_NONE", the name of PPM bit 1; kept. */
+FC_INLINE __u8 fc_quotactl_dqi_flags(__u32 flags)
+{
+	return (__u8)flags;
+}
+
+/* quotactl_quota_fmts: a quota format id (the id of Q_QUOTAON, or what
+ * Q_GETFMT returns). QFMT_VFS_OLD 1, QFMT_VFS_V0 2, QFMT_VFS_V1 4 have
+ * PPM bits; any other id (QFMT_OCFS2, 3) is QFMT_NOT_USED, as in Falco,
+ * which also sends QFMT_NOT_USED for commands without a format. */
+#define FC_P_QFMT_NOT_USED	0x1u
+
+FC_INLINE __u8 fc_quotactl_fmt(__u32 fmt)
+{
+	switch (fmt) {
+	case 1: return 0x2;		/* QFMT_VFS_OLD */
+	case 2: return 0x4;		/* QFMT_VFS_V0 */
+	case 4: return 0x8;		/* QFMT_VFS_V1 */
+	default: return (__u8)FC_P_QFMT_NOT_USED;
+	}
+}
+
+/* ---- poll ---------------------------------------------------------------- */
+
+#define FC_K_POLLIN		0x1u
+#define FC_K_POLLPRI		0x2u
+#define FC_K_POLLOUT		0x4u
+#define FC_K_POLLERR		0x8u
+#define FC_K_POLLHUP		0x10u
+#define FC_K_POLLNVAL		0x20u
+#define FC_K_POLLRDNORM		0x40u
+#define FC_K_POLLRDBAND		0x80u
+#define FC_K_POLLWRNORM		0x100u
+#define FC_K_POLLWRBAND		0x200u
+#define FC_K_POLLRDHUP		0x2000u
+
+/* poll_flags: the events of a pollfd (poll and ppoll fd lists). */
+FC_INLINE __u16 fc_poll_events(__u32 kev)
+{
+	return (__u16)(FC_MAP(kev, FC_K_POLLIN, 0x1u) | FC_MAP(kev, FC_K_POLLPRI, 0x2u) |
+		       FC_MAP(kev, FC_K_POLLOUT, 0x4u) | FC_MAP(kev, FC_K_POLLRDHUP, 0x8u) |
+		       FC_MAP(kev, FC_K_POLLERR, 0x10u) | FC_MAP(kev, FC_K_POLLHUP, 0x20u) |
+		       FC_MAP(kev, FC_K_POLLNVAL, 0x40u) | FC_MAP(kev, FC_K_POLLRDNORM, 0x80u) |
+		       FC_MAP(kev, FC_K_POLLRDBAND, 0x100u) | FC_MAP(kev, FC_K_POLLWRNORM, 0x200u) |
+		       FC_MAP(kev, FC_K_POLLWRBAND, 0x400u));
+}
+
+#undef FC_K_POLLIN
+#undef FC_K_POLLPRI
+#undef FC_K_POLLOUT
+#undef FC_K_POLLERR
+#undef FC_K_POLLHUP
+#undef FC_K_POLLNVAL
+#undef FC_K_POLLRDNORM
+#undef FC_K_POLLRDBAND
+#undef FC_K_POLLWRNORM
+#undef FC_K_POLLWRBAND
+#undef FC_K_POLLRDHUP
+
 /* ---- end: the constants stay private to this file ----------------------- */
 
 #undef FC_INLINE
@@ -872,3 +1247,43 @@ FC_INLINE __u32 fc_mmap_flags(__u64 kflags)
 #undef FC_P_MAP_EXECUTABLE
 #undef FC_P_MAP_INHERIT
 #undef FC_P_MAP_LOCKED
+#undef FC_K_S_IFMT
+#undef FC_K_S_IFSOCK
+#undef FC_K_S_IFREG
+#undef FC_K_S_IFBLK
+#undef FC_K_S_IFCHR
+#undef FC_K_S_IFIFO
+#undef FC_K_LOCK_KNOWN
+#undef FC_K_AT_NO_AUTOMOUNT
+#undef FC_K_SPLICE_F_KNOWN
+#undef FC_K_MCL_KNOWN
+#undef FC_K_MLOCK_ONFAULT
+#undef FC_K_FUTEX_CMD_MASK
+#undef FC_K_FUTEX_CMP_REQUEUE_PI
+#undef FC_K_FUTEX_PRIVATE_FLAG
+#undef FC_K_FUTEX_CLOCK_REALTIME
+#undef FC_K_RLIMIT_RTTIME
+#undef FC_P_RLIMIT_UNKNOWN
+#undef FC_K_IORING_ENTER_KNOWN
+#undef FC_P_DELETE_MODULE_O_TRUNC
+#undef FC_P_DELETE_MODULE_O_NONBLOCK
+#undef FC_K_IPC_CREAT
+#undef FC_K_IPC_EXCL
+#undef FC_K_IPC_NOWAIT
+#undef FC_K_SEM_UNDO
+#undef FC_P_IPC_NOWAIT
+#undef FC_P_SEM_UNDO
+#undef FC_P_IPC_CREAT
+#undef FC_P_IPC_EXCL
+#undef FC_K_SOL_SOCKET
+#undef FC_K_SOL_TCP
+#undef FC_P_SOL_SOCKET
+#undef FC_P_SOL_TCP
+#undef FC_K_SO_ATTACH_BPF
+#undef FC_K_SUBCMDSHIFT
+#undef FC_K_SUBCMDMASK
+#undef FC_K_USRQUOTA
+#undef FC_K_GRPQUOTA
+#undef FC_P_USRQUOTA
+#undef FC_P_GRPQUOTA
+#undef FC_P_QFMT_NOT_USED

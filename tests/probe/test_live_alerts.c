@@ -307,22 +307,29 @@ static void live_alerts(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* Without root the live mode says so and fails cleanly. */
+/* Without root the live mode says so and fails cleanly. The binary is
+ * copied where an unprivileged user can run it. */
 static void live_needs_root(void **state)
 {
-	char cmd[512];
+	char dir[] = "/tmp/saker-noroot-XXXXXX", cmd[1024];
 	char *out;
 	int status;
 
 	(void)state;
-	if (access("/usr/sbin/runuser", X_OK) && access("/sbin/runuser", X_OK))
+	if (geteuid() != 0 || (access("/usr/sbin/runuser", X_OK) && access("/sbin/runuser", X_OK)))
 		skip();
+	assert_non_null(mkdtemp(dir));
 	snprintf(cmd, sizeof(cmd),
-		 "cd / && runuser -u nobody -- %s -r /dev/null 2>&1 >/dev/null | tail -1", SAKER);
+		 "chmod 755 %s && cp %s %s/saker && cd / && "
+		 "runuser -u nobody -- %s/saker -r /dev/null 2>&1 >/dev/null; echo \"exit $?\"",
+		 dir, SAKER, dir, dir);
 	out = run_cmd(cmd, NULL, &status);
 	assert_non_null(out);
 	assert_non_null(strstr(out, "the live probe needs root"));
+	assert_non_null(strstr(out, "exit 1"));
 	free(out);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 int main(void)

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
@@ -568,6 +570,115 @@ static void mount_and_pipes(void **state)
 	close(fds[1]);
 }
 
+/* The heavy I/O family (watched with -A): data, sizes and positions. */
+static void io_family(void **state)
+{
+	char path[128], fdtxt[32], buf[16] = { 0 };
+	struct iovec iov[2] = { { "saker-", 6 }, { "iov", 3 } };
+	struct iovec rin[2] = { { buf, 4 }, { buf + 8, 4 } };
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	int fd, sp[2];
+	struct evt e;
+
+	(void)state;
+	NEED_ROOT();
+	path_in_dir(path, sizeof(path), "io");
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	snprintf(fdtxt, sizeof(fdtxt), "%d", fd);
+	drain();
+	assert_int_equal(pwrite(fd, "hello-saker", 11, 5), 11);
+	assert_int_equal(pread(fd, buf, 4, 10), 4);
+	assert_int_equal(writev(fd, iov, 2), 9);
+	assert_int_equal(preadv(fd, rin, 2, 5), 8);
+	must_find(&e, PPME_SYSCALL_PWRITE_X, me(), "fd", fdtxt);
+	assert_string_equal(arg(&e, "data"), "hello-saker");
+	assert_int_equal(arg_u(&e, "size"), 11);
+	assert_int_equal(arg_u(&e, "pos"), 5);
+	must_find(&e, PPME_SYSCALL_PREAD_X, me(), "fd", fdtxt);
+	assert_int_equal(arg_s64(&e, "res"), 4);
+	assert_string_equal(arg(&e, "data"), "-sak");	/* "hello-saker" from offset 5 */
+	must_find(&e, PPME_SYSCALL_WRITEV_X, me(), "fd", fdtxt);
+	assert_string_equal(arg(&e, "data"), "saker-iov");
+	assert_int_equal(arg_u(&e, "size"), 9);
+	must_find(&e, PPME_SYSCALL_PREADV_X, me(), "fd", fdtxt);
+	assert_int_equal(arg_u(&e, "size"), 8);
+	{
+		char want[9];
+
+		memcpy(want, buf, 4);	/* what preadv put in its two buffers */
+		memcpy(want + 4, buf + 8, 4);
+		want[8] = 0;
+		assert_string_equal(arg(&e, "data"), want);
+		assert_string_equal(want, "-iovo-sa");
+	}
+	close(fd);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_DGRAM, 0, sp), 0);
+	drain();
+	assert_int_equal(sendmsg(sp[0], &mh, 0), 9);
+	memset(buf, 0, sizeof(buf));
+	rin[0].iov_len = 9;
+	mh.msg_iov = rin;
+	mh.msg_iovlen = 1;
+	assert_int_equal(recvmsg(sp[1], &mh, 0), 9);
+	snprintf(fdtxt, sizeof(fdtxt), "%d", sp[0]);
+	must_find(&e, PPME_SOCKET_SENDMSG_X, me(), "fd", fdtxt);
+	assert_string_equal(arg(&e, "data"), "saker-iov");
+	assert_int_equal(arg_u(&e, "size"), 9);
+	snprintf(fdtxt, sizeof(fdtxt), "%d", sp[1]);
+	must_find(&e, PPME_SOCKET_RECVMSG_X, me(), "fd", fdtxt);
+	assert_string_equal(arg(&e, "data"), "saker-iov");
+	close(sp[0]);
+	close(sp[1]);
+}
+
+static void memory_and_limits(void **state)
+{
+	struct rlimit rl = { 1000, 2000 }, old;
+	char path[128];
+	struct evt e;
+	void *p;
+
+	(void)state;
+	NEED_ROOT();
+	drain();
+	p = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(p != MAP_FAILED);
+	assert_int_equal(mprotect(p, 4096, PROT_READ), 0);
+	assert_int_equal(munmap(p, 8192), 0);
+	must_find(&e, PPME_SYSCALL_MMAP_X, me(), "length", "8192");
+	assert_int_equal(arg_u(&e, "res"), (uint64_t)(uintptr_t)p);
+	assert_string_equal(arg(&e, "prot"), "PROT_READ|PROT_WRITE");
+	assert_string_equal(arg(&e, "flags"), "MAP_PRIVATE|MAP_ANONYMOUS");
+	assert_true(arg_u(&e, "vm_size") > 0);
+	must_find(&e, PPME_SYSCALL_MPROTECT_X, me(), "length", "4096");
+	assert_string_equal(arg(&e, "prot"), "PROT_READ");
+	must_find(&e, PPME_SYSCALL_MUNMAP_X, me(), "length", "8192");
+
+	drain();
+	assert_int_equal(prlimit(0, RLIMIT_NOFILE, NULL, &old), 0);
+	assert_int_equal(prlimit(0, RLIMIT_CORE, &rl, NULL), 0);
+	must_find(&e, PPME_SYSCALL_PRLIMIT_X, me(), "resource", "RLIMIT_CORE");
+	assert_int_equal(arg_s64(&e, "newcur"), 1000);
+	assert_int_equal(arg_s64(&e, "newmax"), 2000);
+	must_find(&e, PPME_SYSCALL_PRLIMIT_X, me(), "resource", "RLIMIT_NOFILE");
+	assert_int_equal(arg_s64(&e, "oldcur"), (int64_t)old.rlim_cur);
+
+	path_in_dir(path, sizeof(path), "owned");
+	close(open(path, O_CREAT | O_WRONLY, 0600));
+	drain();
+	assert_int_equal(chown(path, 1234, 5678), 0);
+	assert_int_equal(access(path, R_OK | W_OK), 0);
+	if (!find(&e, PPME_SYSCALL_CHOWN_X, me(), "path", path))
+		must_find(&e, PPME_SYSCALL_FCHOWNAT_X, me(), "pathname", path);
+	assert_int_equal(arg_u(&e, "uid"), 1234);
+	assert_int_equal(arg_u(&e, "gid"), 5678);
+	if (!find(&e, PPME_SYSCALL_ACCESS_X, me(), "name", path))
+		return;	/* glibc may use faccessat, which has no event of its own */
+	assert_string_equal(arg(&e, "mode"), "R_OK|W_OK");
+}
+
 /* A syscall switched off produces nothing; switched back on, it does. */
 static void adaptive_set(void **state)
 {
@@ -606,6 +717,8 @@ int main(void)
 		cmocka_unit_test(failed_exec),
 		cmocka_unit_test(identity_and_process),
 		cmocka_unit_test(mount_and_pipes),
+		cmocka_unit_test(io_family),
+		cmocka_unit_test(memory_and_limits),
 		cmocka_unit_test(adaptive_set),
 	};
 

@@ -3,12 +3,14 @@
  * table its parameter names (runtime/base/evt_fmt) and compared with the
  * expected names, so the header is checked against flags.def and the
  * host's headers, not against numbers copied from it. A few values the
- * host headers hide (glibc's O_LARGEFILE is 0, F_CANCELLK and PROT_SEM
- * live in uapi headers that clash with libc's) are written as numbers,
- * each with its source. The quirks kept for Falco compatibility
- * (O_DIRECTORY reporting O_TMPFILE, IOPOLL reporting SQ_NEED_WAKEUP, ...)
- * are asserted too, so changing one is a visible decision. */
-#define _GNU_SOURCE	/* O_TMPFILE, CLONE_*, F_OFD_*, RENAME_* */
+ * host headers hide (glibc's O_LARGEFILE is 0, F_CANCELLK, PROT_SEM and
+ * IPC_64 live in uapi headers that clash with libc's, some are newer than
+ * the host's uapi) are written as numbers, each with its source. The
+ * quirks kept for Falco compatibility (O_DIRECTORY reporting O_TMPFILE,
+ * IOPOLL reporting SQ_NEED_WAKEUP, fchownat's AT_SYMLINK_FOLLOW named
+ * AT_SYMLINK_NOFOLLOW, ...) are asserted too, so changing one is a
+ * visible decision. */
+#define _GNU_SOURCE	/* O_TMPFILE, CLONE_*, F_OFD_*, RENAME_*, SPLICE_F_*, SEEK_DATA */
 #include "bpf/shared/flag_conv.h"	/* before any other header: it stands alone */
 
 #include <setjmp.h>
@@ -21,16 +23,23 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -39,10 +48,14 @@
 
 #include <linux/bpf.h>
 #include <linux/close_range.h>
+#include <linux/dqblk_xfs.h>
+#include <linux/futex.h>
 #include <linux/io_uring.h>
+#include <linux/keyctl.h>
 #include <linux/memfd.h>
 #include <linux/module.h>
 #include <linux/openat2.h>
+#include <linux/quota.h>
 #include <linux/userfaultfd.h>
 
 #include "runtime/base/evt_fmt.h"
@@ -647,6 +660,393 @@ static void test_mmap(void **state)
 	EXPECT_ONLY_NAMED_BITS("mmap_flags", fc_mmap_flags(x));
 }
 
+/* ---- files: mknod, lseek, flock, *at flags, splice --------------------- */
+
+static void test_mknod_mode(void **state)
+{
+	static const struct hv one[] = {
+		HVN(S_IFREG | 0644, "S_IROTH|S_IRGRP|S_IWUSR|S_IRUSR|S_IFREG"),
+		/* A type of 0 makes a regular file, and says so. */
+		HVN(0600, "S_IWUSR|S_IRUSR|S_IFREG"),
+		HVN(0, "S_IFREG"),
+		HVN(S_IFCHR | S_IRUSR | S_IWUSR, "S_IWUSR|S_IRUSR|S_IFCHR"),
+		HVN(S_IFIFO | 0666, "S_IWOTH|S_IROTH|S_IWGRP|S_IRGRP|S_IWUSR|S_IRUSR|S_IFIFO"),
+		HVN(S_IFCHR | S_ISUID | S_ISGID | S_ISVTX,
+		    "S_ISVTX|S_ISGID|S_ISUID|S_IFCHR"),
+		/* Types mknod cannot make have no name; the permissions stay. */
+		HVN(S_IFDIR | 0755, "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR"),
+		HVN(S_IFLNK | 0777, "S_IXOTH|S_IWOTH|S_IROTH|S_IXGRP|S_IWGRP|S_IRGRP|S_IXUSR|"
+				    "S_IWUSR|S_IRUSR"),
+		/* Only the low 32 bits are the mode. */
+		HVN(0x100000000ull | S_IFIFO, "S_IFIFO"),
+	};
+
+	(void)state;
+	EXPECT_EACH("mknod_mode", one, fc_mknod_mode(x));
+	/* S_IFBLK and S_IFSOCK overlap S_IFCHR and S_IFREG, which a mode
+	 * rendering names first (Falco's walk does the same), so their
+	 * values are checked against the table's. */
+	assert_int_equal(fc_mknod_mode(S_IFBLK | 0600),
+			 val("mknod_mode", "S_IFBLK") | val("mknod_mode", "S_IWUSR") |
+				 val("mknod_mode", "S_IRUSR"));
+	assert_int_equal(fc_mknod_mode(S_IFSOCK | 0700),
+			 val("mknod_mode", "S_IFSOCK") | val("mknod_mode", "S_IXUSR") |
+				 val("mknod_mode", "S_IWUSR") | val("mknod_mode", "S_IRUSR"));
+	assert_int_equal(fc_mknod_mode(S_IFBLK), val("mknod_mode", "S_IFBLK"));
+	EXPECT_ONLY_NAMED_BITS("mknod_mode", fc_mknod_mode(x));
+}
+
+static void test_lseek_flock(void **state)
+{
+	static const struct hv whence[] = {
+		HV(SEEK_SET), HV(SEEK_CUR), HV(SEEK_END),
+		/* Any other whence is 0, SEEK_SET, as in Falco. */
+		HVN(SEEK_DATA, "SEEK_SET"), HVN(SEEK_HOLE, "SEEK_SET"), HVN(~0u, "SEEK_SET"),
+	};
+	static const struct hv flock[] = {
+		HV(LOCK_SH), HV(LOCK_EX), HV(LOCK_UN),
+		HVN(LOCK_EX | LOCK_NB, "LOCK_EX|LOCK_NB"), HVN(LOCK_SH | LOCK_NB, "LOCK_SH|LOCK_NB"),
+		HVN(0, "LOCK_NONE"),
+		/* Bits without a PPM name drop, leaving LOCK_NONE. */
+		HVN(LOCK_MAND, "LOCK_NONE"),
+	};
+
+	(void)state;
+	EXPECT_EACH("lseek_whence", whence, fc_lseek_whence((uint32_t)x));
+	EXPECT_EACH("flock_flags", flock, fc_flock_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("flock_flags", fc_flock_flags((uint32_t)x));
+}
+
+static void test_at_flags2(void **state)
+{
+	static const struct hv fchownat[] = {
+		HV(AT_EMPTY_PATH),
+		/* Falco tests AT_SYMLINK_FOLLOW and names it AT_SYMLINK_NOFOLLOW;
+		 * fchownat's real AT_SYMLINK_NOFOLLOW has no bit. */
+		HVN(AT_SYMLINK_FOLLOW, "AT_SYMLINK_NOFOLLOW"),
+		HVN(AT_SYMLINK_NOFOLLOW, ""),
+		HVN(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, "AT_EMPTY_PATH"),
+	};
+	static const struct hv newfstatat[] = {
+		HV(AT_SYMLINK_NOFOLLOW), HV(AT_NO_AUTOMOUNT), HV(AT_EMPTY_PATH),
+		HVN(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH,
+		    "AT_EMPTY_PATH|AT_NO_AUTOMOUNT|AT_SYMLINK_NOFOLLOW"),
+		HVN(AT_REMOVEDIR, ""),
+	};
+	static const struct hv splice[] = {
+		HV(SPLICE_F_MOVE), HV(SPLICE_F_NONBLOCK), HV(SPLICE_F_MORE), HV(SPLICE_F_GIFT),
+		HVN(SPLICE_F_MOVE | SPLICE_F_MORE, "SPLICE_F_MOVE|SPLICE_F_MORE"),
+		HVN(0x10, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("fchownat_flags", fchownat, fc_fchownat_flags((uint32_t)x));
+	EXPECT_EACH("newfstatat_flags", newfstatat, fc_newfstatat_flags((uint32_t)x));
+	EXPECT_EACH("splice_flags", splice, fc_splice_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("fchownat_flags", fc_fchownat_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("newfstatat_flags", fc_newfstatat_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("splice_flags", fc_splice_flags((uint32_t)x));
+}
+
+/* ---- memory, futex, rlimits -------------------------------------------- */
+
+static void test_mlock(void **state)
+{
+	static const struct hv mlockall[] = {
+		HV(MCL_CURRENT), HV(MCL_FUTURE), HV(MCL_ONFAULT),
+		HVN(MCL_CURRENT | MCL_FUTURE, "MCL_CURRENT|MCL_FUTURE"),
+		HVN(8, ""),
+	};
+	static const struct hv mlock2[] = {
+		HV(MLOCK_ONFAULT), HVN(2, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("mlockall_flags", mlockall, fc_mlockall_flags((uint32_t)x));
+	EXPECT_EACH("mlock2_flags", mlock2, fc_mlock2_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("mlockall_flags", fc_mlockall_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("mlock2_flags", fc_mlock2_flags((uint32_t)x));
+}
+
+static void test_poll_events(void **state)
+{
+	static const struct hv ev[] = {
+		HV(POLLIN), HV(POLLPRI), HV(POLLOUT), HV(POLLRDHUP), HV(POLLERR), HV(POLLHUP),
+		HV(POLLNVAL), HV(POLLRDNORM), HV(POLLRDBAND), HV(POLLWRNORM), HV(POLLWRBAND),
+		HVN(POLLIN | POLLRDHUP | POLLERR, "POLLIN|POLLRDHUP|POLLERR"),
+	};
+
+	(void)state;
+	EXPECT_EACH("poll_flags", ev, fc_poll_events((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("poll_flags", fc_poll_events((uint32_t)x));
+}
+
+static void test_futex_op(void **state)
+{
+	static const struct hv one[] = {
+		HV(FUTEX_WAIT), HV(FUTEX_WAKE), HV(FUTEX_FD), HV(FUTEX_REQUEUE),
+		HV(FUTEX_CMP_REQUEUE), HV(FUTEX_WAKE_OP), HV(FUTEX_LOCK_PI), HV(FUTEX_UNLOCK_PI),
+		HV(FUTEX_TRYLOCK_PI), HV(FUTEX_WAIT_BITSET), HV(FUTEX_WAKE_BITSET),
+		HV(FUTEX_WAIT_REQUEUE_PI), HV(FUTEX_CMP_REQUEUE_PI),
+		/* FUTEX_WAIT is 0: with a flag only the flag is named. */
+		HVN(FUTEX_WAIT_PRIVATE, "FUTEX_PRIVATE_FLAG"),
+		HVN(FUTEX_WAKE_PRIVATE, "FUTEX_PRIVATE_FLAG|FUTEX_WAKE"),
+		HVN(FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME,
+		    "FUTEX_CLOCK_REALTIME|FUTEX_PRIVATE_FLAG|FUTEX_WAIT_BITSET"),
+		HVN(FUTEX_UNLOCK_PI_PRIVATE, "FUTEX_PRIVATE_FLAG|FUTEX_UNLOCK_PI"),
+		/* Commands Falco does not know are 0, FUTEX_WAIT. */
+		HVN(FUTEX_LOCK_PI2, "FUTEX_WAIT"),
+		HVN(FUTEX_LOCK_PI2_PRIVATE, "FUTEX_PRIVATE_FLAG"),
+		HVN(0x7f, "FUTEX_WAIT"),
+	};
+
+	(void)state;
+	EXPECT_EACH("futex_operations", one, fc_futex_op((uint32_t)x));
+	assert_int_equal(fc_futex_op(FUTEX_LOCK_PI2), 0);
+	/* Bits above the two flags drop. */
+	assert_int_equal(fc_futex_op(0x200 | FUTEX_WAKE), FUTEX_WAKE);
+	EXPECT_ONLY_NAMED_BITS("futex_operations", fc_futex_op((uint32_t)x));
+}
+
+static void test_rlimit_resource(void **state)
+{
+	static const struct hv one[] = {
+		HV(RLIMIT_CPU), HV(RLIMIT_FSIZE), HV(RLIMIT_DATA), HV(RLIMIT_STACK), HV(RLIMIT_CORE),
+		HV(RLIMIT_RSS), HV(RLIMIT_NPROC), HV(RLIMIT_NOFILE), HV(RLIMIT_MEMLOCK), HV(RLIMIT_AS),
+		HV(RLIMIT_LOCKS), HV(RLIMIT_SIGPENDING), HV(RLIMIT_MSGQUEUE), HV(RLIMIT_NICE),
+		HV(RLIMIT_RTPRIO), HV(RLIMIT_RTTIME),
+		HVN(RLIMIT_NLIMITS, "RLIMIT_UNKNOWN"), HVN(~0u, "RLIMIT_UNKNOWN"),
+		HVN(0x100 | RLIMIT_NOFILE, "RLIMIT_UNKNOWN"),
+	};
+
+	(void)state;
+	EXPECT_EACH("rlimit_resources", one, fc_rlimit_resource((uint32_t)x));
+	for (uint32_t r = 0; r < 0x200; r++)
+		assert_non_null(evt_fmt_flag_name("rlimit_resources", fc_rlimit_resource(r)));
+}
+
+/* ---- io_uring, modules ------------------------------------------------- */
+
+/* IORING_REGISTER_USE_REGISTERED_RING, uapi linux/io_uring.h (6.3),
+ * newer than the host's. */
+#define K_IORING_REGISTER_USE_REGISTERED_RING (1u << 31)
+
+static void test_io_uring_enter_register(void **state)
+{
+	static const struct hv enter[] = {
+		HV(IORING_ENTER_GETEVENTS), HV(IORING_ENTER_SQ_WAKEUP), HV(IORING_ENTER_SQ_WAIT),
+		HV(IORING_ENTER_EXT_ARG),
+		HVN(IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG,
+		    "IORING_ENTER_GETEVENTS|IORING_ENTER_EXT_ARG"),
+		HVN(IORING_ENTER_REGISTERED_RING, ""),
+	};
+	static const struct hv opcode[] = {
+		HV(IORING_REGISTER_BUFFERS), HV(IORING_UNREGISTER_BUFFERS), HV(IORING_REGISTER_FILES),
+		HV(IORING_UNREGISTER_FILES), HV(IORING_REGISTER_EVENTFD),
+		HV(IORING_UNREGISTER_EVENTFD), HV(IORING_REGISTER_FILES_UPDATE),
+		HV(IORING_REGISTER_EVENTFD_ASYNC), HV(IORING_REGISTER_PROBE),
+		HV(IORING_REGISTER_PERSONALITY), HV(IORING_UNREGISTER_PERSONALITY),
+		HV(IORING_REGISTER_RESTRICTIONS), HV(IORING_REGISTER_ENABLE_RINGS),
+		HV(IORING_REGISTER_FILES2), HV(IORING_REGISTER_FILES_UPDATE2),
+		HV(IORING_REGISTER_BUFFERS2), HV(IORING_REGISTER_BUFFERS_UPDATE),
+		HV(IORING_REGISTER_IOWQ_AFF), HV(IORING_UNREGISTER_IOWQ_AFF),
+		HV(IORING_REGISTER_IOWQ_MAX_WORKERS), HV(IORING_REGISTER_RING_FDS),
+		HV(IORING_UNREGISTER_RING_FDS),
+		HVN(IORING_REGISTER_PBUF_RING, ""),	/* newer opcodes show as numbers */
+		/* The flag bit does not fit the 16-bit parameter. */
+		HVN(K_IORING_REGISTER_USE_REGISTERED_RING | IORING_REGISTER_FILES,
+		    "IORING_REGISTER_FILES"),
+	};
+
+	(void)state;
+	EXPECT_EACH("io_uring_enter_flags", enter, fc_io_uring_enter_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("io_uring_enter_flags", fc_io_uring_enter_flags((uint32_t)x));
+	EXPECT_EACH("io_uring_register_opcodes", opcode, fc_io_uring_register_opcode((uint32_t)x));
+	assert_int_equal(fc_io_uring_register_opcode(IORING_REGISTER_PBUF_RING),
+			 IORING_REGISTER_PBUF_RING);
+}
+
+static void test_delete_module(void **state)
+{
+	static const struct hv one[] = {
+		HV(O_NONBLOCK), HV(O_TRUNC),
+		HVN(O_NONBLOCK | O_TRUNC, "O_NONBLOCK|O_TRUNC"),
+		HVN(O_CREAT | O_EXCL, ""),
+	};
+
+	(void)state;
+	EXPECT_EACH("delete_module_flags", one, fc_delete_module_flags((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("delete_module_flags", fc_delete_module_flags((uint32_t)x));
+}
+
+/* ---- SysV semaphores --------------------------------------------------- */
+
+/* uapi linux/ipc.h; its header clashes with glibc's sys/ipc.h. */
+#define K_IPC_64 0x0100
+
+static void test_sem(void **state)
+{
+	static const struct hv semop[] = {
+		HV(IPC_NOWAIT), HV(SEM_UNDO),
+		HVN(IPC_NOWAIT | SEM_UNDO, "IPC_NOWAIT|SEM_UNDO"),
+		HVN(IPC_CREAT, ""),
+	};
+	static const struct hv semget[] = {
+		HV(IPC_CREAT), HV(IPC_EXCL),
+		/* Permission bits drop. */
+		HVN(IPC_CREAT | IPC_EXCL | 0600, "IPC_EXCL|IPC_CREAT"),
+		HVN(0666, ""),
+	};
+	static const struct hv semctl[] = {
+		HV(IPC_STAT), HV(IPC_SET), HV(IPC_RMID), HV(IPC_INFO), HV(SEM_INFO), HV(SEM_STAT),
+		HV(GETALL), HV(GETNCNT), HV(GETPID), HV(GETVAL), HV(GETZCNT), HV(SETALL), HV(SETVAL),
+		HVN(SEM_STAT_ANY, ""),
+		HVN(K_IPC_64 | IPC_STAT, ""),
+		/* Falco's modern probe reads cmd as 16 bits. */
+		HVN(0x10000 | GETVAL, "GETVAL"),
+	};
+
+	(void)state;
+	EXPECT_EACH("semop_flags", semop, fc_semop_flags((uint16_t)x));
+	EXPECT_EACH("semget_flags", semget, fc_semget_flags((uint32_t)x));
+	EXPECT_EACH("semctl_commands", semctl, fc_semctl_cmd((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("semop_flags", fc_semop_flags((uint16_t)x));
+	EXPECT_ONLY_NAMED_BITS("semget_flags", fc_semget_flags((uint32_t)x));
+	/* Each command is one named bit, or 0. */
+	for (uint32_t c = 0; c < 0x400; c++) {
+		uint16_t p = fc_semctl_cmd(c);
+
+		assert_true(p == 0 || evt_fmt_flag_name("semctl_commands", p) != NULL);
+	}
+}
+
+/* ---- socket options ---------------------------------------------------- */
+
+static void test_sockopt(void **state)
+{
+	static const struct hv level[] = {
+		HV(SOL_SOCKET), HV(SOL_TCP),
+		HVN(IPPROTO_IP, "UNKNOWN"), HVN(IPPROTO_IPV6, "UNKNOWN"), HVN(IPPROTO_UDP, "UNKNOWN"),
+		HVN(-1, "UNKNOWN"),
+	};
+	/* x86_64 glibc's SO_RCVTIMEO, SO_TIMESTAMP, ... are the _OLD forms. */
+	static const struct hv name[] = {
+		HV(SO_DEBUG), HV(SO_REUSEADDR), HV(SO_TYPE), HV(SO_ERROR), HV(SO_DONTROUTE),
+		HV(SO_BROADCAST), HV(SO_SNDBUF), HV(SO_RCVBUF), HV(SO_SNDBUFFORCE), HV(SO_RCVBUFFORCE),
+		HV(SO_KEEPALIVE), HV(SO_OOBINLINE), HV(SO_NO_CHECK), HV(SO_PRIORITY), HV(SO_LINGER),
+		HV(SO_BSDCOMPAT), HV(SO_REUSEPORT), HV(SO_PASSCRED), HV(SO_PEERCRED), HV(SO_RCVLOWAT),
+		HV(SO_SNDLOWAT), HV(SO_RCVTIMEO), HV(SO_SNDTIMEO), HV(SO_SECURITY_AUTHENTICATION),
+		HV(SO_SECURITY_ENCRYPTION_TRANSPORT), HV(SO_SECURITY_ENCRYPTION_NETWORK),
+		HV(SO_BINDTODEVICE), HV(SO_ATTACH_FILTER), HV(SO_DETACH_FILTER), HV(SO_PEERNAME),
+		HV(SO_TIMESTAMP), HV(SO_ACCEPTCONN), HV(SO_PEERSEC), HV(SO_PASSSEC),
+		HV(SO_TIMESTAMPNS), HV(SO_MARK), HV(SO_TIMESTAMPING), HV(SO_PROTOCOL), HV(SO_DOMAIN),
+		HV(SO_RXQ_OVFL), HV(SO_WIFI_STATUS), HV(SO_PEEK_OFF), HV(SO_NOFCS),
+		HV(SO_LOCK_FILTER), HV(SO_SELECT_ERR_QUEUE), HV(SO_BUSY_POLL),
+		HV(SO_MAX_PACING_RATE), HV(SO_BPF_EXTENSIONS), HV(SO_INCOMING_CPU),
+		HV(SO_ATTACH_BPF), HV(SO_PEERGROUPS), HV(SO_MEMINFO), HV(SO_COOKIE),
+		/* The 64-bit time_t timeouts count as the old ones; the new
+		 * timestamps do not, as in Falco. */
+		HVN(SO_RCVTIMEO_NEW, "SO_RCVTIMEO"), HVN(SO_SNDTIMEO_NEW, "SO_SNDTIMEO"),
+		HVN(SO_TIMESTAMP_NEW, "UNKNOWN"), HVN(SO_TIMESTAMPNS_NEW, "UNKNOWN"),
+		HVN(SO_TIMESTAMPING_NEW, "UNKNOWN"),
+		HVN(SO_ATTACH_REUSEPORT_CBPF, "UNKNOWN"), HVN(SO_INCOMING_NAPI_ID, "UNKNOWN"),
+		HVN(SO_ZEROCOPY, "UNKNOWN"), HVN(SO_BINDTOIFINDEX, "UNKNOWN"),
+		HVN(0, "UNKNOWN"), HVN(-1, "UNKNOWN"), HVN(256 + SO_DEBUG, "UNKNOWN"),
+	};
+
+	(void)state;
+	EXPECT_EACH("sockopt_levels", level, fc_sockopt_level((int32_t)x));
+	EXPECT_EACH("sockopt_options", name, fc_sockopt_optname(SOL_SOCKET, (int32_t)x));
+	/* Options of other levels are not decoded, whatever their number. */
+	EXPECT("sockopt_options", fc_sockopt_optname(SOL_TCP, TCP_NODELAY), "UNKNOWN");
+	EXPECT("sockopt_options", fc_sockopt_optname(IPPROTO_IP, SO_KEEPALIVE), "UNKNOWN");
+	for (int32_t o = -2; o < 0x200; o++)
+		assert_non_null(evt_fmt_flag_name("sockopt_options", fc_sockopt_optname(SOL_SOCKET, o)));
+}
+
+/* ---- keyctl, fsconfig -------------------------------------------------- */
+
+static void test_keyctl_fsconfig(void **state)
+{
+	static const struct hv keyctl[] = {
+		HV(KEYCTL_GET_KEYRING_ID), HV(KEYCTL_JOIN_SESSION_KEYRING), HV(KEYCTL_UPDATE),
+		HV(KEYCTL_REVOKE), HV(KEYCTL_CHOWN), HV(KEYCTL_SETPERM), HV(KEYCTL_DESCRIBE),
+		HV(KEYCTL_CLEAR), HV(KEYCTL_LINK), HV(KEYCTL_UNLINK), HV(KEYCTL_SEARCH),
+		HV(KEYCTL_READ), HV(KEYCTL_INSTANTIATE), HV(KEYCTL_NEGATE),
+		HV(KEYCTL_SET_REQKEY_KEYRING), HV(KEYCTL_SET_TIMEOUT), HV(KEYCTL_ASSUME_AUTHORITY),
+		HV(KEYCTL_GET_SECURITY), HV(KEYCTL_SESSION_TO_PARENT), HV(KEYCTL_REJECT),
+		HV(KEYCTL_INSTANTIATE_IOV), HV(KEYCTL_INVALIDATE), HV(KEYCTL_GET_PERSISTENT),
+		HV(KEYCTL_DH_COMPUTE), HV(KEYCTL_PKEY_QUERY), HV(KEYCTL_PKEY_ENCRYPT),
+		HV(KEYCTL_PKEY_DECRYPT), HV(KEYCTL_PKEY_SIGN), HV(KEYCTL_PKEY_VERIFY),
+		HV(KEYCTL_RESTRICT_KEYRING), HV(KEYCTL_MOVE), HV(KEYCTL_CAPABILITIES),
+		HV(KEYCTL_WATCH_KEY),
+		HVN(KEYCTL_WATCH_KEY + 1, ""),	/* newer operations show as numbers */
+	};
+	static const struct hv fsconfig[] = {
+		HV(FSCONFIG_SET_FLAG), HV(FSCONFIG_SET_STRING), HV(FSCONFIG_SET_BINARY),
+		HV(FSCONFIG_SET_PATH), HV(FSCONFIG_SET_PATH_EMPTY), HV(FSCONFIG_SET_FD),
+		HV(FSCONFIG_CMD_CREATE), HV(FSCONFIG_CMD_RECONFIGURE),
+		HVN(8, ""),		/* FSCONFIG_CMD_CREATE_EXCL, uapi linux/mount.h (6.6) */
+	};
+
+	(void)state;
+	EXPECT_EACH("keyctl_operations", keyctl, fc_keyctl_op((uint32_t)x));
+	EXPECT_EACH("fsconfig_cmds", fsconfig, fc_fsconfig_cmd((uint32_t)x));
+	/* Both pass through, as Falco sends them. */
+	assert_int_equal(fc_keyctl_op(0x12345), 0x12345);
+	assert_int_equal(fc_fsconfig_cmd(~0u), ~0u);
+}
+
+/* ---- quotactl ---------------------------------------------------------- */
+
+/* quotactl's cmd for command c and quota type t, named after c. QCMD's
+ * shift overflows an int for the 0x80000x commands, so c goes unsigned. */
+#define HVQ(c, t) { (uint64_t)(uint32_t)QCMD((uint32_t)(c), (t)), #c }
+
+static void test_quotactl(void **state)
+{
+	static const struct hv cmd[] = {
+		HVQ(Q_SYNC, USRQUOTA), HVQ(Q_QUOTAON, USRQUOTA), HVQ(Q_QUOTAOFF, GRPQUOTA),
+		HVQ(Q_GETFMT, USRQUOTA), HVQ(Q_GETINFO, GRPQUOTA), HVQ(Q_SETINFO, USRQUOTA),
+		HVQ(Q_GETQUOTA, PRJQUOTA), HVQ(Q_SETQUOTA, USRQUOTA),
+		HVQ(Q_XQUOTAON, XQM_USRQUOTA), HVQ(Q_XQUOTAOFF, XQM_GRPQUOTA),
+		HVQ(Q_XGETQUOTA, XQM_PRJQUOTA), HVQ(Q_XSETQLIM, XQM_USRQUOTA),
+		HVQ(Q_XGETQSTAT, XQM_USRQUOTA), HVQ(Q_XQUOTARM, XQM_USRQUOTA),
+		HVQ(Q_XQUOTASYNC, XQM_USRQUOTA),
+		/* Commands Falco does not name are 0. */
+		{ (uint32_t)QCMD((uint32_t)Q_GETNEXTQUOTA, USRQUOTA), "" },
+		{ (uint32_t)QCMD((uint32_t)Q_XGETQSTATV, USRQUOTA), "" },
+		{ (uint32_t)QCMD((uint32_t)Q_XGETNEXTQUOTA, USRQUOTA), "" },
+		/* A bare command, not shifted into place, is no command. */
+		HVN(Q_SYNC, ""),
+	};
+	static const struct hv type[] = {
+		HVN(QCMD((uint32_t)Q_GETQUOTA, USRQUOTA), "USRQUOTA"),
+		HVN(QCMD((uint32_t)Q_GETQUOTA, GRPQUOTA), "GRPQUOTA"),
+		HVN(QCMD((uint32_t)Q_XGETQUOTA, XQM_GRPQUOTA), "GRPQUOTA"),
+		/* Project quotas have no name. */
+		HVN(QCMD((uint32_t)Q_GETQUOTA, PRJQUOTA), ""),
+	};
+	static const struct hv fmt[] = {
+		HV(QFMT_VFS_OLD), HV(QFMT_VFS_V0), HV(QFMT_VFS_V1),
+		/* Any other id is QFMT_NOT_USED. */
+		HVN(QFMT_OCFS2, "QFMT_NOT_USED"), HVN(0, "QFMT_NOT_USED"), HVN(~0u, "QFMT_NOT_USED"),
+	};
+
+	(void)state;
+	EXPECT_EACH("quotactl_cmds", cmd, fc_quotactl_cmd((uint32_t)x));
+	EXPECT_EACH("quotactl_types", type, fc_quotactl_type((uint32_t)x));
+	EXPECT_EACH("quotactl_quota_fmts", fmt, fc_quotactl_fmt((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("quotactl_cmds", fc_quotactl_cmd((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("quotactl_types", fc_quotactl_type((uint32_t)x));
+	EXPECT_ONLY_NAMED_BITS("quotactl_quota_fmts", fc_quotactl_fmt((uint32_t)x));
+	/* dqi_flags pass through into 8 bits: the kernel's DQF_ROOT_SQUASH
+	 * is PPM bit 1, named DQF_NONE, and DQF_SYS_FILE is cut off. */
+	EXPECT("quotactl_dqi_flags", fc_quotactl_dqi_flags(DQF_ROOT_SQUASH), "DQF_NONE");
+	EXPECT("quotactl_dqi_flags", fc_quotactl_dqi_flags(DQF_SYS_FILE), "");
+	assert_int_equal(fc_quotactl_dqi_flags(DQF_SYS_FILE | DQF_ROOT_SQUASH), DQF_ROOT_SQUASH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +1068,19 @@ int main(void)
 		cmocka_unit_test(test_finit_module_bpf),
 		cmocka_unit_test(test_socket_family),
 		cmocka_unit_test(test_mmap),
+		cmocka_unit_test(test_poll_events),
+		cmocka_unit_test(test_mknod_mode),
+		cmocka_unit_test(test_lseek_flock),
+		cmocka_unit_test(test_at_flags2),
+		cmocka_unit_test(test_mlock),
+		cmocka_unit_test(test_futex_op),
+		cmocka_unit_test(test_rlimit_resource),
+		cmocka_unit_test(test_io_uring_enter_register),
+		cmocka_unit_test(test_delete_module),
+		cmocka_unit_test(test_sem),
+		cmocka_unit_test(test_sockopt),
+		cmocka_unit_test(test_keyctl_fsconfig),
+		cmocka_unit_test(test_quotactl),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
