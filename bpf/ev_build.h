@@ -12,10 +12,17 @@
 
 #define EV_MASK (PROBE_EV_MAX - 1)
 
-/* The scratch of one CPU: room for a whole event plus the largest parameter read past
- * any masked offset. */
+/* A work area beside the event, for strings assembled backwards (paths
+ * walked from their last component) before they are copied in. */
+struct ev_tmp {
+	__u8 b[2 * PROBE_PARAM_MAX];
+};
+
+/* The scratch of one CPU: room for a whole event plus the largest
+ * parameter read past any masked offset, then the work area. */
 struct ev_scratch {
 	__u8 b[PROBE_EV_MAX + 2 * PROBE_PARAM_MAX];
+	struct ev_tmp tmp;
 };
 
 struct {
@@ -48,6 +55,11 @@ struct ev {
 	__u32 i;	/* next parameter */
 	__u32 cpu;
 };
+
+static __always_inline struct ev_tmp *ev_tmp(struct ev *e)
+{
+	return &((struct ev_scratch *)e->b)->tmp;
+}
 
 static __always_inline struct probe_cnt *ev_cnt(__u32 cpu)
 {

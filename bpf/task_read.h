@@ -19,19 +19,6 @@
 #define TR_PF_KTHREAD 0x00200000
 #define TR_TS_COMPAT 0x0002	/* x86 thread_info.status: in a 32-bit syscall */
 
-/* The second half of the CPU's scratch work area: paths are assembled
- * backwards here before they are copied into the event. */
-struct tr_tmp {
-	__u8 b[2 * PROBE_PARAM_MAX];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);		/* one per CPU, set by the loader */
-	__type(key, __u32);
-	__type(value, struct tr_tmp);
-} tr_tmp SEC(".maps");
-
 /* Kernel layouts older than this one, for CO-RE alternatives. */
 struct kernfs_node___old {
 	struct kernfs_node *parent;
@@ -163,7 +150,7 @@ static __always_inline struct kernfs_node *tr_kn_parent(struct kernfs_node *kn)
 /* One walk towards a root, written backwards into the CPU's tmp area:
  * components go before pos, each preceded by a '/'. */
 struct tr_walk {
-	struct tr_tmp *tmp;
+	struct ev_tmp *tmp;
 	__u32 pos;
 	struct dentry *d;		/* dentry walk */
 	struct vfsmount *vmnt;
@@ -246,11 +233,7 @@ static __always_inline void tr_walk_push(struct ev *e, struct tr_walk *w)
 
 static __always_inline int tr_walk_init(struct tr_walk *w, struct ev *e)
 {
-	__u32 key = e->cpu;
-
-	w->tmp = bpf_map_lookup_elem(&tr_tmp, &key);
-	if (!w->tmp)
-		return 0;
+	w->tmp = ev_tmp(e);
 	w->pos = PROBE_PARAM_MAX - 1;
 	w->tmp->b[PROBE_PARAM_MAX - 1] = 0;
 	return 1;

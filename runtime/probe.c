@@ -175,7 +175,6 @@ int probe__open(const struct probe_opts *o, struct probe **out, char *err, size_
 			p->skel->rodata->sc_ppm[nr] = evt_schema_syscall(i)->ppm_sc;
 	}
 	bpf_map__set_max_entries(p->skel->maps.ev_scratch, (__u32)p->ncpus);
-	bpf_map__set_max_entries(p->skel->maps.tr_tmp, (__u32)p->ncpus);
 	bpf_map__set_max_entries(p->skel->maps.ev_rings, (__u32)p->ncpus);
 	ret = make_rings(p, err, errlen);
 	if (ret)

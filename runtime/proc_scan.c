@@ -216,31 +216,37 @@ static bool starts(const char *s, const char *prefix)
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* Reads fd into buf[*n .. room) until the end of the file or of the room;
+ * 0 at the end of the file, 1 when the room ran out, or -errno. */
+static int read_more(int fd, char *buf, size_t *n, size_t room)
+{
+	while (*n < room) {
+		ssize_t r = read(fd, buf + *n, room - *n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return 0;
+		*n += (size_t)r;
+	}
+	return 1;
+}
+
 /* Reads up to cap - 1 bytes of path into buf and NUL-terminates them; the
  * byte count, or -errno. */
 static ssize_t slurp(const char *path, char *buf, size_t cap)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r;
 	size_t n = 0;
 
 	if (fd < 0)
 		return -errno;
-	while (n < cap - 1) {
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-
-		if (r < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
+	r = read_more(fd, buf, &n, cap - 1);
 	close(fd);
+	if (r < 0)
+		return r;
 	buf[n] = '\0';
 	return (ssize_t)n;
 }
@@ -248,14 +254,12 @@ static ssize_t slurp(const char *path, char *buf, size_t cap)
 /* Reads all of path (up to max bytes) into a buffer grown as needed. */
 static ssize_t slurp_all(const char *path, char **buf, size_t *cap, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), r = 1;
 	size_t n = 0;
 
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t r;
-
+	while (r == 1) {
 		if (n + 1 >= *cap) {
 			size_t nc = *cap ? *cap * 2 : 4096;
 			char *nb;
@@ -272,20 +276,11 @@ static ssize_t slurp_all(const char *path, char **buf, size_t *cap, size_t max)
 			*buf = nb;
 			*cap = nc;
 		}
-		r = read(fd, *buf + n, *cap - 1 - n);
-		if (r < 0) {
-			int e = errno;
-
-			if (e == EINTR)
-				continue;
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+		r = read_more(fd, *buf, &n, *cap - 1);
 	}
 	close(fd);
+	if (r < 0)
+		return r;
 	(*buf)[n] = '\0';
 	return (ssize_t)n;
 }

@@ -462,7 +462,7 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 	set_blob_param(c, &t->args, "args");
 	set_blob_param(c, &t->cgroups, "cgroups");
 	state_thr_refresh_ctr(te);
-	if ((s = p_str(c, "cwd"))) {
+	if ((s = p_str(c, "cwd")) && *s) {
 		char buf[4096];
 		size_t n = strlen(s);
 
@@ -515,9 +515,13 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 
 /* What a new thread takes from the thread it was cloned from that its
  * clone event does not carry, as Falco copies it: the executable, the
- * session, terminal, login uid and capabilities, the environment. */
+ * session, terminal, login uid and capabilities, the environment, and the
+ * working directory when the event leaves it empty (as current drivers
+ * do). */
 static void inherit(struct thr *t, const struct thr *p, bool thread)
 {
+	if (p->cwd && !t->cwd)
+		state_set_str(&t->cwd, p->cwd, strlen(p->cwd));
 	if (p->exepath)
 		state_set_str(&t->exepath, p->exepath, strlen(p->exepath));
 	if (p->root)

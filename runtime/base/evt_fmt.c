@@ -114,6 +114,19 @@ const char *evt_fmt_flag_name(const char *table, uint64_t value)
 	return NULL;
 }
 
+bool evt_fmt_flag_value(const char *table, const char *name, uint64_t *value)
+{
+	const struct evt_fmt_table *t = evt_fmt_table(table);
+
+	for (uint32_t i = 0; t && i < t->n; i++) {
+		if (!strcmp(t->v[i].name, name)) {
+			*value = t->v[i].value;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void add_name(struct strbuf *sb, bool *first, const char *name)
 {
 	if (!*first)

@@ -94,6 +94,8 @@ const struct evt_fmt_table *evt_fmt_table_at(size_t idx);	/* NULL out of range *
 /* The first name of table whose value is exactly value (an enum value, or
  * a single flag); NULL when none is or the table does not exist. */
 const char *evt_fmt_flag_name(const char *table, uint64_t value);
+/* The value of the entry of table named name; false when there is none. */
+bool evt_fmt_flag_value(const char *table, const char *name, uint64_t *value);
 
 /* Appends the names of value, "|"-separated, following Falco: walking the
  * table in order, a zero-valued entry matches only a zero value; any other

@@ -85,7 +85,7 @@ static void rules_for(const char *path, pid_t pid, int port)
 		 "- rule: t_exec\n"
 		 "  desc: the test's child execs\n"
 		 "  condition: evt.type=execve and evt.dir=< and proc.ppid=%d\n"
-		 "  output: exec %%proc.exepath args=[%%proc.args] parent=%%proc.pname\n"
+		 "  output: exec %%proc.exepath args=[%%proc.args] parent=%%proc.pname cwd=%%proc.cwd\n"
 		 "  priority: ERROR\n"
 		 "- rule: t_unlink\n"
 		 "  desc: unlink in the test directory\n"
@@ -181,7 +181,7 @@ static void expect_line(const char *out, const char *needle)
 
 static void live_alerts(void **state)
 {
-	char rules[128], scap[128], sock[128], file[128], file2[128], cmd[1024], want[512];
+	char rules[128], scap[128], sock[128], file[128], file2[128], cmd[1024], want[4608];
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	struct sockaddr_un ua = { .sun_family = AF_UNIX };
 	unsigned long long seen, processed, dropped, alerts, skipped;
@@ -265,7 +265,15 @@ static void live_alerts(void **state)
 	snprintf(want, sizeof(want), "->127.0.0.1:%u sip=127.0.0.1 sport=%u", ntohs(sa.sin_port),
 		 ntohs(sa.sin_port));
 	expect_line(r.obuf, want);
-	expect_line(r.obuf, "Error exec /usr/bin/echo args=[saker-live-arg second] parent=test_live_alert");
+	{
+		char cwd[4096];
+
+		assert_non_null(getcwd(cwd, sizeof(cwd)));
+		snprintf(want, sizeof(want),
+			 "Error exec /usr/bin/echo args=[saker-live-arg second] parent=test_live_alert cwd=%s/",
+			 strcmp(cwd, "/") ? cwd : "");
+		expect_line(r.obuf, want);
+	}
 	snprintf(want, sizeof(want), "Warning renamed %s to %s", file, file2);
 	expect_line(r.obuf, want);
 	snprintf(want, sizeof(want), "Warning unlinked %s", file2);

@@ -71,14 +71,11 @@ static const struct evt *rec_done(struct rec *r, uint16_t type)
 
 static uint32_t val(const char *table, const char *name)
 {
-	const struct evt_fmt_table *t = evt_fmt_table(table);
+	uint64_t v = 0;
 
-	assert_non_null(t);
-	for (uint32_t i = 0; i < t->n; i++)
-		if (!strcmp(t->v[i].name, name))
-			return t->v[i].value;
-	fail_msg("%s has no %s", table, name);
-	return 0;
+	if (!evt_fmt_flag_value(table, name, &v))
+		fail_msg("%s has no %s", table, name);
+	return (uint32_t)v;
 }
 
 /* Renders with a fresh buffer and compares. */

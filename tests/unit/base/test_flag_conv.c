@@ -143,14 +143,11 @@ static uint64_t table_bits(const char *table)
 
 static uint32_t val(const char *table, const char *name)
 {
-	const struct evt_fmt_table *t = evt_fmt_table(table);
+	uint64_t v = 0;
 
-	assert_non_null(t);
-	for (uint32_t i = 0; i < t->n; i++)
-		if (!strcmp(t->v[i].name, name))
-			return t->v[i].value;
-	fail_msg("%s has no %s", table, name);
-	return 0;
+	if (!evt_fmt_flag_value(table, name, &v))
+		fail_msg("%s has no %s", table, name);
+	return (uint32_t)v;
 }
 
 /* Bit conversions never produce a bit their table cannot name: tried on
