@@ -113,6 +113,9 @@ void engine__free(struct engine *en)
 	if (en->w)
 		scap_writer__close(en->w);
 	mem_free(en->live_cpus);
+	for (size_t i = 0; i < en->nrule_files; i++)
+		mem_free(en->rule_files[i]);
+	mem_free(en->rule_files);
 	outputs__free(en->out);
 	state__free(en->st);
 	extract_scratch_release(&en->asc);
@@ -232,11 +235,62 @@ static void format_diags(const struct ruleset *rs, struct strbuf *sb)
 	}
 }
 
+/* Keeps the names of the rules files for reloads. */
+static int keep_rule_files(struct engine *en, const char *const *files, size_t n)
+{
+	char **copy;
+
+	if ((const char *const *)en->rule_files == files)
+		return 0;
+	copy = mem_calloc(n ? n : 1, sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		if (!(copy[i] = mem_strdup(files[i]))) {
+			while (i--)
+				mem_free(copy[i]);
+			mem_free(copy);
+			return -ENOMEM;
+		}
+	}
+	for (size_t i = 0; i < en->nrule_files; i++)
+		mem_free(en->rule_files[i]);
+	mem_free(en->rule_files);
+	en->rule_files = copy;
+	en->nrule_files = n;
+	return 0;
+}
+
+int engine__reload_rules(struct engine *en, struct strbuf *diags)
+{
+	struct ruleset *rs;
+	int err;
+
+	/* a rules file broken since the last load leaves the running rules
+	 * as they are */
+	err = ruleset__new(&rs);
+	if (err)
+		return err;
+	for (size_t i = 0; i < en->nrule_files; i++)
+		ruleset__load_file(rs, en->rule_files[i]);
+	ruleset__compile(rs);
+	if (rs->diags.nerr) {
+		format_diags(rs, diags);
+		ruleset__free(rs);
+		return -EINVAL;
+	}
+	ruleset__free(rs);
+	return engine__load_rules(en, (const char *const *)en->rule_files, en->nrule_files, diags);
+}
+
 int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags)
 {
 	int err, ret = 0;
 
+	err = keep_rule_files(en, files, n);
+	if (err)
+		return err;
 	free_eval(en);
 	err = ruleset__new(&en->rs);
 	if (err)
@@ -441,6 +495,11 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 void engine__stop(struct engine *en)
 {
 	en->stop = 1;
+}
+
+void engine__request_reload(struct engine *en)
+{
+	en->reload = 1;
 }
 
 void engine__stats(const struct engine *en, struct engine_stats *out)

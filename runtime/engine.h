@@ -50,6 +50,14 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags);
 struct ruleset *engine__ruleset(struct engine *en);
 
+/* Loads the same rules files again (they may have changed). When one has
+ * errors now, they are formatted into diags and the running rules stay:
+ * -EINVAL. 0; -errno. */
+int engine__reload_rules(struct engine *en, struct strbuf *diags);
+/* Asks a running live loop to reload the rules between two events, and to
+ * switch the probe's syscalls to the new set (signal-safe). */
+void engine__request_reload(struct engine *en);
+
 /* Replays a capture file to its end. 0; -EINVAL with a message in err for
  * a corrupt or truncated file (events before the problem are processed);
  * -errno. */

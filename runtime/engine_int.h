@@ -52,7 +52,10 @@ struct engine {
 		uint64_t drop_full, drop_big;
 	} *live_cpus;			/* the probe's drops per CPU */
 	int live_ncpus;
+	char **rule_files;		/* as loaded, for reloads */
+	size_t nrule_files;
 	volatile sig_atomic_t stop;
+	volatile sig_atomic_t reload;	/* rules files to be read again */
 };
 
 /* Opens the -w capture (when asked) with machine info mi; 0 or -errno with

@@ -70,6 +70,31 @@ static bool run_record(struct engine *en, const void *rec, uint32_t len, uint16_
 	return true;
 }
 
+/* Reloads the rules and gives the probe their syscalls; the probe stays
+ * attached throughout. */
+static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
+{
+	struct strbuf diags = STRBUF_INIT;
+	int err, nsc = 0;
+
+	en->reload = 0;
+	err = engine__reload_rules(en, &diags);
+	if (diags.buf)
+		log_warn("rules reload:\n%s", diags.buf);
+	strbuf_release(&diags);
+	if (err) {
+		log_error("rules reload failed (%s): %s", strerror(-err),
+			  err == -EINVAL ? "the running rules stay" : "no rules are loaded");
+		return;
+	}
+	memset(on, 0, n * sizeof(*on));
+	ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
+	for (size_t i = 0; i < n; i++)
+		nsc += on[i];
+	probe__set_syscalls(p, on);
+	log_info("rules reloaded: %zu rules, probe switched to %d syscalls", en->rs->nrules, nsc);
+}
+
 static void idle(void)
 {
 	struct timespec ts = { 0, LIVE_IDLE_NS };
@@ -135,8 +160,11 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	while (!en->stop) {
 		uint32_t len;
 		uint16_t cpu;
-		const void *rec = ring_src__next(rs, &len, &cpu);
+		const void *rec;
 
+		if (en->reload && en->rs)
+			reload(en, p, on, n);
+		rec = ring_src__next(rs, &len, &cpu);
 		if (!rec) {
 			outputs__flush(en->out);
 			ring_src__release(rs);

@@ -47,8 +47,11 @@ static void usage(FILE *f)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	if (g_engine)
+	if (!g_engine)
+		return;
+	if (sig == SIGHUP)
+		engine__request_reload(g_engine);
+	else
 		engine__stop(g_engine);
 }
 
@@ -212,6 +215,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGALRM, on_signal);
+	signal(SIGHUP, on_signal);
 	if (duration > 0)
 		alarm((unsigned)duration);
 	if (capture)
