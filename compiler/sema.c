@@ -899,6 +899,24 @@ static bool is_field_char(char c)
 
 /* Splits an output format into literal text and %field tokens, checking
  * every field. Returns false on error (reported unless quiet). */
+/* Room for one more output token and the closing one. */
+static bool grow_toks(struct s *s, struct out_tok **toks, uint32_t n, uint32_t *cap)
+{
+	struct out_tok *nt;
+
+	if (n + 1 < *cap)
+		return true;
+	nt = arena_alloc(s->a, *cap * 2 * sizeof(*nt));
+	if (!nt) {
+		s->oom = true;
+		return false;
+	}
+	memcpy(nt, *toks, n * sizeof(**toks));
+	*toks = nt;
+	*cap *= 2;
+	return true;
+}
+
 static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 {
 	struct rl_rule *r = sr->src;
@@ -961,6 +979,18 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 		}
 		memcpy(name, f + start, name_end - start);
 		name[name_end - start] = '\0';
+		if (!has_arg && !strcmp(name, "container.info")) {
+			/* the deprecated placeholder stands for nothing, as in
+			 * Falco (warned about by the caller) */
+			if (!grow_toks(s, &toks, n, &cap))
+				return false;
+			toks[n].lit = arena_strndup(s->a, f + lit_start, i - lit_start);
+			toks[n].fref = NULL;
+			toks[n].field_text = NULL;
+			n++;
+			i = lit_start = end;
+			continue;
+		}
 		ref = arena_alloc(s->a, sizeof(*ref));
 		if (!ref) {
 			s->oom = true;
@@ -987,17 +1017,8 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 			ref->arg = arena_strdup(s->a, arg);
 		else if (ref->arg)
 			ref->arg = arena_strdup(s->a, ref->arg);
-		if (n + 1 >= cap) {
-			struct out_tok *nt = arena_alloc(s->a, cap * 2 * sizeof(*nt));
-
-			if (!nt) {
-				s->oom = true;
-				return false;
-			}
-			memcpy(nt, toks, n * sizeof(*toks));
-			toks = nt;
-			cap *= 2;
-		}
+		if (!grow_toks(s, &toks, n, &cap))
+			return false;
 		toks[n].lit = arena_strndup(s->a, f + lit_start, i - lit_start);
 		toks[n].fref = ref;
 		toks[n].field_text = arena_strndup(s->a, f + i + 1, end - i - 1);

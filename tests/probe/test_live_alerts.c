@@ -124,6 +124,21 @@ struct saker_run {
 	size_t olen, elen;
 };
 
+/* The saker a test started, killed by the teardown if the test failed
+ * before stopping it. */
+static pid_t g_running;
+
+static int kill_leftover(void **state)
+{
+	(void)state;
+	if (g_running > 0) {
+		kill(g_running, SIGKILL);
+		waitpid(g_running, NULL, 0);
+		g_running = 0;
+	}
+	return 0;
+}
+
 static void start(struct saker_run *r, const char *rules, const char *scap, const char *notify)
 {
 	int o[2], e[2];
@@ -142,6 +157,7 @@ static void start(struct saker_run *r, const char *rules, const char *scap, cons
 		execl(SAKER, SAKER, "-r", rules, "-U", "-w", scap, (char *)NULL);
 		_exit(127);
 	}
+	g_running = r->pid;
 	close(o[1]);
 	close(e[1]);
 	r->out = o[0];
@@ -169,6 +185,7 @@ static int stop(struct saker_run *r)
 	while (read_some(r->out, &r->obuf, &r->olen, 1000) | read_some(r->err, &r->ebuf, &r->elen, 10))
 		;
 	assert_int_equal(waitpid(r->pid, &status, 0), r->pid);
+	g_running = 0;
 	close(r->out);
 	close(r->err);
 	return status;
@@ -375,7 +392,7 @@ static void live_needs_root(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(live_alerts),
+		cmocka_unit_test_teardown(live_alerts, kill_leftover),
 		cmocka_unit_test(live_needs_root),
 	};
 

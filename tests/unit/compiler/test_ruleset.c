@@ -178,6 +178,46 @@ static void errors_do_not_stop_loading(void **state)
 	ruleset__free(rs);
 }
 
+/* Both official sets load without an error: the current one without a
+ * warning either, the 3.2.0 one (what Falco 0.40 loads) with a deprecation
+ * warning per %container.info, which stands for nothing in outputs. */
+static void official_rule_sets_load(void **state)
+{
+	static const char *const files[2][3] = {
+		{ SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",
+		  SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml",
+		  SAKER_SHARED_DIR "/falco/rules/falco-sandbox_rules.yaml" },
+		{ SAKER_SHARED_DIR "/falco/rules-3.2.0/falco_rules.yaml",
+		  SAKER_SHARED_DIR "/falco/rules-3.2.0/falco-incubating_rules.yaml",
+		  SAKER_SHARED_DIR "/falco/rules-3.2.0/falco-sandbox_rules.yaml" },
+	};
+
+	(void)state;
+	for (int set = 0; set < 2; set++) {
+		struct ruleset *rs;
+		size_t deprecated = 0, other = 0;
+
+		assert_int_equal(ruleset__new(&rs), 0);
+		for (int i = 0; i < 3; i++)
+			ruleset__load_file(rs, files[set][i]);
+		assert_int_equal(ruleset__compile(rs), 0);
+		assert_int_equal(rs->diags.nerr, 0);
+		for (size_t i = 0; i < rs->diags.n; i++) {
+			if (rs->diags.items[i]->code == DIAG_LOAD_DEPRECATED_ITEM)
+				deprecated++;
+			else
+				other++;
+		}
+		assert_int_equal(other, 0);
+		if (set == 0)
+			assert_int_equal(deprecated, 0);
+		else
+			assert_true(deprecated > 0);
+		assert_true(rs->nrules > 50);
+		ruleset__free(rs);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +227,7 @@ int main(void)
 		cmocka_unit_test(syscall_set),
 		cmocka_unit_test(overrides_and_appends),
 		cmocka_unit_test(errors_do_not_stop_loading),
+		cmocka_unit_test(official_rule_sets_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
