@@ -123,8 +123,9 @@ static __always_inline struct file *tr_fd_file(__s64 fd)
 
 	if (fd < 0 || !fdt || (__u64)fd >= fdt->max_fds)
 		return NULL;
-	fds = fdt->fd;
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	/* the array read with a plain load: an untyped read-only view */
+	fds = bpf_rdonly_cast(fdt->fd, 0);
+	f = fds[fd];
 	return f ? TR_CAST(struct file, f) : NULL;
 }
 
@@ -327,13 +328,11 @@ static __always_inline struct socket *tr_file_socket(struct file *f)
 {
 	struct socket *s;
 
-	if (!f)
+	if (!f || !f->private_data)
 		return NULL;
-	s = BPF_CORE_READ(f, private_data);
+	s = TR_CAST(struct socket, f->private_data);
 	/* a socket's file points back to it */
-	if (!s || BPF_CORE_READ(s, file) != f)
-		return NULL;
-	return s;
+	return s->file == f ? s : NULL;
 }
 
 static __always_inline __u16 tr_ntohs(__u16 v)
@@ -346,7 +345,7 @@ static __always_inline __u16 tr_ntohs(__u16 v)
 static __always_inline void tr_push_tuple(struct ev *e, __s64 fd, int outbound)
 {
 	struct socket *so = tr_file_socket(tr_fd_file(fd));
-	struct sock *sk = so ? BPF_CORE_READ(so, sk) : NULL;
+	struct sock *sk = so ? so->sk : NULL;
 	__u8 *c = ev_cursor(e);
 	__u16 fam;
 
@@ -354,15 +353,14 @@ static __always_inline void tr_push_tuple(struct ev *e, __s64 fd, int outbound)
 		ev_empty(e);
 		return;
 	}
-	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	fam = sk->__sk_common.skc_family;
 	if (fam == TR_AF_INET) {
-		struct inet_sock *in = (struct inet_sock *)sk;
-		__u32 la = BPF_CORE_READ(in, inet_saddr), ra = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		__u16 lp = tr_ntohs(BPF_CORE_READ(in, inet_sport));
-		__u16 rp = tr_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		struct inet_sock *in = TR_CAST(struct inet_sock, sk);
+		__u32 la = in->inet_saddr, ra = sk->__sk_common.skc_daddr;
+		__u16 lp = tr_ntohs(in->inet_sport), rp = tr_ntohs(sk->__sk_common.skc_dport);
 
 		if (!la)
-			la = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+			la = sk->__sk_common.skc_rcv_saddr;
 		c[0] = fc_socket_family(fam);
 		*(__u32 *)&c[1] = outbound ? la : ra;
 		*(__u16 *)&c[5] = outbound ? lp : rp;
@@ -370,23 +368,31 @@ static __always_inline void tr_push_tuple(struct ev *e, __s64 fd, int outbound)
 		*(__u16 *)&c[11] = outbound ? rp : lp;
 		ev_len(e, 13);
 	} else if (fam == TR_AF_INET6) {
-		struct inet_sock *in = (struct inet_sock *)sk;
-		__u16 lp = tr_ntohs(BPF_CORE_READ(in, inet_sport));
-		__u16 rp = tr_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-		__u8 la[16], ra[16];
+		struct inet_sock *in = TR_CAST(struct inet_sock, sk);
+		__u16 lp = tr_ntohs(in->inet_sport), rp = tr_ntohs(sk->__sk_common.skc_dport);
+		__u64 la[2], ra[2];
 
-		BPF_CORE_READ_INTO(&la, sk, __sk_common.skc_v6_rcv_saddr);
-		BPF_CORE_READ_INTO(&ra, sk, __sk_common.skc_v6_daddr);
+		la[0] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[0] |
+			(__u64)sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[1] << 32;
+		la[1] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[2] |
+			(__u64)sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[3] << 32;
+		ra[0] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[0] |
+			(__u64)sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[1] << 32;
+		ra[1] = sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[2] |
+			(__u64)sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[3] << 32;
 		c[0] = fc_socket_family(fam);
-		__builtin_memcpy(&c[1], outbound ? la : ra, 16);
+		*(__u64 *)&c[1] = outbound ? la[0] : ra[0];
+		*(__u64 *)&c[9] = outbound ? la[1] : ra[1];
 		*(__u16 *)&c[17] = outbound ? lp : rp;
-		__builtin_memcpy(&c[19], outbound ? ra : la, 16);
+		*(__u64 *)&c[19] = outbound ? ra[0] : la[0];
+		*(__u64 *)&c[27] = outbound ? ra[1] : la[1];
 		*(__u16 *)&c[35] = outbound ? rp : lp;
 		ev_len(e, 37);
 	} else if (fam == TR_AF_UNIX) {
-		struct unix_sock *us = (struct unix_sock *)sk;
-		struct unix_sock *peer = (struct unix_sock *)BPF_CORE_READ(us, peer);
-		struct unix_address *addr = BPF_CORE_READ(outbound ? peer : us, addr);
+		struct unix_sock *us = TR_CAST(struct unix_sock, sk);
+		struct sock *psk = us->peer;
+		struct unix_sock *peer = psk ? TR_CAST(struct unix_sock, psk) : NULL;
+		struct unix_address *addr = outbound ? (peer ? peer->addr : NULL) : us->addr;
 		long n = 0;
 
 		c[0] = fc_socket_family(fam);

@@ -24,9 +24,11 @@
 
 /* Sleeps while every ring is empty: from LIVE_IDLE_MIN_NS, doubling with
  * each empty look up to LIVE_IDLE_MAX_NS, back to the minimum once events
- * come. A quiet machine is woken 250 times a second at most; a busy one
- * is read within 0.1 ms, long before 8 MiB per CPU fill. */
-#define LIVE_IDLE_MIN_NS 100000
+ * come. Reading in batches of a millisecond or more keeps the reader off
+ * the cache lines the probe is writing (each look at a ring moves them to
+ * this CPU and costs the writer a miss), and 8 MiB per CPU hold far more
+ * than 4 ms of events at any rate the probe can produce. */
+#define LIVE_IDLE_MIN_NS 1000000
 #define LIVE_IDLE_MAX_NS 4000000
 
 static void machine_info(struct scap_machine *mi)

@@ -399,6 +399,45 @@ static void tcp_on_loopback(void **state)
 	close(l);
 }
 
+static void tcp6_on_loopback(void **state)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in6 ca;
+	socklen_t sl = sizeof(sa);
+	char tuple[160], fdtxt[32];
+	int l, c, a;
+	struct evt e;
+
+	(void)state;
+	NEED_ROOT();
+	l = socket(AF_INET6, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&sa, sizeof(sa))) {
+		if (l >= 0)
+			close(l);
+		skip();	/* no IPv6 on this machine */
+	}
+	assert_int_equal(getsockname(l, (struct sockaddr *)&sa, &sl), 0);
+	assert_int_equal(listen(l, 8), 0);
+	drain();
+	c = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	sl = sizeof(ca);
+	assert_int_equal(getsockname(c, (struct sockaddr *)&ca, &sl), 0);
+	a = accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	snprintf(tuple, sizeof(tuple), "::1:%u->::1:%u", ntohs(ca.sin6_port), ntohs(sa.sin6_port));
+	snprintf(fdtxt, sizeof(fdtxt), "%d", c);
+	must_find(&e, PPME_SOCKET_CONNECT_X, me(), "fd", fdtxt);
+	assert_string_equal(arg(&e, "tuple"), tuple);
+	snprintf(fdtxt, sizeof(fdtxt), "%d", a);
+	if (!find(&e, PPME_SOCKET_ACCEPT_5_X, me(), "fd", fdtxt))
+		must_find(&e, PPME_SOCKET_ACCEPT4_6_X, me(), "fd", fdtxt);
+	assert_string_equal(arg(&e, "tuple"), tuple);
+	close(a);
+	close(c);
+	close(l);
+}
+
 static void fork_exec_exit(void **state)
 {
 	char pidtxt[32], exe_path[4096];
@@ -713,6 +752,7 @@ int main(void)
 		cmocka_unit_test(openat2_and_failures),
 		cmocka_unit_test(path_changes),
 		cmocka_unit_test(tcp_on_loopback),
+		cmocka_unit_test(tcp6_on_loopback),
 		cmocka_unit_test(fork_exec_exit),
 		cmocka_unit_test(failed_exec),
 		cmocka_unit_test(identity_and_process),
