@@ -136,7 +136,10 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 	}
 	if (BPF_CORE_READ(in, i_sb, s_magic) == TR_OVERLAYFS_MAGIC &&
 	    bpf_core_type_exists(struct ovl_inode___saker)) {
-		struct ovl_inode___saker *oi = container_of(in, struct ovl_inode___saker, vfs_inode);
+		/* the overlay inode around the VFS one, at the running
+		 * kernel's offset */
+		struct ovl_inode___saker *oi = (void *)((char *)in -
+			bpf_core_field_offset(struct ovl_inode___saker, vfs_inode));
 
 		flags |= BPF_CORE_READ(oi, __upperdentry) ? TR_EXE_UPPER_LAYER : TR_EXE_LOWER_LAYER;
 	}

@@ -74,6 +74,16 @@ FILLER(generic)
 	return 0;
 }
 
+/* Run once by the loader (BPF_PROG_RUN, in the loader's own context): the
+ * process to leave out, as the kernel numbers it, which getpid() inside a
+ * pid namespace does not tell. */
+SEC("syscall")
+int self_tgid(void *ctx)
+{
+	skip_tgid = bpf_get_current_pid_tgid() >> 32;
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {

@@ -253,8 +253,19 @@ static __always_inline void tr_push_path(struct ev *e, const struct path *p)
 	}
 	w.d = BPF_CORE_READ(p, dentry);
 	w.vmnt = BPF_CORE_READ(p, mnt);
-	w.mnt = container_of(w.vmnt, struct mount, mnt);
+	w.mnt = (void *)((char *)w.vmnt - bpf_core_field_offset(struct mount, mnt));
+	struct dentry *first = w.d;
 	bpf_loop(TR_PATH_DEPTH, tr_dentry_step, &w, 0);
+	/* a file of an internal mount (memfd, anonymous files) is its own
+	 * root: named "/name", as the kernel names it */
+	if (w.pos == PROBE_PARAM_MAX - 1 && first) {
+		const unsigned char *nm = BPF_CORE_READ(first, d_name.name);
+		char c0 = 0;
+
+		bpf_probe_read_kernel(&c0, 1, nm);
+		if (c0 && c0 != '/')
+			tr_walk_put(&w, nm, BPF_CORE_READ(first, d_name.len) & 255);
+	}
 	tr_walk_push(e, &w);
 }
 

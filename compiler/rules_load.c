@@ -240,6 +240,18 @@ static void text_init(struct ld *ld, struct src_text *t, const struct ydoc_node 
 	t->nsegs = 1;
 }
 
+/* Drops the whitespace that ends t (the newline of a folded `>` scalar), as
+ * Falco trims a rule's output. */
+static void text_trim_end(struct src_text *t)
+{
+	if (!t->s || !t->segs)
+		return;
+	while (t->len && isspace((unsigned char)t->s[t->len - 1]))
+		t->s[--t->len] = '\0';
+	if (t->segs[t->nsegs - 1].len > t->len - t->segs[t->nsegs - 1].off)
+		t->segs[t->nsegs - 1].len = t->len - t->segs[t->nsegs - 1].off;
+}
+
 /* t = t + " " + v */
 static void text_append(struct ld *ld, struct src_text *t, const struct ydoc_node *v)
 {
@@ -1170,6 +1182,7 @@ static void load_rule(struct ld *ld, const struct ydoc_node *item)
 	text_init(ld, &r->cond, cv);
 	r->cond_loc = cv->start;
 	text_init(ld, &r->output, ov);
+	text_trim_end(&r->output);
 	r->output_loc = ov->start;
 	r->source = source[0] ? source : "syscall";
 	r->enabled = true;

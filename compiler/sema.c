@@ -11,6 +11,7 @@
 
 #include "compiler/ast.h"
 #include "compiler/evttypes.h"
+#include "runtime/base/evt_schema.h"
 #include "compiler/fields.h"
 #include "compiler/irop_rt.h"
 #include "compiler/parse.h"
@@ -571,6 +572,22 @@ static bool is_evttype_field(const struct ast_node *f)
 
 static bool check_expr(struct chk *c, struct ast_node *n);
 
+/* The type evt.rawarg.NAME compares as: that of the first event parameter
+ * of the schema so named, as Falco types it; PT_DYN when none is. */
+static enum ppm_param_type rawarg_type(const char *name)
+{
+	for (uint16_t code = 0; code < PPM_EVENT_MAX; code++) {
+		const struct evt_info *ei = evt_schema_get(code);
+
+		if (!ei || (ei->flags & EVF_UNUSED))
+			continue;
+		for (uint32_t i = 0; i < ei->nparams; i++)
+			if (!strcmp(ei->params[i].name, name))
+				return (enum ppm_param_type)ei->params[i].type;
+	}
+	return PT_DYN;
+}
+
 /* Resolves a field or transformer; sets n->type. */
 static bool check_value_src(struct chk *c, struct ast_node *n)
 {
@@ -600,6 +617,8 @@ static bool check_value_src(struct chk *c, struct ast_node *n)
 		}
 		n->fref = ref;
 		n->type = (uint8_t)ref->fi->type;
+		if (n->type == PT_DYN && ref->arg)
+			n->type = (uint8_t)rawarg_type(ref->arg);
 		n->checked = true;
 		if (ref->fi->flags & FF_DEPRECATED)
 			node_warning(c, n, DIAG_LOAD_DEPRECATED_ITEM,

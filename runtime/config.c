@@ -24,6 +24,7 @@ void config_init(struct config *c)
 	c->stdout_output = true;
 	c->buffered_outputs = true;
 	c->ring_bytes = (size_t)8 << 20;
+	c->capture_env = true;
 }
 
 void config_release(struct config *c)
@@ -76,6 +77,7 @@ static const struct {
 	{ "file_output.enabled", offsetof(struct config, file_output) },
 	{ "file_output.keep_alive", offsetof(struct config, file_output_keep_alive) },
 	{ "buffered_outputs", offsetof(struct config, buffered_outputs) },
+	{ "capture_environment", offsetof(struct config, capture_env) },
 };
 
 /* 1 when the key is not one saker knows. */

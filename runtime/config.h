@@ -25,6 +25,8 @@ struct config {
 	bool buffered_outputs;
 	bool all_syscalls;		/* -A */
 	size_t ring_bytes;		/* engine.modern_ebpf.buf_size_preset: per CPU */
+	bool capture_env;		/* capture_environment: -w keeps the process
+					 * list's environments */
 	char **rules_files;		/* `rules_files` (or the older `rules_file`) */
 	size_t nrules_files;
 };

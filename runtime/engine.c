@@ -423,6 +423,7 @@ int engine_writer_open(struct engine *en, const struct scap_machine *mi, char *e
 		return 0;
 	l = strlen(en->write_path);
 	wo.gzip = l > 3 && !strcmp(en->write_path + l - 3, ".gz");
+	wo.no_env = en->cfg && !en->cfg->capture_env;
 	ret = scap_writer__open(en->write_path, &wo, mi, en->st, &en->w);
 	if (ret)
 		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));

@@ -676,35 +676,78 @@ void extract_fmt_ctx(const struct extract_evt *x, struct evt_fmt_fd *out)
 	};
 }
 
-/* Path parameters per event for fs.path.name / source / target. */
-static const char *fs_param(const struct evt *e, enum xid id, bool *two)
-{
-	const char *n = e->info ? e->info->name : "";
+/* Which parameter fs.path.name, .source and .target read, per event (the
+ * exit events libsinsp's fspath check knows), and when they have a value:
+ * after a success (res 0), or for opens whenever the fd is not -1. "@fd"
+ * is the name of the event's fd. Events not listed have no fs.path. */
+static const struct fs_event {
+	const char *evt;
+	const char *name, *source, *target;
+	bool fd_ok;
+} fs_events[] = {
+	{ "mkdir", "path", NULL, NULL, false },
+	{ "mkdirat", "path", NULL, NULL, false },
+	{ "rmdir", "path", NULL, NULL, false },
+	{ "unlink", "path", NULL, NULL, false },
+	{ "unlinkat", "name", NULL, NULL, false },
+	{ "open", "name", NULL, NULL, true },
+	{ "openat", "name", NULL, NULL, true },
+	{ "openat2", "name", NULL, NULL, true },
+	{ "chmod", "filename", NULL, NULL, false },
+	{ "fchmodat", "filename", NULL, NULL, false },
+	{ "fchmod", "@fd", NULL, NULL, false },
+	{ "chown", "path", NULL, NULL, false },
+	{ "lchown", "path", NULL, NULL, false },
+	{ "fchown", "@fd", NULL, NULL, false },
+	{ "fchownat", "pathname", NULL, NULL, false },
+	{ "quotactl", "special", NULL, NULL, false },
+	{ "umount", "name", NULL, NULL, false },
+	{ "umount2", "name", NULL, NULL, false },
+	{ "mount", NULL, "dev", "dir", false },
+	{ "rename", NULL, "oldpath", "newpath", false },
+	{ "renameat", NULL, "oldpath", "newpath", false },
+	{ "renameat2", NULL, "oldpath", "newpath", false },
+	{ "link", NULL, "oldpath", "newpath", false },
+	{ "linkat", NULL, "oldpath", "newpath", false },
+	{ "symlink", NULL, "target", "linkpath", false },
+	{ "symlinkat", NULL, "target", "linkpath", false },
+};
 
-	*two = false;
-	if (!strcmp(n, "mkdir") || !strcmp(n, "mkdirat") || !strcmp(n, "rmdir") ||
-	    !strcmp(n, "unlink") || !strcmp(n, "unlinkat"))
-		return id == X_FS_NAME || id == X_FS_NAMERAW ? "path" : NULL;
-	*two = true;
-	if (!strcmp(n, "rename") || !strcmp(n, "renameat") || !strcmp(n, "renameat2") ||
-	    !strcmp(n, "link") || !strcmp(n, "linkat"))
-		return id == X_FS_SOURCE || id == X_FS_SOURCERAW ? "oldpath"
-		       : id == X_FS_TARGET || id == X_FS_TARGETRAW ? "newpath" : NULL;
-	if (!strcmp(n, "symlink") || !strcmp(n, "symlinkat"))
-		return id == X_FS_SOURCE || id == X_FS_SOURCERAW ? "target"
-		       : id == X_FS_TARGET || id == X_FS_TARGETRAW ? "linkpath" : NULL;
+static const char *fs_param(const struct extract_evt *x, enum xid id)
+{
+	const struct evt *e = x->e;
+	const char *n = e->info ? e->info->name : "";
+	int64_t res;
+
+	if (!e->info || e->info->dir != EVD_EXIT)
+		return NULL;
+	for (size_t i = 0; i < sizeof(fs_events) / sizeof(fs_events[0]); i++) {
+		const struct fs_event *f = &fs_events[i];
+
+		if (strcmp(n, f->evt))
+			continue;
+		if (!evt_retval(e, &res) || (f->fd_ok ? res == -1 : res != 0))
+			return NULL;
+		if (id == X_FS_NAME || id == X_FS_NAMERAW)
+			return f->name;
+		return id == X_FS_SOURCE || id == X_FS_SOURCERAW ? f->source : f->target;
+	}
 	return NULL;
 }
 
 static void extract_fs(const struct extract_evt *x, enum xid id, struct extract_scratch *sc,
 		       struct fval *out)
 {
-	bool two;
-	const char *p = fs_param(x->e, id, &two);
+	const char *p = fs_param(x, id);
 
 	set_none(out);
 	if (!p)
 		return;
+	if (!strcmp(p, "@fd")) {
+		if (x->cur.fd && x->cur.fd->name)
+			set_cstr(out, x->cur.fd->name);
+		return;
+	}
 	if (id == X_FS_NAMERAW || id == X_FS_SOURCERAW || id == X_FS_TARGETRAW) {
 		set_cstr(out, param_str_named(x, p));
 		return;

@@ -182,11 +182,10 @@ int probe__open(const struct probe_opts *o, struct probe **out, char *err, size_
 	bpf_map__set_inner_map_fd(p->skel->maps.ev_rings, p->ring_fds[0]);
 	/* fillers are reached by tail call only */
 	bpf_object__for_each_program(prog, p->skel->obj) {
-		if (!strncmp(bpf_program__name(prog), "fl_", 3))
+		if (!strncmp(bpf_program__name(prog), "fl_", 3) ||
+		    !strcmp(bpf_program__name(prog), "self_tgid"))
 			bpf_program__set_autoattach(prog, false);
 	}
-	if (o && o->skip_self)
-		p->skel->bss->skip_tgid = (__u32)getpid();
 	ret = probe_bpf__load(p->skel);
 	if (ret) {
 		ret = fail(err, errlen, ret < 0 ? ret : -EINVAL,
@@ -206,6 +205,15 @@ int probe__open(const struct probe_opts *o, struct probe **out, char *err, size_
 	ret = fill_tail_calls(p, err, errlen);
 	if (ret)
 		goto bad;
+	if (o && o->skip_self) {
+		LIBBPF_OPTS(bpf_test_run_opts, run);
+
+		if (bpf_prog_test_run_opts(bpf_program__fd(p->skel->progs.self_tgid), &run)) {
+			ret = fail(err, errlen, -errno, "probe: cannot tell its own process id: %s",
+				   strerror(errno));
+			goto bad;
+		}
+	}
 	*out = p;
 	return 0;
 bad:

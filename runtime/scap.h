@@ -89,6 +89,7 @@ struct scap_writer_opts {
 	size_t sz;
 	bool gzip;	/* compress (zlib level 1..9 below, default 3) */
 	int level;
+	bool no_env;	/* leave the environments out of the process list */
 };
 
 /* Creates path and writes the section header, machine info, and the user,

@@ -64,6 +64,7 @@ struct scap_writer {
 	int fd;
 	bool gzip;
 	bool z_ready;
+	bool no_env;
 	z_stream z;
 	uint8_t *out;		/* OUT_LEN bytes waiting for write(2) */
 	size_t nout;
@@ -319,7 +320,7 @@ static void proc_entry(struct scap_writer *w, const struct thr *t)
 	b_u32(w, t->vmswap_kb);
 	b_u64(w, t->pfmajor);
 	b_u64(w, t->pfminor);
-	b_blob(w, &t->env, LIST_MAX_LEN);
+	b_blob(w, w->no_env ? &(struct thr_blob){ 0 } : &t->env, LIST_MAX_LEN);
 	b_u64(w, (uint64_t)t->vtid);
 	b_u64(w, (uint64_t)t->vpid);
 	b_blob(w, &t->cgroups, LIST_MAX_LEN);
@@ -533,6 +534,7 @@ int scap_writer__open(const char *path, const struct scap_writer_opts *o,
 	if (!w)
 		return -ENOMEM;
 	w->fd = -1;
+	w->no_env = o && o->no_env;
 	w->out = mem_malloc(OUT_LEN);
 	if (!w->out) {
 		err = -ENOMEM;

@@ -27,7 +27,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: saker [OPTIONS]\n"
 		"\n"
-		"  -r FILE           load rules from FILE (repeatable; default: rules_files of the config)\n"
+		"  -r FILE           load rules from FILE (repeatable; default: rules_files of the\n"
+		"                    config, else saker's own ruleset)\n"
 		"  -e FILE           replay events from a capture file (.scap, .scap.gz);\n"
 		"                    without it saker watches this machine (root)\n"
 		"  -c FILE           configuration file (falco.yaml keys)\n"
@@ -184,10 +185,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < cfg.nrules_files && nrules < (size_t)argc; i++)
 			rules[nrules++] = cfg.rules_files[i];
 	}
-	if (!nrules && !print) {
-		fprintf(stderr, "saker: no rules: give -r FILE or rules_files in the config\n");
-		goto out;
-	}
+	if (!nrules && !print)
+		rules[nrules++] = SAKER_DEFAULT_RULES;
 	eo.cfg = &cfg;
 	eo.print_events = print;
 	eo.write_path = write_path;

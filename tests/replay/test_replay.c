@@ -93,12 +93,45 @@ static void truncated_capture_is_reported(void **state)
 	free(out);
 }
 
+/* The capture shipped with saker, recorded from the live detection suite
+ * (tests/detect), replays through saker's own ruleset to an alert of every
+ * rule. */
+static void default_rules_on_the_shipped_capture(void **state)
+{
+	char cmd[1024], line[512], needle[600];
+	FILE *rules;
+	int status, nrules = 0;
+	char *out;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd),
+		 "%s/saker -o rule_matching=all -o json_output=true -e %s/tests/data/live_suite.scap.gz "
+		 "2>/dev/null", SAKER_BINARY_DIR, SAKER_SOURCE_DIR);
+	out = run(cmd, &status);
+	assert_int_equal(status, 0);
+	rules = fopen(SAKER_SOURCE_DIR "/rules/saker_rules.yaml", "r");
+	assert_non_null(rules);
+	while (fgets(line, sizeof(line), rules)) {
+		if (strncmp(line, "- rule: ", 8))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(needle, sizeof(needle), "\"rule\":\"%s\"", line + 8);
+		if (!strstr(out, needle))
+			fail_msg("no alert of rule '%s' on the shipped capture", line + 8);
+		nrules++;
+	}
+	fclose(rules);
+	assert_true(nrules >= 30);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_capture_replays),
 		cmocka_unit_test(curl_alerts),
 		cmocka_unit_test(truncated_capture_is_reported),
+		cmocka_unit_test(default_rules_on_the_shipped_capture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,6 +218,34 @@ static void official_rule_sets_load(void **state)
 	}
 }
 
+/* saker's own ruleset loads without an error or a warning, and the tuning
+ * the README shows (exception values appended, a list extended) applies
+ * cleanly on top of it. */
+static void default_ruleset_loads_clean(void **state)
+{
+	static const char tuning[] =
+		"- rule: Binary directory written\n"
+		"  exceptions:\n"
+		"    - name: proc_writes_file\n"
+		"      values: [[my-updater, /usr/local/bin/my-tool]]\n"
+		"  override:\n"
+		"    exceptions: append\n"
+		"- list: saker_package_managers\n"
+		"  items: [my-pkg]\n"
+		"  override:\n"
+		"    items: append\n";
+	struct ruleset *rs;
+
+	(void)state;
+	assert_int_equal(ruleset__new(&rs), 0);
+	ruleset__load_file(rs, SAKER_SOURCE_DIR "/rules/saker_rules.yaml");
+	ruleset__load_text(rs, "tuning.yaml", tuning, strlen(tuning));
+	assert_int_equal(ruleset__compile(rs), 0);
+	assert_int_equal(rs->diags.n, 0);
+	assert_true(rs->nrules >= 30);
+	ruleset__free(rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +256,7 @@ int main(void)
 		cmocka_unit_test(overrides_and_appends),
 		cmocka_unit_test(errors_do_not_stop_loading),
 		cmocka_unit_test(official_rule_sets_load),
+		cmocka_unit_test(default_ruleset_loads_clean),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
