@@ -27,6 +27,7 @@
 #include "compiler/ir.h"
 #include "compiler/irop_rt.h"
 #include "compiler/ruleset.h"
+#include "runtime/base/evt.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 
@@ -79,6 +80,7 @@ struct jit {
 	struct jit_field *fields;	/* by field operand id: direct extraction */
 	bool (*static_value)(void *ctx, uint32_t id, uint16_t code, struct fval *out);
 	void *static_ctx;
+	size_t evt_ctx_off;	/* jit_opts.evt_ctx_off */
 	struct jit_stats st;
 };
 
@@ -132,6 +134,7 @@ struct gen {
 	LLVMValueRef fn_field, fn_cmp, fn_fcmp, fn_cmpf, fn_dfield;
 	struct interp *ip;
 	const struct ruleset *rs;
+	const struct jit_opts *o;
 	struct jit_stats *st;
 	/* the function being built */
 	LLVMValueRef fn, a_ip, a_ctx, a_type;
@@ -139,6 +142,9 @@ struct gen {
 	uint32_t ntypes;
 	const uint16_t *codes;	/* the PPM codes it serves (one direction) */
 	uint32_t ncodes;
+	const uint16_t *codes2;	/* codes that may run it too: those of the exit
+				 * direction, which may share the enter function */
+	uint32_t ncodes2;
 	uint8_t *fold;		/* by node: 0 not yet, 1 false, 2 true, 3 varies */
 	uint8_t *nref;		/* references from this function, saturating at 2 */
 	uint32_t *nslot;	/* shared nodes: index + 1 of their byte in the
@@ -492,8 +498,126 @@ static LLVMValueRef call_evaluator(struct gen *g, const struct irop_rhs *r, LLVM
 
 static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n);
 
+/* Where field operand id is on the events that may run the function, when
+ * they all agree (o->param_of). Events of one direction may have no such
+ * parameter at all (an enter event has no result) when those of the other
+ * all agree: *dir is then the direction the read applies to (the others
+ * take the extractor), else -1. */
+static bool param_layout(struct gen *g, const struct jit_opts *o, uint32_t id,
+			 struct jit_param *out, int *dir)
+{
+	struct jit_param p = { 0 };
+	bool have = false, dir_ok[2] = { true, true }, dir_seen[2] = { false, false };
+
+	if (!o->param_of || !g->ncodes)
+		return false;
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		const uint16_t *codes = pass ? g->codes2 : g->codes;
+		uint32_t n = pass ? g->ncodes2 : g->ncodes;
+
+		for (uint32_t i = 0; i < n; i++) {
+			int d = PPM_EVENT_DIR(codes[i]);
+
+			dir_seen[d] = true;
+			if (!o->param_of(o->direct_ctx, id, codes[i], &p)) {
+				dir_ok[d] = false;
+				continue;
+			}
+			if (!have) {
+				*out = p;
+				have = true;
+			} else if (p.index != out->index || p.size != out->size || p.sext != out->sext ||
+				   p.s64 != out->s64) {
+				return false;
+			}
+		}
+	}
+	if (!have)
+		return false;
+	for (int d = 0; d < 2; d++) {
+		if (!dir_ok[d] && dir_seen[d]) {
+			/* a code of direction d lacks it: all of the other must have it */
+			*dir = !d;
+			return dir_ok[!d];
+		}
+	}
+	*dir = -1;
+	return true;
+}
+
+/* A comparison of an integer parameter read in place: when the event has
+ * the parameter with its schema length, its bytes are loaded from the
+ * record and compared inline; anything else (absent, another length) takes
+ * the extractor and the helper. */
+static LLVMValueRef emit_param_cmp(struct gen *g, const struct interp_cmp *ic,
+				   const struct jit_param *p, int dir, enum fval_kind k)
+{
+	LLVMTypeRef ity = LLVMIntTypeInContext(g->c, p->size * 8u);
+	LLVMBasicBlockRef bb_len = new_bb(g, "par.len"), bb_read = new_bb(g, "par.read");
+	LLVMBasicBlockRef bb_slow = new_bb(g, "par.slow"), join = new_bb(g, "par.end");
+	LLVMBasicBlockRef from_fast, from_slow;
+	LLVMValueRef e, np, plen, raw, off, at, v, fast, slow, args[2], phi;
+	LLVMValueRef vals[2];
+	LLVMBasicBlockRef bbs[2];
+
+	e = load_at(g, g->a_ctx, g->j->evt_ctx_off, g->p8);
+	if (dir >= 0) {
+		/* only events of that direction have it: the low bit of the code */
+		LLVMBasicBlockRef bb_dir = new_bb(g, "par.dir");
+		LLVMValueRef code = load_at(g, e, offsetof(struct evt, type), LLVMInt16TypeInContext(g->c));
+		LLVMValueRef low = LLVMBuildAnd(g->b, code, LLVMConstInt(LLVMInt16TypeInContext(g->c), 1, 0), "");
+
+		LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, low,
+						    LLVMConstInt(LLVMInt16TypeInContext(g->c),
+								 (unsigned)dir, 0), ""),
+				bb_dir, bb_slow);
+		LLVMPositionBuilderAtEnd(g->b, bb_dir);
+	}
+	np = load_at(g, e, offsetof(struct evt, nparams), g->i32);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntUGT, np, c_i32(g, p->index), ""), bb_len,
+			bb_slow);
+	LLVMPositionBuilderAtEnd(g->b, bb_len);
+	plen = load_at(g, e, offsetof(struct evt, plen) + 4 * (size_t)p->index, g->i32);
+	LLVMBuildCondBr(g->b, LLVMBuildICmp(g->b, LLVMIntEQ, plen, c_i32(g, p->size), ""), bb_read,
+			bb_slow);
+	LLVMPositionBuilderAtEnd(g->b, bb_read);
+	raw = load_at(g, e, offsetof(struct evt, raw), g->p8);
+	off = load_at(g, e, offsetof(struct evt, off) + 4 * (size_t)p->index, g->i32);
+	off = LLVMBuildZExt(g->b, off, g->i64, "");
+	at = LLVMBuildInBoundsGEP2(g->b, g->i8, raw, &off, 1, "");
+	at = LLVMBuildBitCast(g->b, at, LLVMPointerType(ity, 0), "");
+	v = LLVMBuildLoad2(g->b, ity, at, "");
+	LLVMSetAlignment(v, 1);
+	if (p->size < 8)
+		v = p->sext ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
+	if (ic->cmp->op == AST_OP_IN || ic->cmp->op == AST_OP_INTERSECTS)
+		fast = num_in_set(g, v, ic->cmp->set);
+	else
+		fast = LLVMBuildICmp(g->b, num_pred(ic->cmp->op, k == FV_S64), v,
+				     c_i64(g, ic->cmp->one.v.u), "");
+	from_fast = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, bb_slow);
+	args[0] = c_ptr(g, ic->cmp);
+	args[1] = field_ptr(g, ic->lhs);
+	slow = LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, args, 2),
+			     LLVMConstInt(g->i8, 0, 0), "");
+	from_slow = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, join);
+	LLVMPositionBuilderAtEnd(g->b, join);
+	phi = LLVMBuildPhi(g->b, g->i1, "");
+	vals[0] = fast;
+	vals[1] = slow;
+	bbs[0] = from_fast;
+	bbs[1] = from_slow;
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
 static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 {
+	struct jit_param par = { 0 };
+	int pdir = -1;
 	struct interp_cmp ic;
 	enum fval_kind k;
 	LLVMValueRef fv, kind, args[3], slow, fast, folded;
@@ -519,6 +643,12 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 			return call_evaluator(g, ic.cmp, field_ptr(g, ic.lhs));
 		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_fcmp, g->fn_fcmp, fargs, 4),
 				     LLVMConstInt(g->i8, 0, 0), "");
+	}
+	if ((k == FV_U64 || k == FV_S64) && param_layout(g, g->o, ic.lhs, &par, &pdir) &&
+	    (par.s64 ? FV_S64 : FV_U64) == k) {
+		g->st->inline_cmps++;
+		g->st->param_reads++;
+		return emit_param_cmp(g, &ic, &par, pdir, k);
 	}
 	fv = field_ptr(g, ic.lhs);
 	kind = load_at(g, fv, offsetof(struct fval, kind), g->i32);
@@ -963,6 +1093,7 @@ static int build_module(struct shard *sh, struct gen *g)
 	int ret = 0;
 
 	uint16_t *codes = mem_calloc(PPM_EVENT_MAX, sizeof(*codes));
+	uint16_t *codes2 = mem_calloc(PPM_EVENT_MAX, sizeof(*codes2));
 	uint8_t *fold0;
 
 	g->nnodes = g->rs->ir.nnodes + 1;
@@ -970,7 +1101,8 @@ static int build_module(struct shard *sh, struct gen *g)
 	g->nslot = mem_calloc(g->nnodes, sizeof(*g->nslot));
 	g->fold = mem_calloc(g->nnodes, 1);
 	fold0 = mem_calloc(g->nnodes, 1);
-	if (!g->nref || !g->nslot || !g->fold || !fold0 || !members || !codes) {
+	g->o = o;
+	if (!g->nref || !g->nslot || !g->fold || !fold0 || !members || !codes || !codes2) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -990,6 +1122,9 @@ static int build_module(struct shard *sh, struct gen *g)
 
 			g->codes = codes;
 			g->ncodes = group_codes(j, t, dir, codes);
+			/* the enter function may end up serving the exit codes */
+			g->codes2 = codes2;
+			g->ncodes2 = dir == 0 ? group_codes(j, t, 1, codes2) : 0;
 			memset(g->fold, 0, g->nnodes);
 			for (uint32_t k = 0; k < n; k++)
 				any |= fold_all(g, g->rs->rules[c[k]].root) != 1;
@@ -1009,6 +1144,7 @@ static int build_module(struct shard *sh, struct gen *g)
 out:
 	mem_free(members);
 	mem_free(codes);
+	mem_free(codes2);
 	mem_free(fold0);
 	mem_free(g->nref);
 	mem_free(g->nslot);
@@ -1325,6 +1461,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	j->fn_kind = mem_calloc(o->ntypes ? o->ntypes * 2 : 1, sizeof(*j->fn_kind));
 	j->static_value = o->static_value;
 	j->static_ctx = o->direct_ctx;
+	j->evt_ctx_off = o->evt_ctx_off;
 	j->group = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->group));
 	j->has_code = mem_calloc(o->ntypes ? o->ntypes : 1, sizeof(*j->has_code));
 	if (!j->fns || !j->fn_kind || !j->group || !j->has_code) {
@@ -1353,6 +1490,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		j->st.functions += sh->st.functions;
 		j->st.rule_bodies += sh->st.rule_bodies;
 		j->st.inline_cmps += sh->st.inline_cmps;
+		j->st.param_reads += sh->st.param_reads;
 		j->st.helper_cmps += sh->st.helper_cmps;
 		j->st.folded_cmps += sh->st.folded_cmps;
 	}

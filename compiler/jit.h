@@ -22,6 +22,14 @@ struct jit_direct {
 	const void *a, *b;
 };
 
+/* Where a parameter is: index, the length it must have, and how its value
+ * is formed (sign-extended; FV_S64 or FV_U64). */
+struct jit_param {
+	uint32_t index;
+	uint8_t size;
+	bool sext, s64;
+};
+
 /* Candidate rules of evt.type index t, in rule order; *n of them. */
 typedef const uint32_t *(*jit_cands_fn)(void *ctx, uint32_t t, uint32_t *n);
 
@@ -47,12 +55,22 @@ struct jit_opts {
 	 * when the code alone decides it (true), so comparisons on it fold
 	 * in the functions that serve only such codes. Uses direct_ctx. */
 	bool (*static_value)(void *ctx, uint32_t id, uint16_t code, struct fval *out);
+	/* In-place parameter reads: ctx holds, evt_ctx_off bytes in, a
+	 * pointer to the current event's decoded view (runtime/base/evt.h);
+	 * param_of says where field operand id reads an integer parameter on
+	 * events of PPM code `code` (false: not there, or not by the code
+	 * alone). Comparisons of such a field in a function whose codes all
+	 * agree load the parameter from the event instead of calling the
+	 * extractor. param_of NULL: no in-place reads. Uses direct_ctx. */
+	size_t evt_ctx_off;
+	bool (*param_of)(void *ctx, uint32_t id, uint16_t code, struct jit_param *out);
 };
 
 struct jit_stats {
 	uint32_t functions;	/* event types with code */
 	uint32_t rule_bodies;	/* (type, rule) pairs compiled */
 	uint32_t inline_cmps;	/* comparisons with an inline fast path */
+	uint32_t param_reads;	/* of them, parameters read in place */
 	uint32_t helper_cmps;	/* comparisons left to irop_eval */
 	uint32_t folded_cmps;	/* comparisons decided by the event type */
 	uint32_t proc_nodes;	/* nodes kept per thread (process-static) */

@@ -184,6 +184,18 @@ static bool static_cb(void *ctx, uint32_t id, uint16_t code, struct fval *out)
 	return o && o->kind == IRV_FIELD && extract_static(o->fi, o->arg, code, out);
 }
 
+static bool param_cb(void *ctx, uint32_t id, uint16_t code, struct jit_param *out)
+{
+	struct engine *en = ctx;
+	const struct ir_opnd *o = interp_field(en->ip, id);
+	struct extract_param_layout l;
+
+	if (!o || o->kind != IRV_FIELD || !extract_param_layout(o->fi, o->arg, code, &l))
+		return false;
+	*out = (struct jit_param){ .index = l.index, .size = l.size, .sext = l.sext, .s64 = l.s64 };
+	return true;
+}
+
 static uint8_t *proc_memo_cb(void *ctx)
 {
 	struct engine *en = ctx;
@@ -209,6 +221,8 @@ static int start_jit(struct engine *en)
 		.direct = direct_cb,
 		.direct_ctx = en,
 		.static_value = static_cb,
+		.evt_ctx_off = offsetof(struct engine, x) + offsetof(struct extract_evt, e),
+		.param_of = param_cb,
 	};
 	struct jit_stats js;
 	char msg[512];
@@ -223,6 +237,7 @@ static int start_jit(struct engine *en)
 	}
 	jit_stats(en->jit, &js);
 	en->stats.jit_compile_ns = js.compile_ns;
+	en->stats.jit_param_reads = js.param_reads;
 	return proc_memo__new(jit_proc_slots(en->jit), ENGINE_PROC_MEMO_THREADS, &en->pm);
 }
 

@@ -35,6 +35,7 @@ struct engine_stats {
 	uint64_t jit_fallbacks;	/* rule loads the JIT failed on (interpreter used) */
 	bool jit;		/* conditions run as native code */
 	uint64_t jit_compile_ns;	/* last JIT compilation */
+	uint32_t jit_param_reads;	/* comparisons reading their parameter in place */
 	uint64_t proc_memo_evictions;	/* per-thread rule results lost to another thread */
 };
 

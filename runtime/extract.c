@@ -1615,6 +1615,67 @@ extract_prep_fn extract_prepare(struct extract_prep *p)
 	return prep_generic;
 }
 
+/* The length an integer parameter type has in the schema, 0 for others. */
+static uint8_t int_param_size(enum ppm_param_type t)
+{
+	switch (t) {
+	case PT_INT8: case PT_UINT8: case PT_FLAGS8: case PT_ENUMFLAGS8: case PT_SIGTYPE:
+	case PT_L4PROTO: case PT_SOCKFAMILY:
+		return 1;
+	case PT_INT16: case PT_UINT16: case PT_FLAGS16: case PT_ENUMFLAGS16: case PT_PORT:
+	case PT_SYSCALLID:
+		return 2;
+	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_ENUMFLAGS32: case PT_UID:
+	case PT_GID: case PT_MODE: case PT_FD32: case PT_PID32: case PT_SIGSET: case PT_BOOL:
+		return 4;
+	case PT_INT64: case PT_UINT64: case PT_ERRNO: case PT_FD: case PT_PID: case PT_RELTIME:
+	case PT_ABSTIME:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t code,
+			  struct extract_param_layout *out)
+{
+	const struct evt_info *ei = evt_schema_get(code);
+	enum xid id = xid_of(fi);
+	enum ppm_param_type t;
+	int i = -1;
+
+	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X)
+		return false;
+	if (id == X_EVT_RAWRES) {
+		/* evt_retval: the first parameter of a syscall exit, when a result */
+		if (ei->dir != EVD_EXIT || !(ei->flags & EVF_SYSCALL) || !ei->nparams)
+			return false;
+		t = (enum ppm_param_type)ei->params[0].type;
+		if (t != PT_ERRNO && t != PT_FD && t != PT_PID && t != PT_INT64 && t != PT_UINT64)
+			return false;
+		*out = (struct extract_param_layout){ .index = 0, .size = 8, .sext = true, .s64 = true };
+		return true;
+	}
+	if (id != X_EVT_RAWARG || !arg || (*arg >= '0' && *arg <= '9'))
+		return false;
+	for (uint32_t k = 0; k < ei->nparams && i < 0; k++)
+		if (!strcmp(ei->params[k].name, arg))
+			i = (int)k;
+	if (i < 0)
+		return false;	/* maybe in the enter event: the extractor's */
+	t = (enum ppm_param_type)ei->params[i].type;
+	if (!int_param_size(t))
+		return false;
+	/* as raw_param and param_int give it */
+	out->index = (uint32_t)i;
+	out->size = int_param_size(t);
+	out->sext = t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 ||
+		    t == PT_ERRNO || t == PT_FD || t == PT_PID || t == PT_FD32 || t == PT_PID32;
+	out->s64 = t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 ||
+		   t == PT_ERRNO || t == PT_FD || t == PT_PID;
+	return true;
+}
+
 bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 		    struct fval *out)
 {

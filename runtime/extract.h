@@ -82,6 +82,21 @@ extract_prep_fn extract_prepare(struct extract_prep *p);
 bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 		    struct fval *out);
 
+/* Where fi (argument arg) reads its value on events of PPM code `code`
+ * when it is an integer parameter of the event itself taken as a number
+ * (evt.rawres, evt.rawarg.NAME): parameter index, the length the schema
+ * gives it, whether the value is sign-extended, whether it is an FV_S64
+ * (else FV_U64). The caller reads it in place and leaves every other case
+ * (another length, a missing parameter) to the extractor. false when the
+ * code does not decide it. */
+struct extract_param_layout {
+	uint32_t index;
+	uint8_t size;
+	bool sext, s64;
+};
+bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t code,
+			  struct extract_param_layout *out);
+
 /* Whether saker extracts fi at all (others always give FV_NONE: plugin
  * metadata without a plugin, timing fields of the live source). */
 bool extract_supported(const struct field_info *fi);

@@ -156,6 +156,16 @@ static void official_rules_agree(void **state)
 		(unsigned long long)first.matches);
 	assert_true(all.matches > 0);
 	assert_true(first.matches > 0 && first.matches <= all.matches);
+	{	/* the official rules' evt.rawres tests read the result in place */
+		struct config cfg;
+		struct engine_stats s;
+		struct engine *en = new_engine(&cfg, official, 3, false);
+
+		engine__stats(en, &s);
+		assert_true(s.jit_param_reads > 0);
+		engine__free(en);
+		config_release(&cfg);
+	}
 }
 
 /* Random rules. */
@@ -177,6 +187,8 @@ static const struct {
 	{ "evt.rawres", K_NUM }, { "user.uid", K_NUM }, { "fd.sport", K_NUM },
 	{ "fd.rport", K_NUM }, { "fd.lport", K_NUM }, { "thread.tid", K_NUM },
 	{ "proc.vpid", K_NUM }, { "evt.cpu", K_NUM }, { "proc.sid", K_NUM },
+	{ "evt.rawarg.fd", K_NUM }, { "evt.rawarg.flags", K_NUM }, { "evt.rawarg.res", K_NUM },
+	{ "evt.rawarg.size", K_NUM }, { "evt.rawarg.uid", K_NUM },
 	{ "evt.failed", K_BOOL }, { "fd.is_server", K_BOOL }, { "proc.is_exe_writable", K_BOOL },
 	{ "fd.rip", K_IP }, { "fd.sip", K_IP }, { "fd.cip", K_IP },
 	{ "fd.net", K_NET }, { "fd.snet", K_NET }, { "fd.cnet", K_NET },
