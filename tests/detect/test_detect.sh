@@ -40,7 +40,11 @@ fi
 W=$(mktemp -d /tmp/saker-detect.XXXXXX)
 M=$(basename "$W")		# the marker the alerts must carry
 CID=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' | cut -c1-64)
-CG=/sys/fs/cgroup/pids/docker/$CID
+if [ -d /sys/fs/cgroup/pids ]; then	# cgroup v1: one hierarchy is enough
+	CG=/sys/fs/cgroup/pids/docker/$CID
+else					# cgroup v2
+	CG=/sys/fs/cgroup/docker/$CID
+fi
 BENIGN=""
 SAKER_PID=""
 USER_MADE=""
@@ -56,6 +60,7 @@ cleanup() {
 	[ -n "${MADE_UNIT_DIR:-}" ] && rmdir /etc/systemd/system /etc/systemd 2>/dev/null
 	[ -n "${MADE_BOOT:-}" ] && rmdir /boot 2>/dev/null
 	[ -d "$CG" ] && rmdir "$CG" 2>/dev/null
+	[ -n "${MADE_CG_PARENT:-}" ] && rmdir "$(dirname "$CG")" 2>/dev/null
 	rm -rf "$W" ${BENIGN:+"$BENIGN"}
 }
 trap cleanup EXIT
@@ -102,6 +107,7 @@ in_container() {
 	sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' in_container "$CG" "$@"
 }
 
+[ -d "$(dirname "$CG")" ] || MADE_CG_PARENT=1
 mkdir -p "$W/bin" "$W/home/.ssh" "$W/home/.aws" "$W/ovl/lower" "$W/ovl/upper" "$W/ovl/work" \
 	"$W/ovl/merged" "$W/mnt" "$W/cg" "$CG"
 for tool in nmap nc scp xmrig debugfs; do cp /bin/true "$W/bin/$tool"; done
