@@ -150,6 +150,49 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 	return flags;
 }
 
+#define TR_ARGV_MAX 64
+
+struct tr_argv {
+	struct ev *e;
+	unsigned long uargv;
+	__u32 total;
+};
+
+static int tr_argv_step(__u32 i, void *ctx)
+{
+	struct tr_argv *a = ctx;
+	struct ev *e = a->e;
+	unsigned long p = 0;
+	__u32 at = e->off + a->total;
+	long n;
+
+	/* argv[i + 1]: argv[0] is the exe parameter */
+	if (bpf_probe_read_user(&p, sizeof(p), (void *)(a->uargv + 8 * ((unsigned long)i + 1))) || !p)
+		return 1;
+	if (a->total >= PROBE_PARAM_MAX || at >= PROBE_EV_MAX - PROBE_PARAM_MAX)
+		return 1;
+	n = bpf_probe_read_user_str(&e->b[at & EV_MASK],
+				    ev_bound(PROBE_PARAM_MAX - a->total, PROBE_PARAM_MAX * 2 - 1),
+				    (void *)p);
+	if (n <= 0)
+		return 1;
+	a->total += n;
+	return 0;
+}
+
+/* argv[1..] of a user argv array, NUL-separated, as the args parameter. */
+static __always_inline void push_user_argv(struct ev *e, unsigned long uargv)
+{
+	struct tr_argv a = { .e = e, .uargv = uargv };
+
+	if (!uargv || ev_room(e) < PROBE_PARAM_MAX) {
+		ev_empty(e);
+		return;
+	}
+	bpf_loop(TR_ARGV_MAX, tr_argv_step, &a, 0);
+	ev_len(e, a.total > PROBE_PARAM_MAX ? PROBE_PARAM_MAX : a.total);
+}
+
 /* The execve exit event: res, then the task as it is now; filename is
  * written by the caller. */
 static __always_inline void push_exec_body(struct ev *e, struct task_struct *t, long ret,
@@ -165,13 +208,12 @@ static __always_inline void push_exec_body(struct ev *e, struct task_struct *t, 
 	if (ret == 0) {
 		push_exe_args(e, t);
 	} else {
-		/* the old image stays: argv[0] and argv[1] of the failed call */
-		unsigned long a0 = 0, a1 = 0;
+		/* the old image stays: the arguments of the failed call */
+		unsigned long a0 = 0;
 
 		bpf_probe_read_user(&a0, sizeof(a0), (void *)uargv);
-		bpf_probe_read_user(&a1, sizeof(a1), (void *)(uargv + 8));
 		ev_ustr(e, a0);
-		ev_ustr(e, a1);
+		push_user_argv(e, uargv);
 	}
 	ev_s64(e, BPF_CORE_READ(t, pid));
 	ev_s64(e, BPF_CORE_READ(t, tgid));

@@ -263,8 +263,18 @@ static __always_inline void tr_push_path(struct ev *e, const struct path *p)
 		char c0 = 0;
 
 		bpf_probe_read_kernel(&c0, 1, nm);
-		if (c0 && c0 != '/')
+		if (c0 && c0 != '/') {
+			/* " (deleted)" after it when no link is left, as d_path
+			 * names a memfd; the walk writes backwards: suffix first */
+			if (!BPF_CORE_READ(first, d_inode, i_nlink) && w.pos > 16) {
+				static const char deleted[] = " (deleted)";
+
+				w.pos -= sizeof(deleted) - 1;
+				bpf_probe_read_kernel(&w.tmp->b[w.pos & (PROBE_PARAM_MAX - 1)],
+						      sizeof(deleted) - 1, deleted);
+			}
 			tr_walk_put(&w, nm, BPF_CORE_READ(first, d_name.len) & 255);
+		}
 	}
 	tr_walk_push(e, &w);
 }

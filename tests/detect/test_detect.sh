@@ -172,7 +172,7 @@ expect "Namespace changed by an unexpected program" "syscall=unshare" "$M-ns"
 
 # ---- code from where it should not run
 "$HELPER" memfd-exec "$M-memfd"
-expect "Program run from memory" "exe=/memfd:payload" "$M-memfd"
+expect "Program run from memory" "exe=/memfd:payload (deleted)" "$M-memfd"
 cp /bin/true "/dev/shm/$M" && "/dev/shm/$M" && rm -f "/dev/shm/$M"
 expect "Program run from shared memory" "exe=/dev/shm/$M"
 cp /bin/true "$W/fresh" && "$W/fresh" "$M-fresh"

@@ -506,7 +506,9 @@ static void fork_exec_exit(void **state)
 static void failed_exec(void **state)
 {
 	char path[128];
-	char *const argv[] = { "nothing", NULL };
+	char *const argv[] = { "nothing", "first", "second arg", NULL };
+	const uint8_t *p;
+	uint32_t len;
 	struct evt e;
 
 	(void)state;
@@ -517,6 +519,10 @@ static void failed_exec(void **state)
 	must_find(&e, PPME_SYSCALL_EXECVE_19_X, me(), "filename", path);
 	assert_int_equal(arg_s64(&e, "res"), -ENOENT);
 	assert_string_equal(arg(&e, "exe"), "nothing");
+	/* the arguments the call was given */
+	p = arg_raw(&e, "args", &len);
+	assert_int_equal(len, sizeof("first") + sizeof("second arg"));
+	assert_memory_equal(p, "first\0second arg", len);
 }
 
 static void identity_and_process(void **state)
