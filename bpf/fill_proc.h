@@ -306,44 +306,26 @@ static __always_inline int exit_event(struct task_struct *t)
 	return 0;
 }
 
-#define FILLER_RES_ID(name, type)						\
+/* res, then the first n arguments as ids (uid, gid, ruid/euid/suid, ...) */
+#define FILLER_RES_IDS(name, type, n)						\
 	FILLER(name)								\
 	{									\
-		EV_BEGIN(e, type, 2);						\
+		EV_BEGIN(e, type, 1 + (n));					\
 		ev_s64(&e, ret);						\
 		ev_u32(&e, ARG(0));						\
+		if ((n) > 1)							\
+			ev_u32(&e, ARG(1));					\
+		if ((n) > 2)							\
+			ev_u32(&e, ARG(2));					\
 		ev_submit(&e);							\
 		return 0;							\
 	}
-FILLER_RES_ID(setuid, PPME_SYSCALL_SETUID_X)
-FILLER_RES_ID(setgid, PPME_SYSCALL_SETGID_X)
-
-#define FILLER_RES_ID2(name, type)						\
-	FILLER(name)								\
-	{									\
-		EV_BEGIN(e, type, 3);						\
-		ev_s64(&e, ret);						\
-		ev_u32(&e, ARG(0));						\
-		ev_u32(&e, ARG(1));						\
-		ev_submit(&e);							\
-		return 0;							\
-	}
-FILLER_RES_ID2(setreuid, PPME_SYSCALL_SETREUID_X)
-FILLER_RES_ID2(setregid, PPME_SYSCALL_SETREGID_X)
-
-#define FILLER_RES_ID3(name, type)						\
-	FILLER(name)								\
-	{									\
-		EV_BEGIN(e, type, 4);						\
-		ev_s64(&e, ret);						\
-		ev_u32(&e, ARG(0));						\
-		ev_u32(&e, ARG(1));						\
-		ev_u32(&e, ARG(2));						\
-		ev_submit(&e);							\
-		return 0;							\
-	}
-FILLER_RES_ID3(setresuid, PPME_SYSCALL_SETRESUID_X)
-FILLER_RES_ID3(setresgid, PPME_SYSCALL_SETRESGID_X)
+FILLER_RES_IDS(setuid, PPME_SYSCALL_SETUID_X, 1)
+FILLER_RES_IDS(setgid, PPME_SYSCALL_SETGID_X, 1)
+FILLER_RES_IDS(setreuid, PPME_SYSCALL_SETREUID_X, 2)
+FILLER_RES_IDS(setregid, PPME_SYSCALL_SETREGID_X, 2)
+FILLER_RES_IDS(setresuid, PPME_SYSCALL_SETRESUID_X, 3)
+FILLER_RES_IDS(setresgid, PPME_SYSCALL_SETRESGID_X, 3)
 
 FILLER(capset)
 {

@@ -498,6 +498,32 @@ static LLVMValueRef call_evaluator(struct gen *g, const struct irop_rhs *r, LLVM
 
 static LLVMValueRef emit_node(struct gen *g, const struct ir_node *n);
 
+/* Where the builder stands (a join block): the truth value a from block
+ * abb or b from block bbb. */
+static LLVMValueRef phi2(struct gen *g, LLVMValueRef a, LLVMBasicBlockRef abb, LLVMValueRef b,
+			 LLVMBasicBlockRef bbb)
+{
+	LLVMValueRef phi = LLVMBuildPhi(g->b, g->i1, ""), vals[2] = { a, b };
+	LLVMBasicBlockRef bbs[2] = { abb, bbb };
+
+	LLVMAddIncoming(phi, vals, bbs, 2);
+	return phi;
+}
+
+/* The helper's verdict (irop_eval of r) on the value at fv, then a branch to
+ * join; *from is the block the verdict comes from. */
+static LLVMValueRef helper_verdict(struct gen *g, const struct irop_rhs *r, LLVMValueRef fv,
+				   LLVMBasicBlockRef join, LLVMBasicBlockRef *from)
+{
+	LLVMValueRef args[2] = { c_ptr(g, r), fv };
+	LLVMValueRef v = LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, args, 2),
+				       LLVMConstInt(g->i8, 0, 0), "");
+
+	*from = LLVMGetInsertBlock(g->b);
+	LLVMBuildBr(g->b, join);
+	return v;
+}
+
 /* Where field operand id is on the events that may run the function, when
  * they all agree (o->param_of). Events of one direction may have no such
  * parameter at all (an enter event has no result) when those of the other
@@ -556,9 +582,7 @@ static LLVMValueRef emit_param_cmp(struct gen *g, const struct interp_cmp *ic,
 	LLVMBasicBlockRef bb_len = new_bb(g, "par.len"), bb_read = new_bb(g, "par.read");
 	LLVMBasicBlockRef bb_slow = new_bb(g, "par.slow"), join = new_bb(g, "par.end");
 	LLVMBasicBlockRef from_fast, from_slow;
-	LLVMValueRef e, np, plen, raw, off, at, v, fast, slow, args[2], phi;
-	LLVMValueRef vals[2];
-	LLVMBasicBlockRef bbs[2];
+	LLVMValueRef e, np, plen, raw, off, at, v, fast, slow;
 
 	e = load_at(g, g->a_ctx, g->j->evt_ctx_off, g->p8);
 	if (dir >= 0) {
@@ -598,20 +622,9 @@ static LLVMValueRef emit_param_cmp(struct gen *g, const struct interp_cmp *ic,
 	from_fast = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, join);
 	LLVMPositionBuilderAtEnd(g->b, bb_slow);
-	args[0] = c_ptr(g, ic->cmp);
-	args[1] = field_ptr(g, ic->lhs);
-	slow = LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, args, 2),
-			     LLVMConstInt(g->i8, 0, 0), "");
-	from_slow = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, join);
+	slow = helper_verdict(g, ic->cmp, field_ptr(g, ic->lhs), join, &from_slow);
 	LLVMPositionBuilderAtEnd(g->b, join);
-	phi = LLVMBuildPhi(g->b, g->i1, "");
-	vals[0] = fast;
-	vals[1] = slow;
-	bbs[0] = from_fast;
-	bbs[1] = from_slow;
-	LLVMAddIncoming(phi, vals, bbs, 2);
-	return phi;
+	return phi2(g, fast, from_fast, slow, from_slow);
 }
 
 static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
@@ -656,8 +669,6 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 		g->st->inline_cmps++;
 		return LLVMBuildICmp(g->b, LLVMIntNE, kind, c_i32(g, FV_NONE), "");
 	}
-	args[0] = c_ptr(g, ic.cmp);
-	args[1] = fv;
 	g->st->inline_cmps++;
 	bb_fast = new_bb(g, "cmp.fast");
 	bb_slow = new_bb(g, "cmp.slow");
@@ -670,19 +681,9 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 	LLVMBuildBr(g->b, join);
 	/* any other kind (none, lists, the other signedness): the helper */
 	LLVMPositionBuilderAtEnd(g->b, bb_slow);
-	slow = LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, args, 2),
-			     LLVMConstInt(g->i8, 0, 0), "");
-	from_slow = LLVMGetInsertBlock(g->b);
-	LLVMBuildBr(g->b, join);
+	slow = helper_verdict(g, ic.cmp, fv, join, &from_slow);
 	LLVMPositionBuilderAtEnd(g->b, join);
-	{
-		LLVMValueRef phi = LLVMBuildPhi(g->b, g->i1, "");
-		LLVMValueRef vals[2] = { fast, slow };
-		LLVMBasicBlockRef bbs[2] = { from_fast, from_slow };
-
-		LLVMAddIncoming(phi, vals, bbs, 2);
-		return phi;
-	}
+	return phi2(g, fast, from_fast, slow, from_slow);
 }
 
 /* and/or with short-circuit evaluation, kids in the IR's (cost) order. */
