@@ -224,15 +224,20 @@ out:
 
 void engine_format_live_stats(const struct engine *en, struct strbuf *sb)
 {
+	bool any = false;
+
 	strbuf_adds(sb, "drops per CPU (ring full / too large):");
 	for (int c = 0; en->live_cpus && c < en->live_ncpus; c++)
 		strbuf_printf(sb, " cpu%d %" PRIu64 "/%" PRIu64, c, en->live_cpus[c].drop_full,
 			      en->live_cpus[c].drop_big);
-	strbuf_adds(sb, "\nevents by type:\n");
+	strbuf_adds(sb, "\nevents by type:");
 	for (uint16_t t = 0; t < PPM_EVENT_MAX; t++) {
 		const struct evt_info *ei = evt_schema_get(t);
 
-		if (en->type_counts[t] && ei)
-			strbuf_printf(sb, "  %s (%u): %" PRIu64 "\n", ei->name, t, en->type_counts[t]);
+		if (en->type_counts[t] && ei) {
+			strbuf_printf(sb, "\n  %s (%u): %" PRIu64, ei->name, t, en->type_counts[t]);
+			any = true;
+		}
 	}
+	strbuf_adds(sb, any ? "\n" : " none\n");
 }
