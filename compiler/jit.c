@@ -552,8 +552,7 @@ static bool param_layout(struct gen *g, const struct jit_opts *o, uint32_t id,
 			if (!have) {
 				*out = p;
 				have = true;
-			} else if (p.index != out->index || p.size != out->size || p.sext != out->sext ||
-				   p.s64 != out->s64) {
+			} else if (p.index != out->index || p.size != out->size || p.sgn != out->sgn) {
 				return false;
 			}
 		}
@@ -613,7 +612,7 @@ static LLVMValueRef emit_param_cmp(struct gen *g, const struct interp_cmp *ic,
 	v = LLVMBuildLoad2(g->b, ity, at, "");
 	LLVMSetAlignment(v, 1);
 	if (p->size < 8)
-		v = p->sext ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
+		v = p->sgn ? LLVMBuildSExt(g->b, v, g->i64, "") : LLVMBuildZExt(g->b, v, g->i64, "");
 	if (ic->cmp->op == AST_OP_IN || ic->cmp->op == AST_OP_INTERSECTS)
 		fast = num_in_set(g, v, ic->cmp->set);
 	else
@@ -658,7 +657,7 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 				     LLVMConstInt(g->i8, 0, 0), "");
 	}
 	if ((k == FV_U64 || k == FV_S64) && param_layout(g, g->o, ic.lhs, &par, &pdir) &&
-	    (par.s64 ? FV_S64 : FV_U64) == k) {
+	    (par.sgn ? FV_S64 : FV_U64) == k) {
 		g->st->inline_cmps++;
 		g->st->param_reads++;
 		return emit_param_cmp(g, &ic, &par, pdir, k);

@@ -22,12 +22,12 @@ struct jit_direct {
 	const void *a, *b;
 };
 
-/* Where a parameter is: index, the length it must have, and how its value
- * is formed (sign-extended; FV_S64 or FV_U64). */
+/* Where a parameter is: index, the length it must have, and whether it is
+ * signed (sign-extended to an FV_S64, else zero-extended to an FV_U64). */
 struct jit_param {
 	uint32_t index;
 	uint8_t size;
-	bool sext, s64;
+	bool sgn;
 };
 
 /* Candidate rules of evt.type index t, in rule order; *n of them. */

@@ -192,7 +192,7 @@ static bool param_cb(void *ctx, uint32_t id, uint16_t code, struct jit_param *ou
 
 	if (!o || o->kind != IRV_FIELD || !extract_param_layout(o->fi, o->arg, code, &l))
 		return false;
-	*out = (struct jit_param){ .index = l.index, .size = l.size, .sext = l.sext, .s64 = l.s64 };
+	*out = (struct jit_param){ .index = l.index, .size = l.size, .sgn = l.sgn };
 	return true;
 }
 

@@ -358,6 +358,13 @@ static const struct evt_param_info *pinfo(const struct evt *e, uint32_t i)
 
 /* Integer value of a parameter of any integer width, sign-extended for
  * signed types. */
+/* Integer parameter types read as signed numbers. */
+static bool param_type_signed(enum ppm_param_type t)
+{
+	return t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 || t == PT_ERRNO ||
+	       t == PT_FD || t == PT_PID || t == PT_FD32 || t == PT_PID32;
+}
+
 static bool param_int(const struct evt *e, uint32_t i, int64_t *v)
 {
 	const struct evt_param_info *pi = pinfo(e, i);
@@ -367,9 +374,7 @@ static bool param_int(const struct evt *e, uint32_t i, int64_t *v)
 
 	if (!p || !pi)
 		return false;
-	sgn = pi->type == PT_INT8 || pi->type == PT_INT16 || pi->type == PT_INT32 ||
-	      pi->type == PT_INT64 || pi->type == PT_ERRNO || pi->type == PT_FD ||
-	      pi->type == PT_PID || pi->type == PT_FD32 || pi->type == PT_PID32;
+	sgn = param_type_signed((enum ppm_param_type)pi->type);
 	switch (len) {
 	case 1: { uint8_t u = p[0]; *v = sgn ? (int8_t)u : u; return true; }
 	case 2: { uint16_t u; memcpy(&u, p, 2); *v = sgn ? (int16_t)u : u; return true; }
@@ -458,12 +463,12 @@ static void raw_param(const struct evt *e, uint32_t i, struct fval *out)
 	case PT_CHARBUFARRAY:
 		fval_set_str(out, (const char *)p, len);
 		return;
-	case PT_INT8: case PT_INT16: case PT_INT32: case PT_INT64: case PT_ERRNO:
-	case PT_FD: case PT_PID: case PT_FD32: case PT_PID32:
-		if (param_int(e, i, &v))
-			fval_set_s64(out, v);
-		return;
 	default:
+		if (param_type_signed((enum ppm_param_type)pi->type)) {
+			if (param_int(e, i, &v))
+				fval_set_s64(out, v);
+			return;
+		}
 		if ((len == 1 || len == 2 || len == 4 || len == 8) && param_int(e, i, &v))
 			fval_set_u64(out, (uint64_t)v);
 		return;
@@ -1653,7 +1658,7 @@ bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t
 		t = (enum ppm_param_type)ei->params[0].type;
 		if (t != PT_ERRNO && t != PT_FD && t != PT_PID && t != PT_INT64 && t != PT_UINT64)
 			return false;
-		*out = (struct extract_param_layout){ .index = 0, .size = 8, .sext = true, .s64 = true };
+		*out = (struct extract_param_layout){ .index = 0, .size = 8, .sgn = true };
 		return true;
 	}
 	if (id != X_EVT_RAWARG || !arg || (*arg >= '0' && *arg <= '9'))
@@ -1669,10 +1674,7 @@ bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t
 	/* as raw_param and param_int give it */
 	out->index = (uint32_t)i;
 	out->size = int_param_size(t);
-	out->sext = t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 ||
-		    t == PT_ERRNO || t == PT_FD || t == PT_PID || t == PT_FD32 || t == PT_PID32;
-	out->s64 = t == PT_INT8 || t == PT_INT16 || t == PT_INT32 || t == PT_INT64 ||
-		   t == PT_ERRNO || t == PT_FD || t == PT_PID;
+	out->sgn = param_type_signed(t);
 	return true;
 }
 

@@ -85,14 +85,14 @@ bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 /* Where fi (argument arg) reads its value on events of PPM code `code`
  * when it is an integer parameter of the event itself taken as a number
  * (evt.rawres, evt.rawarg.NAME): parameter index, the length the schema
- * gives it, whether the value is sign-extended, whether it is an FV_S64
- * (else FV_U64). The caller reads it in place and leaves every other case
+ * gives it, whether it is signed (sign-extended to an FV_S64, else
+ * zero-extended to an FV_U64). The caller reads it in place and leaves every other case
  * (another length, a missing parameter) to the extractor. false when the
  * code does not decide it. */
 struct extract_param_layout {
 	uint32_t index;
 	uint8_t size;
-	bool sext, s64;
+	bool sgn;
 };
 bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t code,
 			  struct extract_param_layout *out);
