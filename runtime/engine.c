@@ -445,14 +445,35 @@ int engine_writer_open(struct engine *en, const struct scap_machine *mi, char *e
 	return ret;
 }
 
-int engine_writer_close(struct engine *en, char *err, size_t errlen)
+int engine_writer_close(struct engine *en, int ret, char *err, size_t errlen)
 {
-	int ret = scap_writer__close(en->w);
+	int werr;
 
+	if (!en->w)
+		return ret;
+	werr = scap_writer__close(en->w);
 	en->w = NULL;
-	if (ret && err)
+	if (ret)
+		return ret;
+	if (werr)
+		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-werr));
+	return werr;
+}
+
+int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen)
+{
+	int ret;
+
+	if (en->w && (ret = scap_writer__write(en->w, e)) != 0) {
 		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
-	return ret;
+		return ret;
+	}
+	if (!e->info) {
+		en->stats.skipped++;
+		return 0;
+	}
+	engine__process(en, e);
+	return 0;
 }
 
 int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen)
@@ -487,22 +508,10 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 			break;
 		}
 		en->stats.seen++;
-		if (en->w && (ret = scap_writer__write(en->w, &e)) != 0) {
-			snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
+		if ((ret = engine_feed(en, &e, err, errlen)) != 0)
 			break;
-		}
-		if (!e.info) {
-			en->stats.skipped++;
-			continue;
-		}
-		engine__process(en, &e);
 	}
-	if (en->w) {
-		int werr = engine_writer_close(en, ret ? NULL : err, errlen);
-
-		if (werr && !ret)
-			ret = werr;
-	}
+	ret = engine_writer_close(en, ret, err, errlen);
 	outputs__flush(en->out);
 	scap_reader__free(r);
 	return ret;

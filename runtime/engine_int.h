@@ -61,7 +61,12 @@ struct engine {
 /* Opens the -w capture (when asked) with machine info mi; 0 or -errno with
  * err filled. */
 int engine_writer_open(struct engine *en, const struct scap_machine *mi, char *err, size_t errlen);
-/* Closes it; 0 or the writer's first error (err filled). */
-int engine_writer_close(struct engine *en, char *err, size_t errlen);
+/* Closes it (when open) at the end of a run that ended with ret: ret when
+ * not 0, else the writer's first error (err filled), else 0. */
+int engine_writer_close(struct engine *en, int ret, char *err, size_t errlen);
+/* One event read from a source: copied to the -w capture, then skipped
+ * (unknown type, counted) or run through engine__process. 0, or the
+ * writer's error (err filled). */
+int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen);
 /* The live source's lines of the statistics (engine_live.c). */
 void engine_format_live_stats(const struct engine *en, struct strbuf *sb);

@@ -48,31 +48,22 @@ static void machine_info(struct scap_machine *mi)
 			   (uint64_t)(rt.tv_nsec - bt.tv_nsec);
 }
 
-/* Runs one record through the engine; false on a write error (err set). */
-static bool run_record(struct engine *en, const void *rec, uint32_t len, uint16_t cpu,
-		       char *err, size_t errlen, int *ret)
+/* One ring record through the engine (engine_feed); a record the schema
+ * disagrees with is skipped and counted. 0, or the writer's error. */
+static int run_record(struct engine *en, const void *rec, uint32_t len, uint16_t cpu,
+		      char *err, size_t errlen)
 {
 	struct evt e;
-	int r = evt_decode(&e, rec, len);
 
-	if (r == -EINVAL) {
+	if (evt_decode(&e, rec, len) == -EINVAL) {
 		/* the probe wrote something the schema disagrees with */
 		if (!en->stats.skipped++)
 			log_warn("live: malformed event of type %u from CPU %u (%u bytes) skipped",
 				 e.type, cpu, len);
-		return true;
+		return 0;
 	}
 	e.cpu = cpu;
-	if (en->w && (*ret = scap_writer__write(en->w, &e)) != 0) {
-		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-*ret));
-		return false;
-	}
-	if (!e.info) {
-		en->stats.skipped++;
-		return true;
-	}
-	engine__process(en, &e);
-	return true;
+	return engine_feed(en, &e, err, errlen);
 }
 
 /* Reloads the rules and gives the probe their syscalls; the probe stays
@@ -180,7 +171,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 			continue;
 		}
 		idle_ns = LIVE_IDLE_MIN_NS;
-		if (!run_record(en, rec, len, cpu, err, errlen, &ret))
+		if ((ret = run_record(en, rec, len, cpu, err, errlen)) != 0)
 			goto out;
 	}
 	sd_notify(0, "STOPPING=1");
@@ -193,10 +184,9 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 
 		if (!rec)
 			break;
-		if (!run_record(en, rec, len, cpu, err, errlen, &ret))
+		if ((ret = run_record(en, rec, len, cpu, err, errlen)) != 0)
 			goto out;
 	}
-	ret = 0;
 out:
 	if (p) {
 		probe__stats(p, -1, &pst);
@@ -208,12 +198,7 @@ out:
 			en->live_cpus[c].drop_big = pst.drop_big;
 		}
 	}
-	if (en->w) {
-		int werr = engine_writer_close(en, ret ? NULL : err, errlen);
-
-		if (werr && !ret)
-			ret = werr;
-	}
+	ret = engine_writer_close(en, ret, err, errlen);
 	outputs__flush(en->out);
 	ring_src__free(rs);
 	probe__free(p);
