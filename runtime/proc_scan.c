@@ -1056,30 +1056,6 @@ static bool all_zero(const uint8_t *a, size_t n)
 	return true;
 }
 
-static bool v4_mapped(const uint8_t *a)
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-	return !memcmp(a, pfx, 12);
-}
-
-static void ep_name(char *buf, size_t n, int fam, const struct fdi_ep *ep)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(fam, ep->addr, a, sizeof(a));
-	snprintf(buf, n, "%s:%u", a, ep->port);
-}
-
-static void tuple_name(char *buf, size_t n, const struct fdi *f)
-{
-	char a[80], b[80];
-
-	ep_name(a, sizeof(a), f->family, &f->src);
-	ep_name(b, sizeof(b), f->family, &f->dst);
-	snprintf(buf, n, "%s->%s", a, b);
-}
-
 static void seed_fd(struct scan *sc, int64_t pid, const struct fdi *f)
 {
 	if (state__seed_fd(sc->st, pid, f))
@@ -1128,12 +1104,12 @@ static void seed_socket(struct scan *sc, int64_t pid, struct fdi *f, const struc
 			memcpy(f->dst.addr, e->lip, alen);
 			f->dst.port = e->lport;
 			sc->srv_ports[e->lport / 8] |= (uint8_t)(1u << (e->lport % 8));
-			ep_name(name, sizeof(name), f->family, &f->dst);
+			fdi_ep_name(f->family, &f->dst, name, sizeof(name));
 			break;
 		}
 		if (e->l4 == IPPROTO_TCP)
 			f->flags |= FDI_F_CONNECTED;
-		if (!v6 || (v4_mapped(e->lip) && v4_mapped(e->rip))) {
+		if (!v6 || (fdi_addr_v4_mapped(e->lip) && fdi_addr_v4_mapped(e->rip))) {
 			f->type = FDI_IPV4_SOCK;
 			f->family = AF_INET;
 			memcpy(f->src.addr, v6 ? e->lip + 12 : e->lip, 4);
@@ -1149,7 +1125,7 @@ static void seed_socket(struct scan *sc, int64_t pid, struct fdi *f, const struc
 		memcpy(f->dst.addr, e->rip, 16);
 		f->src.port = e->lport;
 		f->dst.port = e->rport;
-		tuple_name(name, sizeof(name), f);
+		fdi_tuple_name(f, name, sizeof(name));
 		break;
 	}
 	case SK_UNIX: {
@@ -1193,7 +1169,7 @@ static void flush_pending(struct scan *sc)
 		} else {
 			f->role = FDI_ROLE_CLIENT;
 		}
-		tuple_name(name, sizeof(name), f);
+		fdi_tuple_name(f, name, sizeof(name));
 		f->name = name;
 		f->name_len = (uint32_t)strlen(name);
 		seed_fd(sc, sc->pend[i].pid, f);

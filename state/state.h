@@ -106,6 +106,13 @@ struct fdi {
 char fdi_typechar(const struct fdi *f);
 const char *fdi_typename(const struct fdi *f);
 
+/* Whether a 16-byte address is IPv4 mapped into IPv6 (::ffff:a.b.c.d). */
+bool fdi_addr_v4_mapped(const uint8_t *a);
+/* An endpoint of family AF_INET or AF_INET6 as fd.name shows it,
+ * "ip:port"; a socket's tuple, "sip:sport->dip:dport" (src, then dst). */
+void fdi_ep_name(int family, const struct fdi_ep *ep, char *buf, size_t n);
+void fdi_tuple_name(const struct fdi *f, char *buf, size_t n);
+
 /* ---- threads ------------------------------------------------------------ */
 
 enum thr_flag {

@@ -57,6 +57,32 @@ const char *fdi_typename(const struct fdi *f)
 	return f->type < FDI_TYPE_MAX ? n[f->type] : "unknown";
 }
 
+/* The endpoint's bytes are only byte-aligned, so no IN6_IS_ADDR_V4MAPPED
+ * (it reads them as 32-bit words). */
+bool fdi_addr_v4_mapped(const uint8_t *a)
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, prefix, sizeof(prefix));
+}
+
+void fdi_ep_name(int family, const struct fdi_ep *ep, char *buf, size_t n)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, ep->addr, a, sizeof(a));
+	snprintf(buf, n, "%s:%u", a, ep->port);
+}
+
+void fdi_tuple_name(const struct fdi *f, char *buf, size_t n)
+{
+	char a[INET6_ADDRSTRLEN + 8], b[INET6_ADDRSTRLEN + 8];
+
+	fdi_ep_name(f->family, &f->src, a, sizeof(a));
+	fdi_ep_name(f->family, &f->dst, b, sizeof(b));
+	snprintf(buf, n, "%s->%s", a, b);
+}
+
 /* ---- parameters --------------------------------------------------------- */
 
 struct ectx {
@@ -227,19 +253,9 @@ static void simple_fd(struct ectx *c, int64_t fd, enum fdi_type type, const char
 	add_fd(c, &f);
 }
 
-/* ::ffff:a.b.c.d. The endpoint's bytes are only byte-aligned, so no
- * IN6_IS_ADDR_V4MAPPED (it reads them as 32-bit words). */
-static bool v4_mapped(const uint8_t *a)
-{
-	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
-
-	return !memcmp(a, prefix, sizeof(prefix));
-}
-
 /* Parses a PT_SOCKTUPLE into f (src = first address, dst = second). */
 static bool parse_tuple(const uint8_t *p, uint32_t len, struct fdi *f)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	static char name[512];
 
 	if (!p || len < 1)
@@ -274,7 +290,8 @@ static bool parse_tuple(const uint8_t *p, uint32_t len, struct fdi *f)
 	} else {
 		return false;
 	}
-	if (f->type == FDI_IPV6_SOCK && v4_mapped(f->src.addr) && v4_mapped(f->dst.addr)) {
+	if (f->type == FDI_IPV6_SOCK && fdi_addr_v4_mapped(f->src.addr) &&
+	    fdi_addr_v4_mapped(f->dst.addr)) {
 		/* Falco reports v4-mapped pairs as IPv4 */
 		f->type = FDI_IPV4_SOCK;
 		f->family = AF_INET;
@@ -283,9 +300,7 @@ static bool parse_tuple(const uint8_t *p, uint32_t len, struct fdi *f)
 		memset(f->src.addr + 4, 0, 12);
 		memset(f->dst.addr + 4, 0, 12);
 	}
-	inet_ntop(f->family, f->src.addr, a, sizeof(a));
-	inet_ntop(f->family, f->dst.addr, b, sizeof(b));
-	snprintf(name, sizeof(name), "%s:%u->%s:%u", a, f->src.port, b, f->dst.port);
+	fdi_tuple_name(f, name, sizeof(name));
 	f->name = name;
 	f->name_len = (uint32_t)strlen(name);
 	return true;
@@ -381,7 +396,7 @@ static void on_bind(struct ectx *c, int64_t fd)
 		snprintf(name, sizeof(name), "%s:%u", a, port);
 		if (port) {
 			memset(&f.dst, 0, sizeof(f.dst));
-			if (v4_mapped(p + 1)) {
+			if (fdi_addr_v4_mapped(p + 1)) {
 				f.type = FDI_IPV4_SOCK;
 				memcpy(f.dst.addr, p + 13, 4);
 			} else {
