@@ -94,13 +94,13 @@
 
 #include "bpf/shared/flag_conv.h"
 #include "runtime/base/mem.h"
+#include "runtime/base/strmap.h"
 #include "state/state.h"
 
 #define ARGS_MAX 4096		/* libscap's SCAP_MAX_ARGS_SIZE */
 #define CGROUPS_MAX 4096	/* SCAP_MAX_CGROUPS_SIZE */
 #define ENV_MAX (1u << 20)	/* bound on one environment */
 #define STATUS_MAX 16384
-#define CG_BUCKETS 256
 
 enum { RS_OK, RS_VANISHED, RS_SKIPPED, RS_ERROR, RS_NOMEM };
 
@@ -131,10 +131,9 @@ struct pend {
 	struct fdi f;
 };
 
+/* A cgroup file's text and the cgroups blob made of it. */
 struct cg_ent {
-	struct cg_ent *next;
-	uint64_t h;
-	char *key;		/* the cgroup file's text */
+	char *key;
 	char *blob;
 	uint32_t len;
 };
@@ -166,7 +165,9 @@ struct scan {
 	char cg2_mount[PATH_MAX];	/* "" when no cgroup v2 */
 	char cg2_root[CGROUPS_MAX];	/* controllers of the v2 root, NUL-separated */
 	uint32_t cg2_root_len;
-	struct cg_ent *cg[CG_BUCKETS];
+	struct cg_ent *cg;	/* by index; cg_idx maps their keys */
+	size_t ncg, cgcap;
+	struct strmap cg_idx;
 
 	/* scratch, reused per thread */
 	char path[PATH_MAX], path2[PATH_MAX];
@@ -345,17 +346,6 @@ static uint32_t open_flags_to_ppm(unsigned long fl)
 	return fc_open_flags((__u32)fl & ~(__u32)0100000);
 }
 
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ull;
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (uint8_t)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /* ---- cgroups ------------------------------------------------------------- */
 
 /* Appends "a=b" (NUL-terminated) to the blob; false when it is full. */
@@ -475,9 +465,9 @@ static void cg_build(struct scan *sc, char *text)
 /* The cgroups blob of the thread at dir, from the cache of texts seen. */
 static int read_cgroups(struct scan *sc, const char *dir, struct thr_blob *out)
 {
-	ssize_t n;
-	uint64_t h;
 	struct cg_ent *e;
+	int64_t k;
+	ssize_t n;
 
 	out->p = NULL;
 	out->len = 0;
@@ -485,29 +475,32 @@ static int read_cgroups(struct scan *sc, const char *dir, struct thr_blob *out)
 	n = slurp(sc->path, sc->cgtext, sizeof(sc->cgtext));
 	if (n < 0)
 		return vanished_errno((int)-n) ? RS_VANISHED : RS_OK;	/* EACCES: none, as libscap */
-	h = fnv1a(sc->cgtext, (size_t)n);
-	for (e = sc->cg[h % CG_BUCKETS]; e; e = e->next)
-		if (e->h == h && !strcmp(e->key, sc->cgtext))
-			break;
-	if (!e) {
-		e = mem_calloc(1, sizeof(*e));
-		if (!e || !(e->key = mem_strdup(sc->cgtext))) {
-			mem_free(e);
-			return RS_NOMEM;
+	k = strmap_get(&sc->cg_idx, sc->cgtext);
+	if (k < 0) {
+		if (sc->ncg == sc->cgcap) {
+			size_t cap = sc->cgcap ? sc->cgcap * 2 : 16;
+			struct cg_ent *nc = mem_realloc(sc->cg, cap * sizeof(*nc));
+
+			if (!nc)
+				return RS_NOMEM;
+			sc->cg = nc;
+			sc->cgcap = cap;
 		}
+		e = &sc->cg[sc->ncg];
+		if (!(e->key = mem_strdup(sc->cgtext)))
+			return RS_NOMEM;
 		cg_build(sc, sc->cgtext);	/* tokenizes cgtext, key was copied first */
 		e->blob = mem_malloc(sc->cgblob_len ? sc->cgblob_len : 1);
-		if (!e->blob) {
+		if (!e->blob || strmap_put(&sc->cg_idx, e->key, (uint32_t)sc->ncg)) {
 			mem_free(e->key);
-			mem_free(e);
+			mem_free(e->blob);
 			return RS_NOMEM;
 		}
 		memcpy(e->blob, sc->cgblob, sc->cgblob_len);
 		e->len = sc->cgblob_len;
-		e->h = h;
-		e->next = sc->cg[h % CG_BUCKETS];
-		sc->cg[h % CG_BUCKETS] = e;
+		k = (int64_t)sc->ncg++;
 	}
+	e = &sc->cg[k];
 	out->p = e->blob;
 	out->len = e->len;
 	return RS_OK;
@@ -1448,16 +1441,12 @@ static void scan_free(struct scan *sc)
 		netns_release(&sc->ns[i]);
 	mem_free(sc->ns);
 	mem_free(sc->pend);
-	for (size_t i = 0; i < CG_BUCKETS; i++) {
-		struct cg_ent *e = sc->cg[i], *nx;
-
-		for (; e; e = nx) {
-			nx = e->next;
-			mem_free(e->key);
-			mem_free(e->blob);
-			mem_free(e);
-		}
+	for (size_t i = 0; i < sc->ncg; i++) {
+		mem_free(sc->cg[i].key);
+		mem_free(sc->cg[i].blob);
 	}
+	mem_free(sc->cg);
+	strmap_release(&sc->cg_idx);
 	mem_free(sc->env);
 	mem_free(sc);
 }
