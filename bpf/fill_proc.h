@@ -443,12 +443,16 @@ FILLER(ptrace)
 	return 0;
 }
 
-FILLER(kill)
-{
-	EV_BEGIN(e, PPME_SYSCALL_KILL_X, 3);
-	ev_s64(&e, ret);
-	ev_s64(&e, (int)ARG(0));
-	ev_u8(&e, ARG(1));
-	ev_submit(&e);
-	return 0;
-}
+/* res, the target (pid or tid), the signal */
+#define FILLER_SIGNAL(name, type)						\
+	FILLER(name)								\
+	{									\
+		EV_BEGIN(e, type, 3);						\
+		ev_s64(&e, ret);						\
+		ev_s64(&e, (int)ARG(0));					\
+		ev_u8(&e, ARG(1));						\
+		ev_submit(&e);							\
+		return 0;							\
+	}
+FILLER_SIGNAL(kill, PPME_SYSCALL_KILL_X)
+FILLER_SIGNAL(tkill, PPME_SYSCALL_TKILL_X)

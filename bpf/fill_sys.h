@@ -39,16 +39,6 @@ FILLER_GETID(getegid, PPME_SYSCALL_GETEGID_X)
 FILLER_GETRES(getresuid, PPME_SYSCALL_GETRESUID_X)
 FILLER_GETRES(getresgid, PPME_SYSCALL_GETRESGID_X)
 
-FILLER(tkill)
-{
-	EV_BEGIN(e, PPME_SYSCALL_TKILL_X, 3);
-	ev_s64(&e, ret);
-	ev_s64(&e, (int)ARG(0));
-	ev_u8(&e, ARG(1));
-	ev_submit(&e);
-	return 0;
-}
-
 FILLER(tgkill)
 {
 	EV_BEGIN(e, PPME_SYSCALL_TGKILL_X, 4);
