@@ -276,56 +276,61 @@ static int keep_rule_files(struct engine *en, const char *const *files, size_t n
 	return 0;
 }
 
-int engine__reload_rules(struct engine *en, struct strbuf *diags)
+/* Loads and compiles the files into a ruleset of their own; diagnostics
+ * are formatted into diags. 0; -EINVAL when a file has errors (nothing is
+ * kept); -errno. */
+static int read_rules(const char *const *files, size_t n, struct strbuf *diags,
+		      struct ruleset **out)
 {
 	struct ruleset *rs;
 	int err;
 
-	/* a rules file broken since the last load leaves the running rules
-	 * as they are */
 	err = ruleset__new(&rs);
 	if (err)
 		return err;
-	for (size_t i = 0; i < en->nrule_files; i++)
-		ruleset__load_file(rs, en->rule_files[i]);
-	ruleset__compile(rs);
-	if (rs->diags.nerr) {
-		format_diags(rs, diags);
-		ruleset__free(rs);
-		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		err = ruleset__load_file(rs, files[i]);
+		if (err && err != -EINVAL)
+			goto bad;
 	}
+	err = ruleset__compile(rs);
+	if (err == -ENOMEM)
+		goto bad;
+	format_diags(rs, diags);
+	if (rs->diags.nerr) {
+		err = -EINVAL;
+		goto bad;
+	}
+	*out = rs;
+	return 0;
+bad:
 	ruleset__free(rs);
+	return err;
+}
+
+int engine__reload_rules(struct engine *en, struct strbuf *diags)
+{
 	return engine__load_rules(en, (const char *const *)en->rule_files, en->nrule_files, diags);
 }
 
 int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags)
 {
-	int err, ret = 0;
+	struct ruleset *rs;
+	int err;
 
 	err = keep_rule_files(en, files, n);
 	if (err)
 		return err;
-	free_eval(en);
-	err = ruleset__new(&en->rs);
+	/* rules that do not load leave the running ones as they are */
+	err = read_rules(files, n, diags, &rs);
 	if (err)
 		return err;
-	for (size_t i = 0; i < n; i++) {
-		err = ruleset__load_file(en->rs, files[i]);
-		if (err && err != -EINVAL)
-			return err;
-	}
-	err = ruleset__compile(en->rs);
-	if (err == -ENOMEM)
-		return err;
+	free_eval(en);
+	en->rs = rs;
 	err = interp__new(en->rs, extract_cb, &en->ip);
 	if (err)
 		return err;
-	if (en->rs->diags.nerr)
-		ret = -EINVAL;
-	format_diags(en->rs, diags);
-	if (ret)
-		return ret;
 	en->nfsc = interp_nfields(en->ip);
 	en->fsc = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->fsc));
 	en->preps = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->preps));

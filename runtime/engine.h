@@ -44,16 +44,16 @@ struct engine;
 int engine__new(const struct engine_opts *o, struct engine **out);
 void engine__free(struct engine *en);
 
-/* Loads the rules files in order and compiles them. Diagnostics are
- * formatted into diags (text, one per problem). 0; -EINVAL when a file
- * has errors; -errno. */
+/* Loads the rules files in order and compiles them, in place of the rules
+ * loaded before. Diagnostics are formatted into diags (text, one per
+ * problem). 0; -EINVAL when a file has errors, and the rules loaded before
+ * stay; -errno. */
 int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags);
 struct ruleset *engine__ruleset(struct engine *en);
 
-/* Loads the same rules files again (they may have changed). When one has
- * errors now, they are formatted into diags and the running rules stay:
- * -EINVAL. 0; -errno. */
+/* Loads the same rules files again (they may have changed), as
+ * engine__load_rules does. */
 int engine__reload_rules(struct engine *en, struct strbuf *diags);
 /* Asks a running live loop to reload the rules between two events, and to
  * switch the probe's syscalls to the new set (signal-safe). */

@@ -79,8 +79,10 @@ static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
 		log_warn("rules reload:\n%s", diags.buf);
 	strbuf_release(&diags);
 	if (err) {
+		/* a load that fails before replacing anything leaves the
+		 * running rules; one that fails after leaves none */
 		log_error("rules reload failed (%s): %s", strerror(-err),
-			  err == -EINVAL ? "the running rules stay" : "no rules are loaded");
+			  en->dp ? "the running rules stay" : "no rules are loaded");
 		return;
 	}
 	memset(on, 0, n * sizeof(*on));
