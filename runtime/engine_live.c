@@ -66,12 +66,29 @@ static int run_record(struct engine *en, const void *rec, uint32_t len, uint16_t
 	return engine_feed(en, &e, err, errlen);
 }
 
+/* Gives the probe the syscalls of the loaded rules (every syscall when
+ * there are none: --print), in the scratch table on of n entries; how
+ * many. */
+static int switch_syscalls(struct engine *en, struct probe *p, bool *on, size_t n)
+{
+	int nsc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		on[i] = !en->rs;
+	if (en->rs)
+		ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
+	for (size_t i = 0; i < n; i++)
+		nsc += on[i];
+	probe__set_syscalls(p, on);
+	return nsc;
+}
+
 /* Reloads the rules and gives the probe their syscalls; the probe stays
  * attached throughout. */
 static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
 {
 	struct strbuf diags = STRBUF_INIT;
-	int err, nsc = 0;
+	int err;
 
 	en->reload = 0;
 	err = engine__reload_rules(en, &diags);
@@ -85,12 +102,8 @@ static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
 			  en->dp ? "the running rules stay" : "no rules are loaded");
 		return;
 	}
-	memset(on, 0, n * sizeof(*on));
-	ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
-	for (size_t i = 0; i < n; i++)
-		nsc += on[i];
-	probe__set_syscalls(p, on);
-	log_info("rules reloaded: %zu rules, probe switched to %d syscalls", en->rs->nrules, nsc);
+	log_info("rules reloaded: %zu rules, probe switched to %d syscalls", en->rs->nrules,
+		 switch_syscalls(en, p, on, n));
 }
 
 static void idle(long *ns)
@@ -128,14 +141,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	if (en->rs)
-		ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
-	else
-		for (size_t i = 0; i < n; i++)
-			on[i] = true;	/* --print with no rules: everything */
-	for (size_t i = 0; i < n; i++)
-		nsc += on[i];
-	probe__set_syscalls(p, on);
+	nsc = switch_syscalls(en, p, on, n);
 	ret = probe__attach(p, err, errlen);
 	if (ret)
 		goto out;
