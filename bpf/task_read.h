@@ -220,16 +220,23 @@ static int tr_kernfs_step(__u32 i, void *ctx)
 	return 0;
 }
 
-/* The walked string (a lone "/" when nothing was written) into the event;
- * NUL included. */
-static __always_inline void tr_walk_push(struct ev *e, struct tr_walk *w)
+/* Ends a walk: a lone "/" when nothing was written. The string's length,
+ * NUL included; it starts at w->pos. */
+static __always_inline __u32 tr_walk_end(struct tr_walk *w)
 {
 	if (w->pos == PROBE_PARAM_MAX - 1) {
 		w->pos--;
 		w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)] = '/';
 	}
-	ev_kbuf(e, &w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)],
-		PROBE_PARAM_MAX - (w->pos & (PROBE_PARAM_MAX - 1)));
+	return PROBE_PARAM_MAX - (w->pos & (PROBE_PARAM_MAX - 1));
+}
+
+/* The walked string into the event. */
+static __always_inline void tr_walk_push(struct ev *e, struct tr_walk *w)
+{
+	__u32 len = tr_walk_end(w);
+
+	ev_kbuf(e, &w->tmp->b[w->pos & (PROBE_PARAM_MAX - 1)], len);
 }
 
 static __always_inline int tr_walk_init(struct tr_walk *w, struct ev *e)
@@ -305,11 +312,7 @@ static int tr_cgroup_step(__u32 s, void *ctx)
 		return 1;
 	w.kn = BPF_CORE_READ(css, cgroup, kn);
 	bpf_loop(TR_CGROUP_DEPTH, tr_kernfs_step, &w, 0);
-	if (w.pos == PROBE_PARAM_MAX - 1) {
-		w.pos--;
-		w.tmp->b[w.pos & (PROBE_PARAM_MAX - 1)] = '/';
-	}
-	plen = PROBE_PARAM_MAX - (w.pos & (PROBE_PARAM_MAX - 1));
+	plen = tr_walk_end(&w);
 	at = cg->start + cg->total;
 	if (at + 32 + plen >= PROBE_EV_MAX || cg->total + 32 + plen > PROBE_PARAM_MAX)
 		return 1;
