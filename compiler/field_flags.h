@@ -26,6 +26,13 @@ enum field_flag {
 	FF_HIDDEN = 1u << 12,		/* accepted but left out of field listings (EPF_TABLE_ONLY) */
 
 	/* semantics */
+	/* rendering (Falco's print format; decimal when neither is set) */
+	FF_PF_HEX = 1u << 14,		/* numbers in upper-case hex, a string in JSON (PF_HEX) */
+	FF_PF_PAD9 = 1u << 15,		/* numbers zero-padded to 9 digits, a string in JSON
+					 * (PF_10_PADDED_DEC) */
+	FF_JSON_TS = 1u << 22,		/* JSON gives the event's timestamp, in ns (evt.time...) */
+	FF_JSON_NUM = 1u << 23,		/* JSON gives the number whatever the print format */
+
 	FF_ANCESTORS = 1u << 13,	/* without an argument, a comparison holds when it holds for
 					 * any ancestor (proc.aname, proc.apid, ...) */
 

@@ -7,16 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* __COUNTER__ numbers the entries 0, 1, ... in this file, which uses it
- * nowhere else. */
 static const struct field_info field_tab[] = {
-#define FIELD(name, type, flags, doc) { name, type, (uint32_t)(flags), doc, __COUNTER__ },
+#define FIELD(id, name, type, flags, cls, doc) \
+	[FID_##id] = { name, type, (uint32_t)(flags), doc, FID_##id, FC_##cls },
 #include "compiler/fields.def"
 #undef FIELD
 };
 
 #define NFIELDS (sizeof(field_tab) / sizeof(field_tab[0]))
-_Static_assert(__COUNTER__ == NFIELDS, "field ids are their indexes");
+_Static_assert(NFIELDS == FID__COUNT, "one entry per field id");
 
 size_t fields_count(void)
 {

@@ -9,12 +9,37 @@
 #include "bpf/shared/ppm_types.h"
 #include "compiler/field_flags.h"
 
+/* Every catalogue field by identifier: FID_<id> is its index in the table. */
+enum field_id {
+#define FIELD(id, name, type, flags, cls, doc) FID_##id,
+#include "compiler/fields.def"
+#undef FIELD
+	FID__COUNT
+};
+
+/* The extractor family that gives a field its value (fields.def's cls
+ * column): one runtime/extract_<family>.c each. FC_NONE: saker cannot
+ * provide the field (a plugin's, with no plugin loaded). */
+enum field_cls {
+	FC_NONE,
+	FC_EVT,
+	FC_PROC,
+	FC_USER,
+	FC_FD,
+	FC_FDLIST,
+	FC_FSPATH,
+	FC_SYSLOG,
+	FC_CTR,
+	FC__COUNT
+};
+
 struct field_info {
 	const char *name;
 	enum ppm_param_type type;
 	uint32_t flags;		/* enum field_flag */
 	const char *doc;
-	uint32_t id;		/* index in the catalogue */
+	uint32_t id;		/* enum field_id: the index in the catalogue */
+	uint8_t cls;		/* enum field_cls */
 };
 
 struct field_ref {
@@ -34,6 +59,12 @@ const struct field_info *fields_find(const char *name);
  * a bad argument, with a message in err. *out->arg points into name or arg. */
 int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *out, char *err,
 		   size_t errlen);
+
+/* Whether saker provides fi's value (class other than FC_NONE). */
+static inline bool fields_supported(const struct field_info *fi)
+{
+	return fi->cls != FC_NONE;
+}
 
 /* True when fi's value for an event is a function of the event's thread
  * entry, its ancestors, users, groups and container id alone (no event

@@ -19,6 +19,11 @@ enum fval_kind {
 
 struct fval {
 	enum fval_kind kind;
+	/* How outputs render the value when the field's own type does not say
+	 * (evt.rawarg: its parameter's): enum ppm_param_type and
+	 * ppm_print_format, 0 for the field's. Set only by the extractor that
+	 * knows; readers of other fields leave them as initialised. */
+	uint8_t rtype, rfmt;
 	union {
 		struct {
 			const char *p;
@@ -101,4 +106,10 @@ static inline void fval_set_bool(struct fval *v, bool b)
 {
 	v->kind = FV_BOOL;
 	v->b = b;
+}
+
+static inline void fval_set_double(struct fval *v, double d)
+{
+	v->kind = FV_DOUBLE;
+	v->d = d;
 }

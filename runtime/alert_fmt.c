@@ -4,13 +4,16 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "compiler/fields.h"
 #include "compiler/rules.h"
 #include "compiler/sema.h"
+#include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
+#include "runtime/field_render.h"
 
 void alert_fmt_opts_default(struct alert_fmt_opts *o)
 {
@@ -19,83 +22,6 @@ void alert_fmt_opts_default(struct alert_fmt_opts *o)
 	o->json_tags = true;
 	o->json_output_fields = true;
 	o->hostname = "";
-}
-
-void alert_fmt_value(const struct fval *v, struct strbuf *out)
-{
-	char buf[64];
-
-	switch (v->kind) {
-	case FV_NONE:
-		strbuf_adds(out, "<NA>");
-		break;
-	case FV_STR:
-		strbuf_add(out, v->s.p, v->s.len);
-		break;
-	case FV_U64:
-		strbuf_printf(out, "%" PRIu64, v->u);
-		break;
-	case FV_S64:
-		strbuf_printf(out, "%" PRId64, v->i);
-		break;
-	case FV_BOOL:
-		strbuf_adds(out, v->b ? "true" : "false");
-		break;
-	case FV_DOUBLE:
-		strbuf_printf(out, "%.2f", v->d);
-		break;
-	case FV_IP:
-		if (inet_ntop(v->ip.fam == 4 ? AF_INET : AF_INET6, v->ip.b, buf, sizeof(buf)))
-			strbuf_adds(out, buf);
-		break;
-	case FV_LIST:
-		strbuf_addc(out, '(');
-		for (uint32_t i = 0; i < v->list.n; i++) {
-			if (i)
-				strbuf_addc(out, ',');
-			alert_fmt_value(&v->list.items[i], out);
-		}
-		strbuf_addc(out, ')');
-		break;
-	}
-}
-
-/* Byte buffers (evt.buffer) print as Falco's default buffer format does:
- * printable ASCII as is, every other byte as '.'. */
-static void field_value(const struct field_ref *f, const struct fval *v, struct strbuf *out)
-{
-	if (v->kind != FV_STR || f->fi->type != PT_BYTEBUF) {
-		alert_fmt_value(v, out);
-		return;
-	}
-	for (uint32_t i = 0; i < v->s.len; i++) {
-		unsigned char c = (unsigned char)v->s.p[i];
-
-		strbuf_addc(out, c >= 0x20 && c < 0x7f ? (char)c : '.');
-	}
-}
-
-static void value_json(const struct field_ref *f, const struct fval *v, struct strbuf *out)
-{
-	struct strbuf tmp = STRBUF_INIT;
-
-	switch (v->kind) {
-	case FV_NONE:
-		strbuf_adds(out, "null");
-		return;
-	case FV_U64:
-	case FV_S64:
-	case FV_DOUBLE:
-		alert_fmt_value(v, out);
-		return;
-	case FV_BOOL:
-		strbuf_adds(out, v->b ? "true" : "false");
-		return;
-	default:
-		field_value(f, v, &tmp);
-		strbuf_add_json_str(out, tmp.buf ? tmp.buf : "");
-		strbuf_release(&tmp);
-	}
 }
 
 static void time_text(uint64_t ts, bool iso, bool json, struct strbuf *out)
@@ -123,6 +49,12 @@ static void time_text(uint64_t ts, bool iso, bool json, struct strbuf *out)
 	}
 }
 
+/* Tags in name order, as Falco keeps them. */
+static int tag_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The message: the output format with every %field substituted. */
 static void message(const struct sema_rule *r, alert_fmt_field_fn fn, void *ctx, struct strbuf *out)
 {
@@ -132,7 +64,7 @@ static void message(const struct sema_rule *r, alert_fmt_field_fn fn, void *ctx,
 			struct fval v = { .kind = FV_NONE };
 
 			fn(ctx, r->out[i].fref, &v);
-			field_value(r->out[i].fref, &v, out);
+			field_render_text(r->out[i].fref->fi, &v, out);
 		}
 	}
 }
@@ -179,7 +111,7 @@ void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64
 			strbuf_addc(out, ',');
 			strbuf_add_json_str(out, r->out[i].field_text);
 			strbuf_addc(out, ':');
-			value_json(r->out[i].fref, &v, out);
+			field_render_json(r->out[i].fref->fi, &v, ts, out);
 		}
 		strbuf_addc(out, '}');
 	}
@@ -190,13 +122,27 @@ void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64
 	strbuf_adds(out, ",\"source\":");
 	strbuf_add_json_str(out, src->source);
 	if (o->json_tags) {
+		const char *few[32], **sorted = few;
+		uint32_t n = src->ntags;
+
+		if (n > 32 && !(sorted = mem_reallocarray(NULL, n, sizeof(*sorted)))) {
+			sorted = few;
+			n = 32;
+		}
+		if (n)
+			memcpy(sorted, src->tags, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), tag_cmp);
 		strbuf_adds(out, ",\"tags\":[");
-		for (uint32_t i = 0; i < src->ntags; i++) {
+		for (uint32_t i = 0; i < n; i++) {
+			if (i && !strcmp(sorted[i], sorted[i - 1]))
+				continue;
 			if (i)
 				strbuf_addc(out, ',');
-			strbuf_add_json_str(out, src->tags[i]);
+			strbuf_add_json_str(out, sorted[i]);
 		}
 		strbuf_addc(out, ']');
+		if (sorted != few)
+			mem_free(sorted);
 	}
 	strbuf_adds(out, ",\"time\":\"");
 	time_text(ts, true, true, out);

@@ -32,5 +32,3 @@ typedef void (*alert_fmt_field_fn)(void *ctx, const struct field_ref *f, struct 
 void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64_t ts,
 	       alert_fmt_field_fn fn, void *ctx, struct strbuf *out);
 
-/* A value as text, the way outputs print it ("<NA>" when none). */
-void alert_fmt_value(const struct fval *v, struct strbuf *out);

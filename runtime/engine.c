@@ -72,7 +72,6 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->proc_gen = state__proc_gen_ptr(en->st);
 	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
-	extract_init();
 	*out = en;
 	return 0;
 fail:

@@ -53,13 +53,13 @@ struct extract_memo {
  * resolve fds, pids, uids, gids and relative paths against x's state. */
 void extract_fmt_ctx(const struct extract_evt *x, struct evt_fmt_fd *out);
 
-/* Initialises the field-name -> extractor table; idempotent, cheap after
- * the first call. */
-void extract_init(void);
-
 /* The value of field fi with argument arg (NULL when none) for x. */
 void extract_field(const struct extract_evt *x, const struct field_info *fi, const char *arg,
 		   struct extract_scratch *sc, struct fval *out);
+/* The same; false when fi's extractor family has no case for it (what the
+ * catalogue test asserts never happens). */
+bool extract_field_known(const struct extract_evt *x, const struct field_info *fi,
+			 const char *arg, struct extract_scratch *sc, struct fval *out);
 
 /* A field operand prepared for a caller that extracts it often (the JIT):
  * fn(x, p, out) is extract_field(x, p->fi, p->arg, p->sc, out), with the
@@ -68,7 +68,7 @@ struct extract_prep {
 	const struct field_info *fi;
 	const char *arg;
 	struct extract_scratch *sc;
-	uint32_t xid;		/* filled by extract_prepare */
+	uint32_t xid;		/* filled by extract_prepare: the field's family */
 };
 
 typedef void (*extract_prep_fn)(const void *x, const void *p, struct fval *out);
@@ -97,6 +97,6 @@ struct extract_param_layout {
 bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t code,
 			  struct extract_param_layout *out);
 
-/* Whether saker extracts fi at all (others always give FV_NONE: plugin
- * metadata without a plugin, timing fields of the live source). */
+/* Whether saker extracts fi at all (the others, fields of plugins that
+ * are not loaded, always give FV_NONE). */
 bool extract_supported(const struct field_info *fi);

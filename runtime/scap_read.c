@@ -1,6 +1,6 @@
 /* Capture-file reader (see scap.h): block framing, the header lists
  * (machine info, process lists V1..V9, fd lists V1/V2, user lists V1/V2,
- * interface lists skipped) and event blocks in every variant, from plain or
+ * interface lists) and event blocks in every variant, from plain or
  * gzip files. Every length is checked against what is left of its block. */
 #include <errno.h>
 #include <inttypes.h>
@@ -542,6 +542,43 @@ static int read_user_entry(struct scap_reader *r, struct cur *c, bool v2)
 	return ret;
 }
 
+/* One interface list entry: a type (1 IPv4, 2 IPv6; 3 and 4 the same
+ * without the link speed), the name's length, address, netmask and
+ * broadcast, the link speed, the name; in the V2 block each entry is
+ * prefixed with its length. */
+static int read_iface_entry(struct scap_reader *r, struct cur *c, bool v2)
+{
+	struct scap_iface i = { 0 };
+	uint32_t start, len = 0, alen;
+	uint16_t type, nlen;
+
+	if (v2)
+		len = get_u32(c, "entry length");
+	start = c->pos;
+	type = get_u16(c, "type");
+	nlen = get_u16(c, "name length");
+	if (c->bad)
+		return -EINVAL;
+	if (type < 1 || type > 4) {
+		fail(c->err, c->base + start, "interface list: unknown interface type %u", type);
+		c->bad = true;
+		return -EINVAL;
+	}
+	i.family = type == 1 || type == 3 ? AF_INET : AF_INET6;
+	alen = i.family == AF_INET ? 4 : 16;
+	if (!need(c, 3 * alen + (type <= 2 ? 8 : 0) + nlen, "addresses and name"))
+		return -EINVAL;
+	memcpy(i.addr, c->p + c->pos, alen);
+	memcpy(i.netmask, c->p + c->pos + alen, alen);
+	memcpy(i.bcast, c->p + c->pos + 2 * alen, alen);
+	c->pos += 3 * alen + (type <= 2 ? 8 : 0);
+	memcpy(i.name, c->p + c->pos, nlen < sizeof(i.name) ? nlen : sizeof(i.name) - 1);
+	c->pos += nlen;
+	if (v2 && len >= c->pos - start && need(c, len - (c->pos - start), "entry"))
+		c->pos = start + len;	/* skip what newer writers added */
+	return r->cb.iface ? r->cb.iface(r->cb.ctx, &i) : 0;
+}
+
 /* One non-event block: applied through the callbacks, or skipped. */
 static int read_list_block(struct scap_reader *r, uint32_t type, uint32_t blen,
 			   struct scap_err *err)
@@ -564,6 +601,10 @@ static int read_list_block(struct scap_reader *r, uint32_t type, uint32_t blen,
 		c.what = "user list entry";
 		while (!ret && c.n - c.pos >= 4 && !c.bad)
 			ret = read_user_entry(r, &c, type == UL_V2);
+	} else if (type == IL || type == IL_INT || type == IL_V2) {
+		c.what = "interface list";
+		while (!ret && c.n - c.pos >= 4 && !c.bad)
+			ret = read_iface_entry(r, &c, type == IL_V2);
 	} else if (type == MI || type == MI_INT) {
 		c.what = "machine info";
 		r->mi.num_cpus = get_u32(&c, "num_cpus");

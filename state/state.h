@@ -152,6 +152,8 @@ struct thr {
 	uint64_t pfmajor, pfminor;
 	int64_t fdlimit;
 	uint64_t lastexec_ts;
+	uint64_t totexectime;	/* ns on CPU summed over its switch events */
+	uint64_t procinfo_user, procinfo_sys;	/* CPU ticks of its last procinfo event */
 	const char *comm;	/* proc.name: the task name (comm) */
 	const char *exe;	/* proc.exe: argv[0] as executed */
 	const char *exepath;	/* proc.exepath: full path of the executable */
@@ -209,6 +211,11 @@ struct state_cur {
 	 * both (older drivers): its record, or NULL. Valid until the next
 	 * state__update. */
 	const struct evt *enter;
+	/* Switch events: ns since the previous switch on the same CPU. */
+	uint64_t exectime;
+	/* Procinfo events: CPU ticks since the thread's previous procinfo,
+	 * total, user and system, each at most 100 (thread.cpu*). */
+	double cpu[3];
 };
 
 struct state;
@@ -239,6 +246,19 @@ uint32_t state__nthreads(struct state *st, const struct thr *t);
 uint32_t state__nchilds(struct state *st, const struct thr *t);
 /* Number of open fds of t's process. */
 uint32_t state__fd_count(struct state *st, const struct thr *t);
+
+/* The machine's interface addresses (a capture's interface list, the
+ * live host's): add one (-ENOSPC past the table's bound); whether addr,
+ * of family AF_INET or AF_INET6 in network order, is an address of this
+ * machine or of t's container. */
+int state__add_iface(struct state *st, int family, const uint8_t *addr);
+bool state__addr_is_local(struct state *st, const struct thr *t, int family,
+			  const uint8_t *addr);
+
+/* What the runtimes said of container id (container.id), NULL when
+ * nothing is known. */
+struct ctr_meta;
+const struct ctr_meta *state__container(struct state *st, const char *id);
 
 const struct state_user *state__user(struct state *st, uint32_t uid);
 const struct state_group *state__group(struct state *st, uint32_t gid);

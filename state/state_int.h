@@ -8,6 +8,13 @@
 #include "runtime/base/evt.h"
 
 #define STATE_ENTER_MAX 4096	/* largest enter record kept for its exit */
+#define STATE_MAX_CPUS 1024	/* CPUs whose last context switch is kept */
+#define STATE_MAX_IFACES 256	/* interface addresses kept (iface_tab.c) */
+
+struct state_iface {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t addr[16];	/* network order */
+};
 
 struct fd_ent {
 	struct fdi f;
@@ -55,6 +62,9 @@ struct state {
 	/* the thread of the event being applied: never the one evicted */
 	int64_t pin_tid;
 	struct evt enter_view;
+	uint64_t last_switch_ts[STATE_MAX_CPUS];	/* per CPU, for thread.exectime */
+	struct state_iface ifaces[STATE_MAX_IFACES];
+	uint32_t nifaces;
 	/* bumped by every change of what the process fields read (threads
 	 * created, changed, reparented or removed; users added) */
 	uint64_t proc_gen;

@@ -899,6 +899,47 @@ static int64_t event_fd(struct ectx *c)
 	return -1;
 }
 
+/* A context switch: the time since the previous one on this CPU is the
+ * switched-out thread's slice (thread.exectime), added to its total. */
+static void on_switch(struct state *st, struct thr_ent *te, const struct evt *e,
+		      struct state_cur *cur)
+{
+	uint64_t *last;
+
+	if (e->cpu >= STATE_MAX_CPUS)
+		return;
+	last = &st->last_switch_ts[e->cpu];
+	if (*last && e->ts >= *last)
+		cur->exectime = e->ts - *last;
+	*last = e->ts;
+	te->t.totexectime += cur->exectime;
+}
+
+/* CPU ticks since the thread's previous procinfo event, at most 100. */
+static double ticks_since(uint64_t now, uint64_t before)
+{
+	double d;
+
+	if (!before)
+		return 0;
+	d = (double)(now - before);
+	return d > 100 ? 100 : d;
+}
+
+static void on_procinfo(struct thr_ent *te, const struct evt *e, struct state_cur *cur)
+{
+	uint64_t u, s;
+	struct thr *t = &te->t;
+
+	if (!evt_param_u64(e, 0, &u) || !evt_param_u64(e, 1, &s))
+		return;
+	cur->cpu[0] = ticks_since(u + s, t->procinfo_user + t->procinfo_sys);
+	cur->cpu[1] = ticks_since(u, t->procinfo_user);
+	cur->cpu[2] = ticks_since(s, t->procinfo_sys);
+	t->procinfo_user = u;
+	t->procinfo_sys = s;
+}
+
 void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 {
 	struct ectx c = { .st = st, .e = e };
@@ -944,6 +985,10 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 
 		st->exit_tid = e->tid;
 		st->exit_reaper = p_int(&c, "reaper_tid", &r) ? r : 0;
+	} else if (e->type == PPME_SCHEDSWITCH_6_E || e->type == PPME_SCHEDSWITCH_1_E) {
+		on_switch(st, c.te, e, cur);
+	} else if (e->type == PPME_PROCINFO_E) {
+		on_procinfo(c.te, e, cur);
 	}
 	/* the clone/exec handlers may have replaced the thread entry (and a
 	 * clone that evicted it dropped the enter record it held) */

@@ -127,7 +127,6 @@ static void init_once(void)
 
 	if (g_dp)
 		return;
-	extract_init();
 	alert_fmt_opts_default(&g_afo);
 	g_afo.hostname = "fuzz";
 	if (ruleset__new(&g_rs) ||
