@@ -999,14 +999,28 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 		memcpy(name, f + start, name_end - start);
 		name[name_end - start] = '\0';
 		if (!has_arg && !strcmp(name, "container.info")) {
-			/* the deprecated placeholder stands for nothing, as in
-			 * Falco (warned about by the caller) */
-			if (!grow_toks(s, &toks, n, &cap))
-				return false;
-			toks[n].lit = arena_strndup(s->a, f + lit_start, i - lit_start);
-			toks[n].fref = NULL;
-			toks[n].field_text = NULL;
-			n++;
+			/* the deprecated placeholder stands for Falco's default
+			 * "container_id=%container.id container_name=%container.name"
+			 * (warned about by the caller) */
+			static const char *const parts[2][2] = {
+				{ "container_id=", "container.id" },
+				{ " container_name=", "container.name" },
+			};
+
+			for (int k = 0; k < 2; k++) {
+				ref = arena_alloc(s->a, sizeof(*ref));
+				if (!ref || !grow_toks(s, &toks, n, &cap)) {
+					s->oom = true;
+					return false;
+				}
+				fields_resolve(parts[k][1], NULL, ref, err, sizeof(err));
+				toks[n].lit = k ? arena_strdup(s->a, parts[k][0])
+						: arena_printf(s->a, "%.*s%s", (int)(i - lit_start),
+								f + lit_start, parts[k][0]);
+				toks[n].fref = ref;
+				toks[n].field_text = arena_strdup(s->a, parts[k][1]);
+				n++;
+			}
 			i = lit_start = end;
 			continue;
 		}
@@ -1072,8 +1086,8 @@ static void compile_rule(struct s *s, struct sema_rule *sr)
 		return;
 	if (strstr(r->output.s, "%container.info"))
 		at_item(s, DIAG_LOAD_DEPRECATED_ITEM, &r->ctx,
-			"%%container.info is deprecated and no longer useful: container fields are "
-			"added to outputs by saker itself");
+			"%%container.info is deprecated and no longer useful: it stands for "
+			"container_id=%%container.id container_name=%%container.name");
 	/* a bad output does not stop the condition from being checked */
 	if (!parse_output(s, sr, &out_unknown)) {
 		if (out_unknown && r->skip_unknown) {

@@ -264,8 +264,9 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	case FID_FD_NAMERAW:
 		if (f) {
-			p = f->nameraw ? f->nameraw : f->name;
-			n = f->nameraw ? f->nameraw_len : f->name_len;
+			/* "" for fds no open named (sockets, lists, scans) */
+			p = f->nameraw ? f->nameraw : "";
+			n = f->nameraw ? f->nameraw_len : 0;
 			squeeze_slashes(sc, p, n, out);
 		} else if (name_from_event(x, true, sc, out) && out->kind == FV_STR) {
 			struct strbuf keep = STRBUF_INIT;

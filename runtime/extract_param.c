@@ -129,6 +129,9 @@ void xt_raw_param(const struct evt *e, uint32_t i, struct fval *out)
 	xt_none(out);
 	if (!pi || !p)
 		return;
+	/* outputs render it as its parameter, not as the field's PT_DYN */
+	out->rtype = pi->type;
+	out->rfmt = pi->fmt;
 	switch (pi->type) {
 	case PT_CHARBUF:
 	case PT_FSPATH:

@@ -241,7 +241,10 @@ struct fdi *state__fd(struct state *st, const struct thr *t, int64_t fd);
  * when fn returns non-zero. */
 int state__fd_foreach(struct state *st, const struct thr *t,
 		      int (*fn)(void *ctx, const struct fdi *f), void *ctx);
-/* Number of threads of t's process; number of its child processes. */
+/* Whether t lives: not exited, and not the thread whose procexit is
+ * being processed. */
+bool state__alive(const struct state *st, const struct thr *t);
+/* Number of live threads of t's process; number of its child processes. */
 uint32_t state__nthreads(struct state *st, const struct thr *t);
 uint32_t state__nchilds(struct state *st, const struct thr *t);
 /* Number of open fds of t's process. */

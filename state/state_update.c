@@ -90,6 +90,7 @@ struct ectx {
 	const struct evt *e;
 	const struct evt *enter;	/* paired enter record, or NULL */
 	struct thr_ent *te;
+	int64_t added_fd;		/* the last fd the event added, -1 none */
 };
 
 static bool find(const struct ectx *c, const char *name, const struct evt **ev, uint32_t *i)
@@ -213,6 +214,7 @@ static struct fd_ent *add_fd(struct ectx *c, struct fdi *f)
 
 	if (!fe)
 		c->st->st.events_malformed++;
+	c->added_fd = f->num;
 	return fe;
 }
 
@@ -444,8 +446,15 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 
 	if (p_int(c, "pid", &v) && v > 0)
 		state_thr_set_pid(c->st, te, v);
-	if (p_int(c, "ptid", &v) && v >= 0)
+	/* an exec keeps the parent the table knows (it may have been
+	 * reparented since); a thread of unknown parent takes the event's */
+	if (p_int(c, "ptid", &v) && v >= 0 && (!exec || t->ptid < 0)) {
 		state_thr_set_ptid(c->st, te, v);
+		if (exec && !(t->flags & THR_F_CHILD_IN_PIDNS)) {
+			t->vtid = t->tid;
+			t->vpid = t->pid;
+		}
+	}
 	if (p_int(c, "vtid", &v))
 		t->vtid = v;
 	if (p_int(c, "vpid", &v))
@@ -658,6 +667,9 @@ enum state_op {
 	OP_BPF,
 	OP_MEMFD,
 	/* from here on: ops that change the thread itself */
+	OP_VM,
+	OP_RLIMIT,
+	OP_PRLIMIT,
 	OP_CHDIR,
 	OP_FCHDIR,
 	OP_SETUID,
@@ -709,6 +721,13 @@ static const struct {
 	{ "pidfd_open", OP_PIDFD },
 	{ "bpf", OP_BPF },
 	{ "memfd_create", OP_MEMFD },
+	{ "brk", OP_VM },
+	{ "mmap", OP_VM },
+	{ "mmap2", OP_VM },
+	{ "munmap", OP_VM },
+	{ "getrlimit", OP_RLIMIT },
+	{ "setrlimit", OP_RLIMIT },
+	{ "prlimit", OP_PRLIMIT },
 	{ "chdir", OP_CHDIR },
 	{ "fchdir", OP_FCHDIR },
 	{ "setuid", OP_SETUID },
@@ -739,6 +758,26 @@ static void op_init(void)
 	}
 }
 
+/* A successful getrlimit/setrlimit/prlimit on RLIMIT_NOFILE sets the fd
+ * limit of the process (its main thread), as Falco records it: the
+ * current value the call reports, whatever it is but -1. */
+static void on_rlimit(struct ectx *c, bool prlimit)
+{
+	int64_t resource, cur, tid = 0;
+	struct thr_ent *te = c->te, *m;
+
+	if (!p_int(c, "resource", &resource) || resource != 7 /* PPM_RLIMIT_NOFILE */ ||
+	    !p_int(c, prlimit ? "newcur" : "cur", &cur) || cur == -1)
+		return;
+	if (prlimit && p_int(c, "pid", &tid) && tid != 0 && !(te = state_thr_get(c->st, tid)))
+		return;
+	if (te->t.pid < 0)
+		return;
+	m = te->t.tid == te->t.pid ? te : state_thr_get(c->st, te->t.pid);
+	if (m)
+		m->t.fdlimit = cur;
+}
+
 static void on_exit_event(struct ectx *c, enum state_op op)
 {
 	int64_t res = 0, fd, fd2;
@@ -757,6 +796,23 @@ static void on_exit_event(struct ectx *c, enum state_op op)
 			state_thr_set_dead(c->st, c->te, false);
 			fill_proc(c, c->te, true);
 		}
+		return;
+	}
+	if (op == OP_VM) {
+		/* memory counters, whatever the result */
+		uint32_t u;
+
+		if (p_u32(c, "vm_size", &u))
+			c->te->t.vmsize_kb = u;
+		if (p_u32(c, "vm_rss", &u))
+			c->te->t.vmrss_kb = u;
+		if (p_u32(c, "vm_swap", &u))
+			c->te->t.vmswap_kb = u;
+		return;
+	}
+	if (op == OP_RLIMIT || op == OP_PRLIMIT) {
+		if (has_res && res >= 0)
+			on_rlimit(c, op == OP_PRLIMIT);
 		return;
 	}
 	/* a non-blocking connect still in progress has its tuple already */
@@ -886,14 +942,24 @@ static void on_exit_event(struct ectx *c, enum state_op op)
 	}
 }
 
-/* The fd an event works on: the one it names, or the one it created. */
+/* The fd an event works on, as Falco keeps it per thread: the last fd the
+ * event added (a pipe's second end, a dup's copy), else the fd its enter
+ * event named (older captures), else the fd its exit event names; -1. */
 static int64_t event_fd(struct ectx *c)
 {
 	int64_t fd, res;
 	uint32_t f = c->e->info->flags;
+	const struct evt_info *ei;
 
+	if (c->added_fd >= 0)
+		return c->added_fd;
 	if ((f & EVF_CREATES_FD) && retval(c->e, &res) && res >= 0)
 		return res;
+	if (c->enter && (ei = c->enter->info) && (ei->flags & EVF_USES_FD)) {
+		int k = evt_param_index(c->enter, "fd");
+
+		return k >= 0 && evt_param_s64(c->enter, (uint32_t)k, &fd) ? fd : -1;
+	}
 	if ((f & EVF_USES_FD) && p_int(c, "fd", &fd))
 		return fd;
 	return -1;
@@ -942,7 +1008,7 @@ static void on_procinfo(struct thr_ent *te, const struct evt *e, struct state_cu
 
 void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 {
-	struct ectx c = { .st = st, .e = e };
+	struct ectx c = { .st = st, .e = e, .added_fd = -1 };
 	bool created;
 
 	memset(cur, 0, sizeof(*cur));
@@ -954,7 +1020,12 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	if (!c.te)
 		return;
 	if (created) {
+		/* a thread no clone, exec or list told of: Falco's stand-in,
+		 * process unknown (pid and ptid -1), named "<NA>" */
 		c.te->t.flags |= THR_F_INCOMPLETE;
+		state_thr_set_pid(st, c.te, -1);
+		state_set_str(&c.te->t.comm, "<NA>", 4);
+		state_set_str(&c.te->t.exe, "<NA>", 4);
 		st->st.threads_created_incomplete++;
 	}
 	state_thr_touch(st, c.te, e->ts);

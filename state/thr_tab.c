@@ -287,12 +287,17 @@ struct thr *state__parent(struct state *st, const struct thr *t)
 	return p && p != t ? p : NULL;
 }
 
+bool state__alive(const struct state *st, const struct thr *t)
+{
+	return !(t->flags & THR_F_DEAD) && t->tid != st->exit_tid;
+}
+
 uint32_t state__nthreads(struct state *st, const struct thr *t)
 {
 	uint32_t n = 0;
 
 	for (struct thr_ent *k = NULL; (k = state_thr_next_in_group(st, k, t->pid));)
-		n += !(k->t.flags & THR_F_DEAD);
+		n += state__alive(st, &k->t);
 	return n;
 }
 

@@ -100,10 +100,11 @@ def main():
                             examples["."+prop].append((sname, cap, k[1], ff.get("evt.type"), fa.get(prop), ma.get(prop)))
                 if strip_time(fa["output"]) != strip_time(ma["output"]):
                     field_all[".output"] += 1
-                    if ok:
-                        if len(examples[".output"]) < args.show:
-                            examples[".output"].append((sname, cap, k[1], ff.get("evt.type"), strip_time(fa["output"]), strip_time(ma["output"])))
-                        ok = False
+                    if len(examples[".output"]) < args.show:
+                        a, b = strip_time(fa["output"]), strip_time(ma["output"])
+                        i = next((j for j in range(min(len(a), len(b))) if a[j] != b[j]), min(len(a), len(b)))
+                        examples[".output"].append((sname, cap, k[1], ff.get("evt.type"), a[max(0, i-60):i+60], b[max(0, i-60):i+60]))
+                    ok = False
                 if ok:
                     agree += 1
             bad = len(missing) + len(extra) + (len(both) - agree)
