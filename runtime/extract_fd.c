@@ -387,7 +387,7 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 					   state__addr_is_local(x->st, x->cur.thr, fd_family(f), f->dst.addr));
 		break;
 	case FID_FD_CONNECTED: fval_set_bool(out, f->flags & FDI_F_CONNECTED); break;
-	case FID_FD_NAME_CHANGED: fval_set_bool(out, f->flags & FDI_F_NAME_CHANGED); break;
+	case FID_FD_NAME_CHANGED: fval_set_bool(out, x->cur.fd_name_changed); break;
 	case FID_FD_IS_UPPER_LAYER: fval_set_bool(out, f->flags & FDI_F_UPPER_LAYER); break;
 	case FID_FD_IS_LOWER_LAYER: fval_set_bool(out, f->flags & FDI_F_LOWER_LAYER); break;
 	default:

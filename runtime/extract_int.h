@@ -80,7 +80,7 @@ bool xt_param_int(const struct evt *e, uint32_t i, int64_t *v);
 /* Parameter name in the event, or else in its paired enter event. */
 bool xt_param_find(const struct extract_evt *x, const char *name, const struct evt **ev,
 		   uint32_t *idx);
-/* Parameter named or numbered by arg, in this event or its enter event. */
+/* Parameter named or numbered by arg, of the event itself (evt.arg, evt.rawarg). */
 bool xt_param_by_arg(const struct extract_evt *x, const char *arg, const struct evt **ev,
 		     uint32_t *idx);
 const char *xt_param_str_named(const struct extract_evt *x, const char *name);

@@ -95,20 +95,25 @@ bool xt_param_by_arg(const struct extract_evt *x, const char *arg, const struct 
 {
 	char *end;
 	unsigned long n;
+	int i;
 
 	if (!arg)
 		return false;
-	if (*arg < '0' || *arg > '9')	/* a name */
-		return xt_param_find(x, arg, ev, idx);
 	n = strtoul(arg, &end, 10);
-	if (!*end) {
+	if (end != arg && !*end) {
 		if (n >= x->e->nparams)
 			return false;
 		*ev = x->e;
 		*idx = (uint32_t)n;
 		return true;
 	}
-	return xt_param_find(x, arg, ev, idx);
+	/* a name: the event's own parameter, never its enter event's */
+	i = evt_param_index(x->e, arg);
+	if (i < 0 || (uint32_t)i >= x->e->nparams)
+		return false;
+	*ev = x->e;
+	*idx = (uint32_t)i;
+	return true;
 }
 
 const char *xt_param_str_named(const struct extract_evt *x, const char *name)

@@ -61,7 +61,6 @@ enum fdi_flag {
 	FDI_F_CONNECTED = 1u << 1,	/* connect/accept completed */
 	FDI_F_UPPER_LAYER = 1u << 2,	/* file on an overlayfs upper layer */
 	FDI_F_LOWER_LAYER = 1u << 3,	/* file on an overlayfs lower layer */
-	FDI_F_NAME_CHANGED = 1u << 4,	/* name rewritten after open (connect tuple, ...) */
 	FDI_F_CLOEXEC = 1u << 5,
 };
 
@@ -211,6 +210,8 @@ struct state_cur {
 	 * both (older drivers): its record, or NULL. Valid until the next
 	 * state__update. */
 	const struct evt *enter;
+	/* The event changed the name of its fd (or made it, named). */
+	bool fd_name_changed;
 	/* Switch events: ns since the previous switch on the same CPU. */
 	uint64_t exectime;
 	/* Procinfo events: CPU ticks since the thread's previous procinfo,

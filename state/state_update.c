@@ -91,6 +91,7 @@ struct ectx {
 	const struct evt *enter;	/* paired enter record, or NULL */
 	struct thr_ent *te;
 	int64_t added_fd;		/* the last fd the event added, -1 none */
+	bool renamed;			/* that fd's name changed (or it is new and named) */
 };
 
 static bool find(const struct ectx *c, const char *name, const struct evt **ev, uint32_t *i)
@@ -210,7 +211,10 @@ static struct fd_tab *fds(struct ectx *c)
 static struct fd_ent *add_fd(struct ectx *c, struct fdi *f)
 {
 	struct fd_tab *t = fds(c);
-	struct fd_ent *fe = t ? state_fd_add(c->st, t, f) : NULL;
+	struct fd_ent *old = t ? state_fd_find(t, f->num) : NULL, *fe;
+
+	c->renamed = old ? strcmp(old->f.name, f->name) != 0 : f->name[0] != '\0';
+	fe = t ? state_fd_add(c->st, t, f) : NULL;
 
 	if (!fe)
 		c->st->st.events_malformed++;
@@ -328,8 +332,6 @@ static void on_tuple(struct ectx *c, int64_t fd, enum fdi_role role, bool new_fd
 	if (new_fd && (f.type == FDI_IPV4_SOCK || f.type == FDI_IPV6_SOCK))
 		f.l4proto = IPPROTO_TCP;	/* only stream sockets accept */
 	f.flags |= FDI_F_CONNECTED;
-	if (fe && fe->f.name_len)
-		f.flags |= FDI_F_NAME_CHANGED;
 	f.nameraw = NULL;
 	add_fd(c, &f);
 }
@@ -758,6 +760,48 @@ static void op_init(void)
 	}
 }
 
+/* A connect's enter event (older captures) already says where to: the
+ * server end of an IP socket, the name of a unix socket. */
+static void on_connect_enter(struct ectx *c)
+{
+	struct fd_ent *fe;
+	struct fdi f;
+	int64_t fd;
+	uint32_t len;
+	const uint8_t *p = p_buf(c, "addr", &len);
+	char name[512];
+
+	if (!p_int(c, "fd", &fd) || !(fe = state_fd_find(fds(c), fd)) || !p || !len)
+		return;
+	f = fe->f;
+	if (p[0] == PPM_AF_INET && len >= 7) {
+		f.type = FDI_IPV4_SOCK;
+		memset(f.dst.addr, 0, sizeof(f.dst.addr));
+		memcpy(f.dst.addr, p + 1, 4);
+		memcpy(&f.dst.port, p + 5, 2);
+	} else if (p[0] == PPM_AF_INET6 && len >= 19) {
+		memset(f.dst.addr, 0, sizeof(f.dst.addr));
+		memcpy(&f.dst.port, p + 17, 2);
+		if (fdi_addr_v4_mapped(p + 1)) {
+			f.type = FDI_IPV4_SOCK;
+			memcpy(f.dst.addr, p + 13, 4);
+		} else {
+			f.type = FDI_IPV6_SOCK;
+			memcpy(f.dst.addr, p + 1, 16);
+		}
+	} else if (p[0] == PPM_AF_UNIX) {
+		snprintf(name, sizeof(name), "%.*s", (int)strnlen((const char *)p + 1, len - 1),
+			 (const char *)p + 1);
+		f.name = name;
+		f.name_len = (uint32_t)strlen(name);
+	} else {
+		return;
+	}
+	f.nameraw = fe->f.nameraw;
+	add_fd(c, &f);
+	c->added_fd = -1;	/* the event works on its fd, it made none */
+}
+
 /* A successful getrlimit/setrlimit/prlimit on RLIMIT_NOFILE sets the fd
  * limit of the process (its main thread), as Falco records it: the
  * current value the call reports, whatever it is but -1. */
@@ -1047,6 +1091,8 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 		c.enter = &st->enter_view;
 		c.te->enter_len = 0;
 	}
+	if (e->type == PPME_SOCKET_CONNECT_E)
+		on_connect_enter(&c);
 	if (e->info->dir == EVD_EXIT && (e->info->flags & EVF_SYSCALL)) {
 		pthread_once(&op_once, op_init);
 		if (e->type < PPM_EVENT_MAX && op_of_type[e->type])
@@ -1066,6 +1112,7 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	c.te = state_thr_get(st, e->tid);
 	cur->thr = c.te ? &c.te->t : NULL;
 	cur->enter = c.enter;
+	cur->fd_name_changed = c.renamed;
 	if (c.te) {
 		cur->fd_event = (e->info->flags & (EVF_CREATES_FD | EVF_USES_FD | EVF_DESTROYS_FD)) != 0;
 		cur->fdnum = event_fd(&c);
