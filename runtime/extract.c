@@ -94,9 +94,13 @@ static bool fmt_fd(void *ctx, int64_t fd, char *typechar, const char **name)
 	if (!f)
 		return false;
 	typechar[0] = fdi_typechar(f);
-	if (f->type == FDI_IPV4_SOCK || f->type == FDI_IPV6_SOCK)
-		typechar[1] = f->l4proto == IPPROTO_TCP ? 't' : f->l4proto == IPPROTO_UDP ? 'u' :
-			      f->l4proto == IPPROTO_ICMP ? 'i' : f->l4proto == IPPROTO_RAW ? 'r' : 0;
+	switch (fdi_l4proto(f)) {
+	case IPPROTO_TCP: typechar[1] = 't'; break;
+	case IPPROTO_UDP: typechar[1] = 'u'; break;
+	case IPPROTO_ICMP: typechar[1] = 'i'; break;
+	case IPPROTO_RAW: typechar[1] = 'r'; break;
+	default: break;
+	}
 	*name = f->name;
 	return true;
 }

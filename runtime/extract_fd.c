@@ -375,7 +375,7 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 	case FID_FD_CIP_NAME: case FID_FD_SIP_NAME: case FID_FD_LIP_NAME: case FID_FD_RIP_NAME:
 		/* names of addresses the rules compare with resolved domains */
 		break;
-	case FID_FD_L4PROTO: xt_cstr(out, fd_is_ip(f) ? l4_name(f->l4proto) : "<NA>"); break;
+	case FID_FD_L4PROTO: xt_cstr(out, l4_name(fdi_l4proto(f))); break;
 	case FID_FD_SOCKFAMILY:
 		if (fd_is_ip(f))
 			xt_cstr(out, "ip");

@@ -107,7 +107,8 @@ bool xt_param_by_arg(const struct extract_evt *x, const char *arg, const struct 
 		*idx = (uint32_t)n;
 		return true;
 	}
-	/* a name: the event's own parameter, never its enter event's */
+	/* a name: the event's own parameter (older layouts were upgraded
+	 * when read, scap_convert.c), never its enter event's */
 	i = evt_param_index(x->e, arg);
 	if (i < 0 || (uint32_t)i >= x->e->nparams)
 		return false;

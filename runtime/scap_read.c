@@ -17,6 +17,7 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 #include "runtime/scap.h"
+#include "runtime/scap_convert.h"
 
 enum {
 	SHB = 0x0A0D0D0A, SHB_MAGIC = 0x1A2B3C4D,
@@ -46,6 +47,8 @@ struct scap_reader {
 	size_t conv_cap;
 	struct scap_cb cb;
 	struct scap_machine mi;
+	struct scap_conv *cv;		/* older layouts upgraded as read */
+	struct evt cv_evt;
 	bool pending;			/* blk holds an event block already read */
 	uint32_t hdr[2];		/* its type and body length */
 };
@@ -691,8 +694,10 @@ int scap_reader__open(const char *path, const struct scap_cb *cb, struct scap_re
 	struct scap_reader *r = mem_calloc(1, sizeof(*r));
 
 	memset(err, 0, sizeof(*err));
-	if (!r)
+	if (!r || !(r->cv = mem_calloc(1, sizeof(*r->cv)))) {
+		mem_free(r);
 		return -ENOMEM;
+	}
 	r->gz = gzopen(path, "rb");
 	if (!r->gz) {
 		int e = errno ? errno : EIO;
@@ -754,8 +759,10 @@ int scap_reader__open_mem(const void *buf, size_t len, const struct scap_cb *cb,
 	int ret;
 
 	memset(err, 0, sizeof(*err));
-	if (!r)
+	if (!r || !(r->cv = mem_calloc(1, sizeof(*r->cv)))) {
+		mem_free(r);
 		return -ENOMEM;
+	}
 	if (len >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
 		ret = inflate_all(r, b, len, err);
 		if (ret) {
@@ -778,6 +785,7 @@ void scap_reader__free(struct scap_reader *r)
 	mem_free(r->inflated);
 	mem_free(r->blk);
 	mem_free(r->conv);
+	mem_free(r->cv);
 	mem_free(r);
 }
 
@@ -903,6 +911,10 @@ int scap_reader__next(struct scap_reader *r, struct evt *e, struct scap_err *err
 		}
 		e->cpu = cpu;
 		e->flags = flags;
+		if (e->info && r->cv) {
+			if (scap_conv__apply(r->cv, e, &r->cv_evt) == 1)
+				*e = r->cv_evt;
+		}
 		return 0;
 	}
 }

@@ -103,6 +103,10 @@ struct fdi {
  * "signalfd", "eventpoll", "inotify", "timerfd", "netlink", "bpf",
  * "userfaultfd", "io_uring", "memfd", "pidfd", ...). */
 char fdi_typechar(const struct fdi *f);
+/* The transport protocol Falco reports for an IP socket (IPPROTO_*): raw
+ * sockets always, others once they have a role (connected, accepted,
+ * bound); 0 when unknown or not an IP socket. */
+uint8_t fdi_l4proto(const struct fdi *f);
 const char *fdi_typename(const struct fdi *f);
 
 /* Whether a 16-byte address is IPv4 mapped into IPv6 (::ffff:a.b.c.d). */

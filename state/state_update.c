@@ -42,6 +42,15 @@ char fdi_typechar(const struct fdi *f)
 	return f->type < FDI_TYPE_MAX ? c[f->type] : 'o';
 }
 
+uint8_t fdi_l4proto(const struct fdi *f)
+{
+	if (f->type != FDI_IPV4_SOCK && f->type != FDI_IPV6_SOCK)
+		return 0;
+	if (f->l4proto == IPPROTO_RAW)
+		return IPPROTO_RAW;
+	return f->role == FDI_ROLE_NONE ? 0 : f->l4proto;
+}
+
 const char *fdi_typename(const struct fdi *f)
 {
 	static const char *const n[FDI_TYPE_MAX] = {
