@@ -497,13 +497,8 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 	set_blob_param(c, &t->args, "args");
 	set_blob_param(c, &t->cgroups, "cgroups");
 	state_thr_refresh_ctr(te);
-	if ((s = p_str(c, "cwd")) && *s) {
-		char buf[4096];
-		size_t n = strlen(s);
-
-		snprintf(buf, sizeof(buf), "%s%s", s, n && s[n - 1] == '/' ? "" : "/");
-		state_set_str(&t->cwd, buf, strlen(buf));
-	}
+	/* no cwd from the event: Falco keeps the one it tracks (scan, clone,
+	 * chdir) whatever clone or exec report */
 	if (!exec)
 		return;	/* the rest is the caller's (on_clone) */
 	set_blob_param(c, &t->env, "env");
@@ -553,10 +548,13 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
  * session, terminal, login uid and capabilities, the environment, and the
  * working directory when the event leaves it empty (as current drivers
  * do). */
-static void inherit(struct thr *t, const struct thr *p, bool thread)
+static void inherit(struct state *st, struct thr *t, const struct thr *p, bool thread)
 {
-	if (p->cwd && !t->cwd)
-		state_set_str(&t->cwd, p->cwd, strlen(p->cwd));
+	const struct thr *pm = p->tid == p->pid ? p : state__thread(st, p->pid);
+
+	/* a new process starts in its maker's process's directory */
+	if (!thread && pm && pm->cwd)
+		state_set_str(&t->cwd, pm->cwd, strlen(pm->cwd));
 	if (p->exepath)
 		state_set_str(&t->exepath, p->exepath, strlen(p->exepath));
 	if (p->root)
@@ -639,7 +637,7 @@ static void on_clone(struct ectx *c, int64_t res)
 	if (src == child)
 		src = NULL;
 	if (fresh && src)
-		inherit(&child->t, &src->t, flags & CL_CLONE_THREAD);
+		inherit(c->st, &child->t, &src->t, flags & CL_CLONE_THREAD);
 	if (child->fds)
 		return;
 	if (src && src->fds && (flags & (CL_CLONE_THREAD | CL_CLONE_FILES))) {
