@@ -583,11 +583,23 @@ static void on_clone(struct ectx *c, int64_t res)
 	struct thr_ent *child, *src;
 	int64_t child_tid = res == 0 ? c->e->tid : res, v;
 	uint32_t flags = 0;
-	bool created, fresh;
+	bool created, fresh, invalid_caller = false;
 
 	if (res < 0)
 		return;
 	p_u32(c, "flags", &flags);
+	if (res > 0 && (c->te->t.pid < 0 || c->te->t.ptid < 0)) {
+		/* a caller the table did not know: its clone says who it is */
+		struct thr *t = &c->te->t;
+
+		if (p_int(c, "pid", &v))
+			state_thr_set_pid(c->st, c->te, v);
+		if (p_int(c, "ptid", &v))
+			state_thr_set_ptid(c->st, c->te, v);
+		t->vtid = p_int(c, "vtid", &v) ? v : t->tid;
+		t->vpid = p_int(c, "vpid", &v) ? v : -1;
+		invalid_caller = true;
+	}
 	if (res > 0) {
 		/* The caller's exit makes the child only where Falco's does:
 		 * not from inside a pid namespace (res is then the child's id
@@ -634,7 +646,7 @@ static void on_clone(struct ectx *c, int64_t res)
 	 * parent (from its leader for a thread) */
 	src = res > 0 ? c->te :
 	      state_thr_get(c->st, flags & CL_CLONE_THREAD ? child->t.pid : child->t.ptid);
-	if (src == child)
+	if (src == child || invalid_caller)
 		src = NULL;
 	if (fresh && src)
 		inherit(c->st, &child->t, &src->t, flags & CL_CLONE_THREAD);
@@ -1023,6 +1035,23 @@ static void on_switch(struct state *st, struct thr_ent *te, const struct evt *e,
 {
 	uint64_t *last;
 
+	uint32_t u;
+	int64_t v;
+	struct thr_ent *m;
+	struct ectx c = { .st = st, .e = e, .te = te, .added_fd = -1 };
+
+	/* the switched-out thread's page faults, its process's memory */
+	if (p_int(&c, "pgft_maj", &v))
+		te->t.pfmajor = (uint64_t)v;
+	if (p_int(&c, "pgft_min", &v))
+		te->t.pfminor = (uint64_t)v;
+	m = te->t.tid == te->t.pid ? te : te->t.pid > 0 ? state_thr_get(st, te->t.pid) : NULL;
+	if (m && p_u32(&c, "vm_size", &u))
+		m->t.vmsize_kb = u;
+	if (m && p_u32(&c, "vm_rss", &u))
+		m->t.vmrss_kb = u;
+	if (m && p_u32(&c, "vm_swap", &u))
+		m->t.vmswap_kb = u;
 	if (e->cpu >= STATE_MAX_CPUS)
 		return;
 	last = &st->last_switch_ts[e->cpu];
@@ -1080,7 +1109,9 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 		st->st.threads_created_incomplete++;
 	}
 	state_thr_touch(st, c.te, e->ts);
-	if (e->info->dir == EVD_ENTER) {
+	if (e->info->flags & EVF_SKIP_PARSE_RESET) {
+		/* scheduler and info events leave the thread's last event alone */
+	} else if (e->info->dir == EVD_ENTER) {
 		/* keep the record for its exit */
 		if (e->len <= STATE_ENTER_MAX) {
 			if (!c.te->enter)

@@ -698,7 +698,11 @@ static void test_incomplete_thread(void **unused)
 	t = apply(st, noop(&b, 10, 555));
 	assert_non_null(t);
 	assert_int_equal(t->tid, 555);
-	assert_int_equal(t->pid, 555);
+	/* Falco's stand-in for a thread nothing told of: process unknown */
+	assert_int_equal(t->pid, -1);
+	assert_int_equal(t->ptid, -1);
+	assert_string_equal(t->comm, "<NA>");
+	assert_string_equal(t->exe, "<NA>");
 	assert_true(t->flags & THR_F_INCOMPLETE);
 	assert_null(state__parent(st, t));
 	state__stats(st, &s);
