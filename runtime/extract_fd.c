@@ -20,6 +20,12 @@ static bool fd_is_ip(const struct fdi *f)
 	return f->type == FDI_IPV4_SOCK || f->type == FDI_IPV6_SOCK;
 }
 
+/* An IP socket with two ends known (not a bound server socket). */
+static bool fd_is_conn(const struct fdi *f)
+{
+	return fd_is_ip(f) && !(f->flags & FDI_F_SERVSOCK) && f->role != FDI_ROLE_NONE;
+}
+
 static uint8_t fd_family(const struct fdi *f)
 {
 	return f->type == FDI_IPV4_SOCK ? AF_INET : AF_INET6;
@@ -315,53 +321,53 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 	case FID_FD_DEV_MAJOR: fval_set_u64(out, (f->dev & 0xfff00) >> 8); break;
 	case FID_FD_DEV_MINOR: fval_set_u64(out, (f->dev & 0xff) | ((f->dev >> 12) & 0xfff00)); break;
 	case FID_FD_CIP: case FID_FD_CNET:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			xt_ip(out, fd_family(f), f->src.addr);
 		break;
 	case FID_FD_SIP: case FID_FD_SNET:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_ip(f) && (f->role != FDI_ROLE_NONE || (f->flags & FDI_F_SERVSOCK)))
 			xt_ip(out, fd_family(f), f->dst.addr);
 		break;
 	case FID_FD_LIP: case FID_FD_LNET:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			xt_ip(out, fd_family(f), fd_local(x, f)->addr);
 		break;
 	case FID_FD_RIP: case FID_FD_RNET:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			xt_ip(out, fd_family(f), fd_remote(x, f)->addr);
 		break;
 	case FID_FD_IP: case FID_FD_NET:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE) {
+		if (fd_is_conn(f)) {
 			xt_ip(&a, fd_family(f), f->src.addr);
 			xt_ip(&b, fd_family(f), f->dst.addr);
 			two_vals(sc, a, b, out);
 		}
 		break;
 	case FID_FD_CPORT:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			fval_set_u64(out, f->src.port);
 		break;
 	case FID_FD_SPORT:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_ip(f) && (f->role != FDI_ROLE_NONE || (f->flags & FDI_F_SERVSOCK)))
 			fval_set_u64(out, f->dst.port);
 		break;
 	case FID_FD_LPORT:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			fval_set_u64(out, fd_local(x, f)->port);
 		break;
 	case FID_FD_RPORT:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			fval_set_u64(out, fd_remote(x, f)->port);
 		break;
 	case FID_FD_PORT:
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE)
+		if (fd_is_conn(f))
 			two_vals(sc, fval_u64(f->src.port), fval_u64(f->dst.port), out);
 		break;
 	case FID_FD_CPROTO: case FID_FD_SPROTO: case FID_FD_LPROTO: case FID_FD_RPROTO:
 	case FID_FD_PROTO:
 		/* port names need a services database lookup Falco leaves off:
 		 * the port number as text */
-		if (fd_is_ip(f) && f->role != FDI_ROLE_NONE) {
+		if (fd_is_conn(f)) {
 			uint16_t port = id == FID_FD_CPROTO ? f->src.port
 					: id == FID_FD_SPROTO ? f->dst.port
 					: id == FID_FD_LPROTO ? fd_local(x, f)->port
@@ -383,8 +389,9 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 			xt_cstr(out, "unix");
 		break;
 	case FID_FD_IS_SERVER:
-		fval_set_bool(out, fd_is_ip(f) && x->st &&
-					   state__addr_is_local(x->st, x->cur.thr, fd_family(f), f->dst.addr));
+		fval_set_bool(out, (f->flags & FDI_F_SERVSOCK) ||
+					   (fd_is_ip(f) && x->st &&
+					    state__addr_is_local(x->st, x->cur.thr, fd_family(f), f->dst.addr)));
 		break;
 	case FID_FD_CONNECTED: fval_set_bool(out, f->flags & FDI_F_CONNECTED); break;
 	case FID_FD_NAME_CHANGED: fval_set_bool(out, x->cur.fd_name_changed); break;

@@ -62,6 +62,9 @@ enum fdi_flag {
 	FDI_F_UPPER_LAYER = 1u << 2,	/* file on an overlayfs upper layer */
 	FDI_F_LOWER_LAYER = 1u << 3,	/* file on an overlayfs lower layer */
 	FDI_F_CLOEXEC = 1u << 5,
+	/* bound to a port with no peer yet (Falco's server socket type): dst
+	 * holds the bound address, src is empty */
+	FDI_F_SERVSOCK = 1u << 6,
 };
 
 /* An IPv4/IPv6 endpoint; addr in network byte order (v4 in addr[0..3]). */

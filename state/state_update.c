@@ -341,8 +341,72 @@ static void on_tuple(struct ectx *c, int64_t fd, enum fdi_role role, bool new_fd
 	if (new_fd && (f.type == FDI_IPV4_SOCK || f.type == FDI_IPV6_SOCK))
 		f.l4proto = IPPROTO_TCP;	/* only stream sockets accept */
 	f.flags |= FDI_F_CONNECTED;
+	f.flags &= ~(uint32_t)FDI_F_SERVSOCK;
 	f.nameraw = NULL;
 	add_fd(c, &f);
+}
+
+/* Whether t's process has an IP socket bound to port (a server socket of
+ * that port, or a connection whose server end it is). */
+static bool bound_to_port(struct ectx *c, uint16_t port, bool client_side)
+{
+	struct fd_tab *t = fds(c);
+
+	for (uint32_t i = 0; t && i < t->n; i++) {
+		const struct fdi *f = &t->v[i].f;
+
+		if (f->type != FDI_IPV4_SOCK && f->type != FDI_IPV6_SOCK)
+			continue;
+		if (client_side ? !(f->flags & FDI_F_SERVSOCK) && f->src.port == port
+				: f->dst.port == port)
+			return true;
+	}
+	return false;
+}
+
+/* A datagram's addresses, as Falco takes them from sendto/recvfrom and
+ * friends: an IP socket with no name yet or not TCP gets the tuple, a role
+ * guessed from the ports the process holds when it has none, and its ends
+ * ordered client first. */
+static void on_rw_tuple(struct ectx *c, int64_t fd, bool incoming)
+{
+	struct fd_ent *fe = state_fd_find(fds(c), fd);
+	uint32_t len;
+	const uint8_t *p = p_buf(c, "tuple", &len);
+	struct fdi f;
+	char name[512];
+
+	if (!fe || !p || !len || (fe->f.name_len && fe->f.l4proto == IPPROTO_TCP &&
+				  !(fe->f.flags & FDI_F_SERVSOCK)))
+		return;
+	f = fe->f;
+	if (!parse_tuple(p, len, &f))
+		return;
+	f.flags &= ~(uint32_t)FDI_F_SERVSOCK;
+	if (f.type == FDI_IPV4_SOCK || f.type == FDI_IPV6_SOCK) {
+		if (!f.l4proto)
+			f.l4proto = IPPROTO_UDP;
+		if (f.role == FDI_ROLE_NONE) {
+			if (bound_to_port(c, f.dst.port, false) && !bound_to_port(c, f.src.port, true))
+				f.role = FDI_ROLE_SERVER;
+			else if (bound_to_port(c, f.dst.port, false))
+				f.role = incoming ? FDI_ROLE_SERVER : FDI_ROLE_CLIENT;
+			else
+				f.role = FDI_ROLE_CLIENT;
+		}
+		if ((incoming && f.role == FDI_ROLE_CLIENT) || (!incoming && f.role == FDI_ROLE_SERVER)) {
+			struct fdi_ep tmp = f.src;
+
+			f.src = f.dst;
+			f.dst = tmp;
+		}
+		fdi_tuple_name(&f, name, sizeof(name));
+		f.name = name;
+		f.name_len = (uint32_t)strlen(name);
+	}
+	f.nameraw = fe->f.nameraw;
+	add_fd(c, &f);
+	c->added_fd = -1;	/* the event works on its fd, it made none */
 }
 
 static void on_socket(struct ectx *c, int64_t fd)
@@ -401,7 +465,9 @@ static void on_bind(struct ectx *c, int64_t fd)
 			memset(&f.dst, 0, sizeof(f.dst));
 			memcpy(f.dst.addr, p + 1, 4);
 			f.dst.port = port;
+			f.type = FDI_IPV4_SOCK;
 			f.role = FDI_ROLE_SERVER;
+			f.flags |= FDI_F_SERVSOCK;
 		}
 	} else if (p[0] == PPM_AF_INET6 && len >= 19) {
 		memcpy(&port, p + 17, 2);
@@ -413,10 +479,12 @@ static void on_bind(struct ectx *c, int64_t fd)
 				f.type = FDI_IPV4_SOCK;
 				memcpy(f.dst.addr, p + 13, 4);
 			} else {
+				f.type = FDI_IPV6_SOCK;
 				memcpy(f.dst.addr, p + 1, 16);
 			}
 			f.dst.port = port;
 			f.role = FDI_ROLE_SERVER;
+			f.flags |= FDI_F_SERVSOCK;
 		}
 	} else if (p[0] == PPM_AF_UNIX) {
 		snprintf(name, sizeof(name), "%.*s", (int)strnlen((const char *)p + 1, len - 1),
@@ -687,6 +755,8 @@ enum state_op {
 	OP_PIDFD,
 	OP_BPF,
 	OP_MEMFD,
+	OP_RW,		/* I/O: a socket that moves data is connected */
+	OP_RW_TUPLE,	/* datagram I/O naming its peer */
 	/* from here on: ops that change the thread itself */
 	OP_VM,
 	OP_RLIMIT,
@@ -742,6 +812,22 @@ static const struct {
 	{ "pidfd_open", OP_PIDFD },
 	{ "bpf", OP_BPF },
 	{ "memfd_create", OP_MEMFD },
+	{ "read", OP_RW },
+	{ "write", OP_RW },
+	{ "send", OP_RW },
+	{ "recv", OP_RW },
+	{ "readv", OP_RW },
+	{ "writev", OP_RW },
+	{ "pread", OP_RW },
+	{ "pwrite", OP_RW },
+	{ "preadv", OP_RW },
+	{ "pwritev", OP_RW },
+	{ "sendto", OP_RW_TUPLE },
+	{ "sendmsg", OP_RW_TUPLE },
+	{ "sendmmsg", OP_RW_TUPLE },
+	{ "recvfrom", OP_RW_TUPLE },
+	{ "recvmsg", OP_RW_TUPLE },
+	{ "recvmmsg", OP_RW_TUPLE },
 	{ "brk", OP_VM },
 	{ "mmap", OP_VM },
 	{ "mmap2", OP_VM },
@@ -841,6 +927,8 @@ static void on_rlimit(struct ectx *c, bool prlimit)
 		m->t.fdlimit = cur;
 }
 
+static int64_t event_fd(struct ectx *c);
+
 static void on_exit_event(struct ectx *c, enum state_op op)
 {
 	int64_t res = 0, fd, fd2;
@@ -886,7 +974,17 @@ static void on_exit_event(struct ectx *c, enum state_op op)
 	}
 	if (!has_res || res < 0)
 		return;
-	if (op == OP_OPEN) {
+	if (op == OP_RW || op == OP_RW_TUPLE) {
+		struct fd_ent *fe;
+
+		fd = event_fd(c);
+		fe = fd >= 0 ? state_fd_find(fds(c), fd) : NULL;
+		if (fe && (fe->f.type == FDI_IPV4_SOCK || fe->f.type == FDI_IPV6_SOCK) &&
+		    !(fe->f.flags & FDI_F_SERVSOCK))
+			fe->f.flags |= FDI_F_CONNECTED;
+		if (fe && op == OP_RW_TUPLE)
+			on_rw_tuple(c, fd, c->e->info->flags & EVF_READS_FD);
+	} else if (op == OP_OPEN) {
 		on_open(c, res);
 	} else if (op == OP_SOCKET) {
 		on_socket(c, res);
