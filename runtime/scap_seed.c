@@ -28,7 +28,7 @@ static int seed_group(void *ctx, const struct state_group *g)
 
 static int seed_iface(void *ctx, const struct scap_iface *i)
 {
-	state__add_iface(ctx, i->family, i->addr);
+	state__add_iface(ctx, i->family, i->addr, i->netmask);
 	return 0;
 }
 

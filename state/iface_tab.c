@@ -10,19 +10,60 @@
 #include "state/ctr_meta.h"
 #include "state/state_int.h"
 
-int state__add_iface(struct state *st, int family, const uint8_t *addr)
+int state__add_iface(struct state *st, int family, const uint8_t *addr, const uint8_t *netmask)
 {
 	struct state_iface *i;
+	size_t n = family == AF_INET ? 4 : 16;
 
 	if (family != AF_INET && family != AF_INET6)
 		return -EINVAL;
 	if (st->nifaces >= STATE_MAX_IFACES)
 		return -ENOSPC;
 	i = &st->ifaces[st->nifaces++];
+	memset(i, 0, sizeof(*i));
 	i->family = (uint8_t)family;
-	memset(i->addr, 0, sizeof(i->addr));
-	memcpy(i->addr, addr, family == AF_INET ? 4 : 16);
+	memcpy(i->addr, addr, n);
+	if (netmask)
+		memcpy(i->netmask, netmask, n);
 	return 0;
+}
+
+static bool loopback(const struct state_iface *i)
+{
+	static const uint8_t v6[16] = { [15] = 1 };
+
+	return i->family == AF_INET ? i->addr[0] == 127 && !i->addr[1] && !i->addr[2] && i->addr[3] == 1
+				    : !memcmp(i->addr, v6, 16);
+}
+
+static bool same_net(const struct state_iface *i, const uint8_t *a)
+{
+	if (i->family == AF_INET6)
+		return !memcmp(i->addr, a, 8);
+	for (int k = 0; k < 4; k++)
+		if ((i->addr[k] & i->netmask[k]) != (a[k] & i->netmask[k]))
+			return false;
+	return true;
+}
+
+bool state__infer_local_addr(struct state *st, int family, const uint8_t *peer, uint8_t *out)
+{
+	size_t n = family == AF_INET ? 4 : 16;
+	const struct state_iface *pick = NULL;
+
+	for (uint32_t k = 0; !pick && k < st->nifaces; k++)
+		if (st->ifaces[k].family == family && !memcmp(st->ifaces[k].addr, peer, n))
+			pick = &st->ifaces[k];
+	for (uint32_t k = 0; !pick && k < st->nifaces; k++)
+		if (st->ifaces[k].family == family && same_net(&st->ifaces[k], peer))
+			pick = &st->ifaces[k];
+	for (uint32_t k = 0; !pick && k < st->nifaces; k++)
+		if (st->ifaces[k].family == family && !loopback(&st->ifaces[k]))
+			pick = &st->ifaces[k];
+	if (!pick)
+		return false;
+	memcpy(out, pick->addr, n);
+	return true;
 }
 
 bool state__addr_is_local(struct state *st, const struct thr *t, int family,

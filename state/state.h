@@ -262,7 +262,11 @@ uint32_t state__fd_count(struct state *st, const struct thr *t);
  * live host's): add one (-ENOSPC past the table's bound); whether addr,
  * of family AF_INET or AF_INET6 in network order, is an address of this
  * machine or of t's container. */
-int state__add_iface(struct state *st, int family, const uint8_t *addr);
+int state__add_iface(struct state *st, int family, const uint8_t *addr, const uint8_t *netmask);
+/* The address of this machine a datagram to peer most likely left from,
+ * as Falco guesses it: the interface with that address, else one on its
+ * network, else the first that is not loopback. false when none. */
+bool state__infer_local_addr(struct state *st, int family, const uint8_t *peer, uint8_t *out);
 bool state__addr_is_local(struct state *st, const struct thr *t, int family,
 			  const uint8_t *addr);
 

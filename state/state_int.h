@@ -14,6 +14,7 @@
 struct state_iface {
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t addr[16];	/* network order */
+	uint8_t netmask[16];
 };
 
 struct fd_ent {

@@ -384,8 +384,23 @@ static void on_rw_tuple(struct ectx *c, int64_t fd, bool incoming)
 		return;
 	f.flags &= ~(uint32_t)FDI_F_SERVSOCK;
 	if (f.type == FDI_IPV4_SOCK || f.type == FDI_IPV6_SOCK) {
+		int fam = f.type == FDI_IPV4_SOCK ? AF_INET : AF_INET6;
+		size_t n = fam == AF_INET ? 4 : 16;
+		static const uint8_t zero[16];
+		bool s0 = !memcmp(f.src.addr, zero, n), d0 = !memcmp(f.dst.addr, zero, n);
+
 		if (!f.l4proto)
 			f.l4proto = IPPROTO_UDP;
+		/* an end left unbound: this machine's likely address */
+		if (s0 != d0) {
+			uint8_t *fix = s0 ? f.src.addr : f.dst.addr;
+			const uint8_t *peer = s0 ? f.dst.addr : f.src.addr;
+			uint8_t guess[16] = { 0 };
+
+			if (state__infer_local_addr(c->st, fam, peer, guess) &&
+			    (memcmp(guess, peer, n) || f.src.port != f.dst.port))
+				memcpy(fix, guess, n);
+		}
 		if (f.role == FDI_ROLE_NONE) {
 			if (bound_to_port(c, f.dst.port, false) && !bound_to_port(c, f.src.port, true))
 				f.role = FDI_ROLE_SERVER;
