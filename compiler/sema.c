@@ -624,6 +624,11 @@ static bool check_value_src(struct chk *c, struct ast_node *n)
 			node_warning(c, n, DIAG_LOAD_DEPRECATED_ITEM,
 				     "usage of deprecated field '%s' has been detected in the rule condition",
 				     ref->fi->name);
+		if (!fields_supported(ref->fi))
+			node_warning(c, n, DIAG_LOAD_UNSUPPORTED_FIELD,
+				     "field '%s' needs a plugin saker does not load: it has no value "
+				     "and comparisons on it are false",
+				     ref->fi->name);
 		return true;
 	}
 	if (n->kind == AST_XFORM) {
@@ -1045,6 +1050,11 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 			at_text(s, DIAG_LOAD_DEPRECATED_ITEM, &r->ctx, "rule output", r->output_loc,
 				&r->output, start,
 				"usage of deprecated field '%s' has been detected in the rule output",
+				ref->fi->name);
+		if (!fields_supported(ref->fi))
+			at_text(s, DIAG_LOAD_UNSUPPORTED_FIELD, &r->ctx, "rule output", r->output_loc,
+				&r->output, start,
+				"field '%s' needs a plugin saker does not load: it prints <NA>",
 				ref->fi->name);
 		if (ref->arg && has_arg)
 			ref->arg = arena_strdup(s->a, arg);

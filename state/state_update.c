@@ -1222,7 +1222,7 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 		st->st.threads_created_incomplete++;
 	}
 	state_thr_touch(st, c.te, e->ts);
-	if (e->info->flags & EVF_SKIP_PARSE_RESET) {
+	if ((e->info->flags & EVF_SKIP_PARSE_RESET) || e->type == PPME_SCHEDSWITCH_6_E) {
 		/* scheduler and info events leave the thread's last event alone */
 	} else if (e->info->dir == EVD_ENTER) {
 		/* keep the record for its exit */

@@ -69,7 +69,7 @@ static void curl_alerts(void **state)
 		 SAKER_BINARY_DIR, SAKER_SOURCE_DIR, CAPS);
 	out = run(cmd, &st);
 	assert_int_equal(WEXITSTATUS(st), 0);
-	assert_non_null(strstr(out, "exec curl args=-6 http://www.google.com cwd=/home/ubuntu/"));
+	assert_non_null(strstr(out, "exec curl args=-6 http://www.google.com cwd= ppid="));
 	assert_non_null(strstr(out, "sip=2001:4860:4860::8888 sport=53 l4=udp"));
 	free(out);
 }
