@@ -151,9 +151,33 @@ static bool name_from_event(const struct extract_evt *x, bool raw, struct extrac
 	}
 }
 
-/* Path text with runs of '/' made one. */
+/* name_from_event for the fd.name family, worked out once per event when
+ * x has a memo: every rule that reads fd.name of a failed open shares it. */
+static bool event_name(const struct extract_evt *x, struct extract_scratch *sc, struct fval *out)
+{
+	struct extract_memo *m = x->memo;
+	struct fval v = { .kind = FV_NONE };
+
+	if (!m)
+		return name_from_event(x, false, sc, out);
+	if (m->num != x->num) {
+		m->num = x->num;
+		m->fd_ok = name_from_event(x, false, &m->sc, &v) && v.kind == FV_STR;
+		m->fd.name = m->fd_ok ? v.s.p : "";
+		m->fd.name_len = m->fd_ok ? v.s.len : 0;
+	}
+	if (m->fd_ok)
+		fval_set_str(out, m->fd.name, m->fd.name_len);
+	return m->fd_ok;
+}
+
+/* Path text with runs of '/' made one (in place when there are none). */
 static void squeeze_slashes(struct extract_scratch *sc, const char *p, uint32_t n, struct fval *out)
 {
+	if (!memmem(p, n, "//", 2)) {
+		fval_set_str(out, p, n);
+		return;
+	}
 	strbuf_reset(&sc->sb);
 	for (uint32_t i = 0; i < n; i++)
 		if (p[i] != '/' || !i || p[i - 1] != '/')
@@ -262,7 +286,7 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 
 		if (f && !failed)
 			fval_set_str(out, f->name, f->name_len);
-		else if (!name_from_event(x, false, sc, out))
+		else if (!event_name(x, sc, out))
 			return true;
 		if (id == FID_FD_CONTAINERNAME)
 			with_container(x, sc, out->s.p, out->s.len, out);
@@ -284,7 +308,7 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 		return true;
 	case FID_FD_DIRECTORY: case FID_FD_CONTAINERDIRECTORY:
 		if (!f) {
-			if (!name_from_event(x, false, sc, out))
+			if (!event_name(x, sc, out))
 				return true;
 		} else if (f->type != FDI_FILE && f->type != FDI_DIRECTORY) {
 			return true;

@@ -116,7 +116,3 @@ static inline struct thr *xt_parent(const struct extract_evt *x, const struct th
 {
 	return x->st && t ? state__parent(x->st, t) : NULL;
 }
-
-/* The fd the event works on, or the file a failed open names (fd fields). */
-const struct fdi *xt_event_fd(const struct extract_evt *x, struct extract_scratch *sc,
-			      struct fdi *tmp);

@@ -1,10 +1,8 @@
 /* What every extractor family reads of the event itself (extract_int.h):
  * parameters by index or name (in the exit event, or else in the enter
  * event older captures pair with it), integers of any width with their
- * sign, the syscall's result, raw typed values, path parameters made
- * absolute against their dirfd or the thread's cwd, and the fd an event
- * names (from the fd table, or from the parameters of an open the table
- * does not hold). */
+ * sign, the syscall's result, raw typed values, and path parameters made
+ * absolute against their dirfd or the thread's cwd. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -228,38 +226,4 @@ bool xt_abspath(const struct extract_evt *x, const char *pname, struct extract_s
 	xt_path_join(&sc->sb, dir, s);
 	xt_sb(out, sc);
 	return true;
-}
-
-/* The file a failed or untracked open names, as an fd the fd fields read. */
-static const struct fdi *fd_from_params(const struct extract_evt *x, struct fdi *tmp,
-					struct extract_scratch *sc)
-{
-	struct fval v = { .kind = FV_NONE };
-
-	if (!xt_names_file(x->e->type))
-		return NULL;
-	if (!xt_abspath(x, "name", sc, &v) && !xt_abspath(x, "path", sc, &v))
-		return NULL;
-	memset(tmp, 0, sizeof(*tmp));
-	tmp->num = -1;
-	tmp->type = FDI_FILE;
-	tmp->name = v.s.p;
-	tmp->name_len = v.s.len;
-	return tmp;
-}
-
-const struct fdi *xt_event_fd(const struct extract_evt *x, struct extract_scratch *sc,
-			      struct fdi *tmp)
-{
-	struct extract_memo *m = x->memo;
-
-	if (x->cur.fd)
-		return x->cur.fd;
-	if (!m)
-		return fd_from_params(x, tmp, sc);
-	if (m->num != x->num) {
-		m->num = x->num;
-		m->fd_ok = fd_from_params(x, &m->fd, &m->sc) != NULL;
-	}
-	return m->fd_ok ? &m->fd : NULL;
 }

@@ -103,6 +103,27 @@ struct ectx {
 	bool renamed;			/* that fd's name changed (or it is new and named) */
 };
 
+/* The index of each event code's "fd" parameter, -1 when it has none:
+ * looked up once, not by name per event. */
+static int8_t fd_param_of_type[PPM_EVENT_MAX];
+
+/* Integer parameter i of e, sign-extended from its width. */
+static bool int_at(const struct evt *e, int i, int64_t *v)
+{
+	uint32_t len;
+	const uint8_t *p = i >= 0 ? evt_param(e, (uint32_t)i, &len) : NULL;
+
+	if (!p)
+		return false;
+	switch (len) {
+	case 1: *v = (int8_t)p[0]; return true;
+	case 2: { int16_t x; memcpy(&x, p, 2); *v = x; return true; }
+	case 4: { int32_t x; memcpy(&x, p, 4); *v = x; return true; }
+	case 8: memcpy(v, p, 8); return true;
+	default: return false;
+	}
+}
+
 static bool find(const struct ectx *c, const char *name, const struct evt **ev, uint32_t *i)
 {
 	int k = evt_param_index(c->e, name);
@@ -371,7 +392,7 @@ static bool bound_to_port(struct ectx *c, uint16_t port, bool client_side)
 static void on_rw_tuple(struct ectx *c, int64_t fd, bool incoming)
 {
 	struct fd_ent *fe = state_fd_find(fds(c), fd);
-	uint32_t len;
+	uint32_t len = 0;
 	const uint8_t *p = p_buf(c, "tuple", &len);
 	struct fdi f;
 	char name[512];
@@ -872,6 +893,11 @@ static void op_init(void)
 	for (uint16_t t = 0; t < PPM_EVENT_MAX; t++) {
 		const struct evt_info *ei = evt_schema_get(t);
 
+		fd_param_of_type[t] = -1;
+		for (uint32_t i = 0; ei && i < ei->nparams && fd_param_of_type[t] < 0; i++)
+			if (!strcmp(ei->params[i].name, "fd"))
+				fd_param_of_type[t] = (int8_t)i;
+
 		if (!ei || ei->dir != EVD_EXIT || !(ei->flags & EVF_SYSCALL))
 			continue;
 		for (size_t i = 0; i < sizeof(op_names) / sizeof(op_names[0]); i++)
@@ -887,7 +913,7 @@ static void on_connect_enter(struct ectx *c)
 	struct fd_ent *fe;
 	struct fdi f;
 	int64_t fd;
-	uint32_t len;
+	uint32_t len = 0;
 	const uint8_t *p = p_buf(c, "addr", &len);
 	char name[512];
 
@@ -1131,12 +1157,9 @@ static int64_t event_fd(struct ectx *c)
 		return c->added_fd;
 	if ((f & EVF_CREATES_FD) && retval(c->e, &res) && res >= 0)
 		return res;
-	if (c->enter && (ei = c->enter->info) && (ei->flags & EVF_USES_FD)) {
-		int k = evt_param_index(c->enter, "fd");
-
-		return k >= 0 && evt_param_s64(c->enter, (uint32_t)k, &fd) ? fd : -1;
-	}
-	if ((f & EVF_USES_FD) && p_int(c, "fd", &fd))
+	if (c->enter && (ei = c->enter->info) && (ei->flags & EVF_USES_FD))
+		return int_at(c->enter, fd_param_of_type[c->enter->type], &fd) ? fd : -1;
+	if ((f & EVF_USES_FD) && int_at(c->e, fd_param_of_type[c->e->type], &fd))
 		return fd;
 	return -1;
 }
@@ -1208,6 +1231,7 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	cur->fdnum = -1;
 	if (!e->info)
 		return;
+	pthread_once(&op_once, op_init);
 	st->pin_tid = e->tid;
 	c.te = state_thr_make(st, e->tid, &created);
 	if (!c.te)
@@ -1245,7 +1269,6 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	if (e->type == PPME_SOCKET_CONNECT_E)
 		on_connect_enter(&c);
 	if (e->info->dir == EVD_EXIT && (e->info->flags & EVF_SYSCALL)) {
-		pthread_once(&op_once, op_init);
 		if (e->type < PPM_EVENT_MAX && op_of_type[e->type])
 			on_exit_event(&c, (enum state_op)op_of_type[e->type]);
 	} else if (e->type == PPME_PROCEXIT_1_E || e->type == PPME_PROCEXIT_E) {
