@@ -13,6 +13,8 @@
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
 
+_Static_assert(ART__COUNT == 3, "settings keep one directory per artifact type");
+
 int settings_set_str(char **dst, const char *v)
 {
 	char *c = mem_strdup(v);
@@ -128,65 +130,55 @@ static int take_str(const struct ctx *c, const struct ydoc_node *v, char **dst)
 	return settings_set_str(dst, v->str);
 }
 
-static int take_indexes(const struct ctx *c, const struct ydoc_node *v)
+/* A list of mappings with up to three string members (keys; NULL-ended,
+ * the first two required), each item handed to add. */
+static int each_map(const struct ctx *c, const struct ydoc_node *v, const char *what,
+		    const char *const keys[3], int (*add)(struct settings *s, const char *const *vals))
 {
-	struct settings *s = c->s;
-
 	if (v->kind != YDOC_SEQ)
-		return yfile_err(c->y, v, "'indexes' must be a list of {name, url, backend}");
+		return yfile_err(c->y, v, what);
 	for (size_t i = 0; i < v->n; i++) {
-		const char *name, *url, *backend;
-		struct settings_index *n;
+		const char *vals[3] = { NULL, NULL, NULL };
 		int err;
 
 		if (v->kids[i]->kind != YDOC_MAP)
-			return yfile_err(c->y, v->kids[i], "an index must be a mapping");
-		if ((err = yfile_str(c->y, v->kids[i], "name", true, &name)) ||
-		    (err = yfile_str(c->y, v->kids[i], "url", true, &url)) ||
-		    (err = yfile_str(c->y, v->kids[i], "backend", false, &backend)))
+			return yfile_err(c->y, v->kids[i], what);
+		for (int k = 0; k < 3 && keys[k]; k++)
+			if ((err = yfile_str(c->y, v->kids[i], keys[k], k < 2, &vals[k])))
+				return err;
+		if ((err = add(c->s, vals)))
 			return err;
-		n = mem_reallocarray(s->indexes, s->nindexes + 1, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		s->indexes = n;
-		n = &s->indexes[s->nindexes++];
-		memset(n, 0, sizeof(*n));
-		if (settings_set_str(&n->name, name) || settings_set_str(&n->url, url) ||
-		    (backend && settings_set_str(&n->backend, backend)))
-			return -ENOMEM;
 	}
 	return 0;
 }
 
-static int take_creds(const struct ctx *c, const struct ydoc_node *v)
+static int add_index(struct settings *s, const char *const *vals)
 {
-	struct settings *s = c->s;
+	struct settings_index *n = mem_reallocarray(s->indexes, s->nindexes + 1, sizeof(*n));
 
-	if (v->kind != YDOC_SEQ)
-		return yfile_err(c->y, v, "'registry.auth.basic' must be a list of {registry, user, password}");
-	for (size_t i = 0; i < v->n; i++) {
-		const char *reg, *user, *pass;
-		struct oci_cred *n;
-		int err;
-
-		if (v->kids[i]->kind != YDOC_MAP)
-			return yfile_err(c->y, v->kids[i], "a credential must be a mapping");
-		if ((err = yfile_str(c->y, v->kids[i], "registry", true, &reg)) ||
-		    (err = yfile_str(c->y, v->kids[i], "user", true, &user)) ||
-		    (err = yfile_str(c->y, v->kids[i], "password", true, &pass)))
-			return err;
-		n = mem_reallocarray(s->creds, s->ncreds + 1, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		s->creds = n;
-		n = &s->creds[s->ncreds++];
-		n->registry = mem_strdup(reg);
-		n->user = mem_strdup(user);
-		n->password = mem_strdup(pass);
-		if (!n->registry || !n->user || !n->password)
-			return -ENOMEM;
-	}
+	if (!n)
+		return -ENOMEM;
+	s->indexes = n;
+	n = &s->indexes[s->nindexes++];
+	memset(n, 0, sizeof(*n));
+	if (settings_set_str(&n->name, vals[0]) || settings_set_str(&n->url, vals[1]) ||
+	    (vals[2] && settings_set_str(&n->backend, vals[2])))
+		return -ENOMEM;
 	return 0;
+}
+
+static int add_cred(struct settings *s, const char *const *vals)
+{
+	struct oci_cred *n = mem_reallocarray(s->creds, s->ncreds + 1, sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	s->creds = n;
+	n = &s->creds[s->ncreds++];
+	n->registry = mem_strdup(vals[0]);
+	n->user = mem_strdup(vals[1]);
+	n->password = mem_strdup(vals[2] ? vals[2] : "");
+	return n->registry && n->user && n->password ? 0 : -ENOMEM;
 }
 
 static int take(const struct ctx *c, const char *key, const struct ydoc_node *v)
@@ -198,9 +190,11 @@ static int take(const struct ctx *c, const char *key, const struct ydoc_node *v)
 	if (v->kind == YDOC_NULL)
 		return 0;
 	if (!strcmp(key, "indexes"))
-		return take_indexes(c, v);
+		return each_map(c, v, "'indexes' must be a list of {name, url, backend}",
+				(const char *const[3]){ "name", "url", "backend" }, add_index);
 	if (!strcmp(key, "registry.auth.basic"))
-		return take_creds(c, v);
+		return each_map(c, v, "'registry.auth.basic' must be a list of {registry, user, password}",
+				(const char *const[3]){ "registry", "user", "password" }, add_cred);
 	if (!strcmp(key, "registry.tls.cafile"))
 		return take_str(c, v, &s->cafile);
 	if (!strcmp(key, "artifact.noverify"))
@@ -234,15 +228,17 @@ static int take(const struct ctx *c, const char *key, const struct ydoc_node *v)
 		return err;
 	}
 	if (!strcmp(key, "artifact.follow.every") || !strcmp(key, "artifact.follow.pid")) {
+		bool every = !strcmp(key, "artifact.follow.every");
+
 		if ((err = take_str(c, v, &tmp)))
 			return err;
-		if (key[16] == 'e')
+		if (every)
 			err = settings_duration(tmp, &s->every_ms);
 		else
 			err = (s->pid = strtol(tmp, NULL, 10)) > 0 ? 0 : -EINVAL;
 		mem_free(tmp);
-		return err ? yfile_err(c->y, v, key[16] == 'e' ? "not a duration (6h, 10m, 30s)"
-							      : "not a pid") : 0;
+		return err ? yfile_err(c->y, v, every ? "not a duration (6h, 10m, 30s)" : "not a pid")
+			   : 0;
 	}
 	for (int t = 0; t < 3; t++) {
 		static const char *const names[] = { "rulesfilesdir", "pluginsdir", "assetsdir" };

@@ -31,7 +31,7 @@ struct settings {
 	bool no_verify, resolve_deps;
 	struct settings_list keys;		/* public keys (PEM files) */
 	struct settings_list install_refs, follow_refs;
-	char *install_dirs[3], *follow_dirs[3];	/* by art_type */
+	char *install_dirs[3], *follow_dirs[3];	/* by art_type (rulesfile, plugin, asset) */
 	unsigned long every_ms;			/* 0: not set */
 	char *state_dir, *pidfile;
 	long pid;
