@@ -218,6 +218,11 @@ DB=$(PUSH push $REPO bad bad/test_rules.yaml)
 PUSH sign $REPO "$DB" sign.key
 refused "rules that do not compile" "rules validation failed" install "$REG/$REPO:bad"
 
+DD=$(PUSH push $REPO dep v1/test_rules.yaml --dep k8saudit:0.1.0)
+PUSH sign $REPO "$DD" sign.key
+refused "dependency neither provided by saker nor in an index" \
+	"dependency k8saudit:0.1.0 is not in any configured index" install --resolve-deps "$REG/$REPO:dep"
+
 refused "pinned digest the registry does not hold" "not found in the registry" \
 	install "$REG/$REPO@sha256:$(printf '%064d' 0)"
 
