@@ -413,7 +413,8 @@ else
 		echo "skipped: saker cannot watch this machine: $(tail -2 saker.err)"
 	else
 		echo $SPID >saker.pid
-		A follow --every 1s --pidfile "$W/saker.pid" "$REG/$REPO:1" >follow.out 2>follow.err &
+		"$ART" -c "$CFG" --config-dir "$W/cfg" --timeout 3 follow --every 1s \
+			--pidfile "$W/saker.pid" "$REG/$REPO:1" >follow.out 2>follow.err &
 		FPID=$!
 		PIDS+=($FPID)
 		cat "/tmp/$MARK-one" 2>/dev/null; : >"/tmp/$MARK-one"
@@ -434,7 +435,8 @@ else
 		rm -f "/tmp/$MARK-one" "/tmp/$MARK-two"
 		if grep -q "rules v1 saw /tmp/$MARK-one" saker.out && grep -q "rules v2 saw /tmp/$MARK-two" saker.out &&
 			! grep -q "rules v1 saw /tmp/$MARK-two" saker.out && cmp -s "$INSTALLED" v2/test_rules.yaml &&
-			grep -q "asked saker (pid $SPID) to reload" follow.err; then
+			grep -q "asked saker (pid $SPID) to reload" follow.err &&
+			grep -q "follow: checks [0-9]*, updates 1, failures 0, reloads 1" follow.err; then
 			ok "a running saker picked up the new version through follow"
 		else
 			bad "live follow: $(cat saker.out; tail -5 saker.err; tail -5 follow.err)"
