@@ -157,8 +157,8 @@ static char *expand_env(struct arena *a, const char *s)
 
 /* A copy of n in the configuration's arena (aliases become copies), values
  * with their environment variables expanded when env. */
-static struct ydoc_node *node_copy(struct arena *a, const struct ydoc_node *n, bool env,
-				   bool is_key, size_t *budget)
+static struct ydoc_node *node_copy(struct arena *a, const struct ydoc_node *n, const char *file,
+				   bool env, bool is_key, size_t *budget)
 {
 	struct ydoc_node *c;
 
@@ -168,6 +168,7 @@ static struct ydoc_node *node_copy(struct arena *a, const struct ydoc_node *n, b
 	c = node_new(a, n->kind, n->start);
 	if (!c)
 		return NULL;
+	c->start.file = file;	/* the parser's copy of the name goes with its arena */
 	c->style = n->style;
 	if (n->kind == YDOC_SCALAR || n->kind == YDOC_NULL) {
 		c->str = env && !is_key ? expand_env(a, n->str) : arena_strdup(a, n->str);
@@ -186,7 +187,7 @@ static struct ydoc_node *node_copy(struct arena *a, const struct ydoc_node *n, b
 		if (!c->kids)
 			return NULL;
 		for (size_t i = 0; i < nk; i++) {
-			c->kids[i] = node_copy(a, n->kids[i], env,
+			c->kids[i] = node_copy(a, n->kids[i], file, env,
 					       n->kind == YDOC_MAP && i % 2 == 0, budget);
 			if (!c->kids[i])
 				return NULL;
@@ -477,7 +478,7 @@ static int parse_yaml(struct ctx *x, const char *name, const char *text, size_t 
 			    doc->docs[0]->kind == YDOC_SEQ ? "list" : "scalar");
 		goto out;
 	}
-	*out = node_copy(x->c->arena, doc->docs[0], env, false, &budget);
+	*out = node_copy(x->c->arena, doc->docs[0], fname, env, false, &budget);
 	if (!*out)
 		err = budget ? -ENOMEM : failf(x, &doc->docs[0]->start, "too many YAML nodes");
 out:
