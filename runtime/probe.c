@@ -301,7 +301,7 @@ void probe__prog_stats(const struct probe *p, probe_prog_stats_fn fn, void *ctx)
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 
-		if (fd < 0 || strncmp(bpf_program__section_name(prog), "tp_btf/", 7))
+		if (fd < 0 || !bpf_program__autoattach(prog))
 			continue;
 		memset(&info, 0, sizeof(info));
 		if (bpf_obj_get_info_by_fd(fd, &info, &len))

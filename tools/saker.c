@@ -709,6 +709,10 @@ int main(int argc, char **argv)
 	}
 	if (!a.cfg_path)
 		a.cfg_path = default_config();
+	else if (access(a.cfg_path, R_OK)) {
+		fprintf(stderr, "Error: Could not find configuration file at %s\n", a.cfg_path);
+		goto out;
+	}
 	if (a.all_sc)
 		a.overrides[a.noverrides++] = "base_syscalls.all=true";
 	if (config_load(&a.cfg, a.cfg_path, (const char *const *)a.overrides, a.noverrides, err,

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Installs every Debian package saker's build, tests, fuzzers and benchmarks
-# need, so that a fresh machine needs nothing else. Run as root.
+# need, so that a fresh machine needs nothing else. Needs root: run by
+# another user it asks sudo, where there is one.
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		exec sudo -- "$0" "$@"
+	fi
+	echo "setup.sh: installing packages needs root, and this machine has no sudo" >&2
+	exit 1
+fi
 
 pkgs=(
 	build-essential cmake ninja-build pkg-config git
@@ -10,6 +18,7 @@ pkgs=(
 	libcmocka-dev libbenchmark-dev libpcre2-dev
 	libbpf-dev bpftool linux-libc-dev libelf-dev libsystemd-dev
 	python3
+	libmicrohttpd-dev libssl-dev curl openssl prometheus systemd
 )
 
 missing=()
