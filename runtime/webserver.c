@@ -189,6 +189,7 @@ int webserver__start(const struct config *cfg, struct metrics *m, struct webserv
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 				tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, w->pem,
 				MHD_OPTION_HTTPS_MEM_CERT, w->pem, MHD_OPTION_END);
 	if (!w->d) {

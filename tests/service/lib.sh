@@ -7,10 +7,11 @@ BUILD=$(cd "$BUILD" && pwd)
 SAKER=$BUILD/saker
 TMP=$(mktemp -d /tmp/saker-svc-XXXXXX)
 PIDS=()
+KEEP=${KEEP_TMP:-}
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-	rm -rf "$TMP"
+	[ -n "$KEEP" ] || rm -rf "$TMP"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -44,15 +44,15 @@ static const char *write_file(const char *name, const char *text)
 	return p;
 }
 
+/* c: zeroed or loaded before */
 static int load(struct config *c, const char *path, const char *const *o, size_t n, char *err)
 {
-	config_init(c);
 	return config_load(c, path, o, n, err, 1024);
 }
 
 static void test_falco_default_yaml(void **state)
 {
-	struct config c;
+	struct config c = { 0 };
 	char err[1024];
 
 	assert_int_equal(load(&c, FALCO_YAML, NULL, 0, err), 0);
@@ -112,7 +112,7 @@ static void test_refused_keys(void **state)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct config c;
+		struct config c = { 0 };
 		char err[1024], where[600];
 		const char *p = write_file("refused.yaml", cases[i].yaml);
 
@@ -129,7 +129,7 @@ static void test_refused_keys(void **state)
 
 static void test_broken_yaml(void **state)
 {
-	struct config c;
+	struct config c = { 0 };
 	char err[1024], where[600];
 	const char *p = write_file("broken.yaml", "json_output: true\nrules_files: [a, b\npriority: x\n");
 
@@ -149,7 +149,7 @@ static void test_broken_yaml(void **state)
  * -o comes last. */
 static void test_config_files(void **state)
 {
-	struct config c;
+	struct config c = { 0 };
 	char err[1024], main_yaml[1024], extra[600];
 	const char *o[] = { "priority=error" };
 
@@ -202,7 +202,7 @@ static void test_config_files(void **state)
 
 static void test_overrides(void **state)
 {
-	struct config c;
+	struct config c = { 0 };
 	char err[1024];
 	const char *o[] = {
 		"container_engines.cri.sockets[1]=/run/other.sock",
@@ -270,7 +270,7 @@ static void test_overrides(void **state)
 
 static void test_env_and_defaults(void **state)
 {
-	struct config c;
+	struct config c = { 0 };
 	char err[1024];
 	const char *p;
 
