@@ -21,6 +21,7 @@
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
+#include "runtime/config_rules.h"
 
 /* ---- the key table -------------------------------------------------------- */
 
@@ -1172,7 +1173,8 @@ int config_load(struct config *c, const char *path, const char *const *overrides
 	for (size_t i = 0; i < n; i++)
 		if (!is_config_files_key(overrides[i]) && (ret = apply_override(&x, overrides[i])))
 			goto fail;
-	if ((ret = check_map(&x, c->root, "")) || (ret = apply(&x)))
+	if ((ret = check_map(&x, c->root, "")) || (ret = apply(&x)) ||
+	    (ret = config_rules_check(c, err, errlen)))
 		goto fail;
 	if (err && errlen)
 		err[0] = '\0';

@@ -24,6 +24,7 @@
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
 #include "runtime/config.h"
+#include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
@@ -339,6 +340,7 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 	err = read_rules(files, n, diags, &rs);
 	if (err)
 		return err;
+	config_rules_apply(en->cfg, rs);	/* the configuration's `rules:` */
 	free_eval(en);
 	en->rs = rs;
 	en->rules_gen++;

@@ -18,6 +18,8 @@
 #include "compiler/ydoc.h"
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
+#include "runtime/config_rules.h"
+#include "compiler/ruleset.h"
 
 #define FALCO_YAML SAKER_SOURCE_DIR "/tests/data/config/falco-0.40.yaml"
 
@@ -91,7 +93,9 @@ static void test_refused_keys(void **state)
 		{ "libs_logger:\n  enabled: true\n", ":2:12: ", "libs_logger.enabled" },
 		{ "base_syscalls:\n  custom_set: [open]\n", ":2:15: ", "base_syscalls.custom_set" },
 		{ "base_syscalls:\n  repair: true\n", ":2:11: ", "base_syscalls.repair" },
-		{ "rules:\n  - disable:\n      rule: '*'\n", ":2:3: ", "rules" },
+		{ "rules:\n  - disable: {rule: '*'}\n    enable: {tag: x}\n", ":2:5: ", "rules" },
+		{ "rules:\n  - stop: {rule: x}\n", ":2:5: ", "rules" },
+		{ "rules:\n  - enable: {name: x}\n", ":2:14: ", "rules" },
 		{ "engine:\n  kind: ebpf\n", ":2:9: ", "engine.kind" },
 		{ "engine:\n  kind: gvisor\n", ":2:9: ", "engine.kind" },
 		{ "engine:\n  kind: nodriver\n", ":2:9: ", "engine.kind" },
@@ -341,6 +345,35 @@ static void test_rules_dirs(void **state)
 	mem_free(out);
 }
 
+/* rules: entries after the files, in order, by name wildcard and tag. */
+static void test_rule_selection(void **state)
+{
+	static const char rules_text[] =
+		"- rule: Shell in a box\n  desc: x\n  condition: evt.type=execve\n  output: x\n"
+		"  priority: INFO\n  tags: [shell]\n"
+		"- rule: Shell in a tent\n  desc: x\n  condition: evt.type=execve\n  output: x\n"
+		"  priority: INFO\n  enabled: false\n"
+		"- rule: Network tool\n  desc: x\n  condition: evt.type=connect\n  output: x\n"
+		"  priority: INFO\n  tags: [network, shell]\n";
+	struct config c = { 0 };
+	struct ruleset *rs;
+	char err[1024];
+	const char *p = write_file("select.yaml",
+				   "rules:\n  - disable:\n      rule: '*'\n  - enable:\n"
+				   "      rule: Shell in a *\n  - disable:\n      tag: network\n");
+
+	assert_int_equal(load(&c, p, NULL, 0, err), 0);
+	assert_int_equal(ruleset__new(&rs), 0);
+	assert_int_equal(ruleset__load_text(rs, "r.yaml", rules_text, sizeof(rules_text) - 1), 0);
+	assert_int_equal(ruleset__compile(rs), 0);
+	config_rules_apply(&c, rs);
+	assert_true(rs->rules[0].src->enabled);
+	assert_true(rs->rules[1].src->enabled);	/* disabled in its file, enabled here */
+	assert_false(rs->rules[2].src->enabled);
+	ruleset__free(rs);
+	config_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_env_and_defaults),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_rules_dirs),
+		cmocka_unit_test(test_rule_selection),
 	};
 	int rc;
 
