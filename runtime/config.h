@@ -1,13 +1,21 @@
-/* saker's configuration: the falco.yaml keys saker honours, read from a
- * YAML file (-c) and overridden by `-o key=value` (dotted keys for nested
- * maps, e.g. file_output.enabled=true). Prefix config_. */
+/* saker's configuration: Falco's falco.yaml. A tree of YAML nodes built
+ * from the main file, the `config_files` it names and `-o key=value`
+ * overrides, checked against the key table (config_keys.def), read by
+ * every part through the tree API (config_get_*("http_output.url")), and
+ * the keys the engine reads on its hot paths copied into struct config.
+ * Prefix config_. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "compiler/rules.h"
 
 enum config_match { CONFIG_MATCH_FIRST, CONFIG_MATCH_ALL };
+
+struct arena;
+struct strbuf;
+struct ydoc_node;
 
 struct config {
 	bool json_output;
@@ -17,26 +25,74 @@ struct config {
 	bool json_include_output_fields_property;
 	bool time_format_iso_8601;
 	enum config_match rule_matching;
-	enum rl_priority min_priority;	/* `priority`: alerts below it are dropped */
+	enum rl_priority min_priority;	/* `priority`: rules below it do not run */
 	bool stdout_output;
 	bool file_output;
 	char *file_output_filename;
 	bool file_output_keep_alive;
 	bool buffered_outputs;
-	bool all_syscalls;		/* -A */
+	bool all_syscalls;		/* -A, base_syscalls.all */
 	size_t ring_bytes;		/* engine.modern_ebpf.buf_size_preset: per CPU */
+	size_t thread_table_size;	/* falco_libs.thread_table_size (0: the state's default) */
 	bool capture_env;		/* capture_environment: -w keeps the process
 					 * list's environments */
-	char **rules_files;		/* `rules_files` (or the older `rules_file`) */
+	char **rules_files;		/* `rules_files` (or `rules_file`), as written */
 	size_t nrules_files;
+
+	/* the tree (NULL until config_load) and what it was read from */
+	struct arena *arena;
+	struct ydoc_node *root;
+	char **files;			/* configuration files read, in order */
+	size_t nfiles;
+	char **dirs;			/* config_files directories read */
+	size_t ndirs;
 };
 
+/* The values of the table's defaults, no tree. */
 void config_init(struct config *c);
 void config_release(struct config *c);
 
-/* Reads a falco.yaml-style file. Unknown keys are ignored (a warning goes to
- * the log); a bad value is an error. 0, or -errno with a message in err
- * naming the file, line and column. */
-int config_load_file(struct config *c, const char *path, char *err, size_t errlen);
-/* Applies one "key=value". 0, or -EINVAL with a message in err. */
-int config_set(struct config *c, const char *kv, char *err, size_t errlen);
+/* Builds the configuration: the file at path (NULL: none, only defaults
+ * and overrides), then the files of its config_files, with the overrides
+ * ("key=value", "key={yaml}", "a.b[0].c=value"; those that set
+ * config_files apply before it is read, the others after every file),
+ * checked against the key table and copied into c. On error, -EINVAL (or
+ * -errno) with one line in err: "file:line:col: what" for a file, "-o
+ * KEY=VALUE: what" for an override. c is then as after config_init. */
+int config_load(struct config *c, const char *path, const char *const *overrides, size_t n,
+		char *err, size_t errlen);
+
+/* ---- the tree API: every key of the table, by its dotted path ------------ */
+
+/* The node at path ("a.b", "a.list[2].c"), NULL when absent. */
+const struct ydoc_node *config_get(const struct config *c, const char *path);
+/* The value at path, else the table's default for it (false, 0, "" for a
+ * path the table does not know). */
+bool config_get_bool(const struct config *c, const char *path);
+int64_t config_get_int(const struct config *c, const char *path);
+double config_get_num(const struct config *c, const char *path);
+/* Borrowed until config_release. */
+const char *config_get_str(const struct config *c, const char *path);
+/* A list of strings (a lone string is a list of one); items borrowed until
+ * config_release. */
+size_t config_list_len(const struct config *c, const char *path);
+const char *config_list_str(const struct config *c, const char *path, size_t i);
+/* Where the key is set, "file:line:col" (or "-o KEY=VALUE", or "default"). */
+void config_where(const struct config *c, const char *path, char *buf, size_t len);
+
+/* A Prometheus time duration ("1h30m", "10s", "250ms", "1y2w3d") in ms; 0
+ * for text that is not one. */
+uint64_t config_parse_duration(const char *s);
+
+/* The rules files to load: each entry of the list, a directory giving its
+ * .yaml/.yml files in name order; missing entries are skipped when
+ * skip_missing. Owned (free each and the array with mem_free). 0, -errno
+ * with err filled. */
+int config_expand_rules(const char *const *entries, size_t n, bool skip_missing,
+			char ***out, size_t *nout, char *err, size_t errlen);
+
+/* The configuration as JSON (the merged tree, defaults not added). */
+void config_dump_json(const struct config *c, struct strbuf *sb);
+/* The key table as a JSON schema (draft-06), and as a Markdown table. */
+void config_schema_json(struct strbuf *sb);
+void config_keys_markdown(struct strbuf *sb);

@@ -24,6 +24,7 @@
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
 #include "runtime/config.h"
+#include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
@@ -45,6 +46,10 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->print_events = o->print_events;
 	en->no_jit = o->no_jit;
 	en->jit_passes = o->jit_passes;
+	en->reload_hook = o->reload_hook;
+	en->reload_ctx = o->reload_ctx;
+	if (o->cfg->thread_table_size)
+		so.max_threads = o->cfg->thread_table_size;
 	if (o->write_path && !(en->write_path = mem_strdup(o->write_path))) {
 		err = -ENOMEM;
 		goto fail;
@@ -307,8 +312,17 @@ bad:
 	return err;
 }
 
+int engine__set_rule_files(struct engine *en, const char *const *files, size_t n)
+{
+	return keep_rule_files(en, files, n);
+}
+
 int engine__reload_rules(struct engine *en, struct strbuf *diags)
 {
+	int err;
+
+	if (en->reload_hook && (err = en->reload_hook(en->reload_ctx, en)))
+		return err;
 	return engine__load_rules(en, (const char *const *)en->rule_files, en->nrule_files, diags);
 }
 
@@ -325,8 +339,10 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 	err = read_rules(files, n, diags, &rs);
 	if (err)
 		return err;
+	config_rules_apply(en->cfg, rs);	/* the configuration's `rules:` */
 	free_eval(en);
 	en->rs = rs;
+	en->rules_gen++;
 	err = interp__new(en->rs, extract_cb, &en->ip);
 	if (err)
 		return err;
@@ -472,6 +488,7 @@ int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen
 		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
 		return ret;
 	}
+	engine_poll_service(en);
 	if (!e->info) {
 		en->stats.skipped++;
 		return 0;
@@ -529,6 +546,17 @@ void engine__stop(struct engine *en)
 void engine__request_reload(struct engine *en)
 {
 	en->reload = 1;
+}
+
+void engine__set_service(struct engine *en, engine_service_fn fn, void *ctx)
+{
+	en->svc_ctx = ctx;
+	en->svc = fn;
+}
+
+void engine__request_service(struct engine *en)
+{
+	atomic_store_explicit(&en->svc_req, 1, memory_order_relaxed);
 }
 
 void engine__stats(const struct engine *en, struct engine_stats *out)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 struct config;
+struct engine;
 struct evt;
 struct ruleset;
 struct strbuf;
@@ -22,6 +23,11 @@ struct engine_opts {
 	bool no_jit;			/* --no-jit: evaluate with the interpreter */
 	const char *jit_passes;		/* LLVM pass pipeline (NULL: the JIT's own); a
 					 * pipeline LLVM rejects makes the JIT fail */
+	/* Run on the event thread at each reload before the rules are read
+	 * (it may name other files with engine__set_rule_files); a failure
+	 * keeps the running rules. NULL: the same files again. */
+	int (*reload_hook)(void *ctx, struct engine *en);
+	void *reload_ctx;
 };
 
 struct engine_stats {
@@ -58,6 +64,15 @@ int engine__reload_rules(struct engine *en, struct strbuf *diags);
 /* Asks a running live loop to reload the rules between two events, and to
  * switch the probe's syscalls to the new set (signal-safe). */
 void engine__request_reload(struct engine *en);
+/* The rules files the next reload reads. 0 or -ENOMEM. */
+int engine__set_rule_files(struct engine *en, const char *const *files, size_t n);
+
+/* A function the event loop runs on its own thread between two events,
+ * soon after engine__request_service (from any thread, lock-free): how
+ * other threads read the loop's plain counters (metrics). */
+typedef void (*engine_service_fn)(void *ctx);
+void engine__set_service(struct engine *en, engine_service_fn fn, void *ctx);
+void engine__request_service(struct engine *en);
 
 /* Replays a capture file to its end. 0; -EINVAL with a message in err for
  * a corrupt or truncated file (events before the problem are processed);

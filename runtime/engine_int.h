@@ -3,6 +3,7 @@
 #pragma once
 
 #include <signal.h>
+#include <stdatomic.h>
 
 #include "compiler/interp.h"
 #include "runtime/alert_fmt.h"
@@ -56,7 +57,25 @@ struct engine {
 	size_t nrule_files;
 	volatile sig_atomic_t stop;
 	volatile sig_atomic_t reload;	/* rules files to be read again */
+	int (*reload_hook)(void *ctx, struct engine *en);
+	void *reload_ctx;
+	uint64_t rules_gen;		/* bumped by every successful load */
+	struct probe *probe;		/* the live probe while engine__run_live runs */
+	atomic_int svc_req;		/* engine__request_service was called */
+	engine_service_fn svc;
+	void *svc_ctx;
 };
+
+/* Runs the service function when one was asked for: a relaxed load per
+ * event, nothing more. */
+static inline void engine_poll_service(struct engine *en)
+{
+	if (__builtin_expect(atomic_load_explicit(&en->svc_req, memory_order_relaxed), 0)) {
+		atomic_store_explicit(&en->svc_req, 0, memory_order_relaxed);
+		if (en->svc)
+			en->svc(en->svc_ctx);
+	}
+}
 
 /* Opens the -w capture (when asked) with machine info mi; 0 or -errno with
  * err filled. */

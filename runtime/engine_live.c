@@ -160,6 +160,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		goto out;
 	}
 	en->live = true;
+	en->probe = p;
 	log_info("watching this machine: probe attached on %d CPUs for %d syscalls, "
 		 "state seeded with %" PRIu64 " threads and %" PRIu64 " fds",
 		 en->live_ncpus, nsc, ps.threads, ps.fds);
@@ -173,6 +174,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 			reload(en, p, on, n);
 		rec = ring_src__next(rs, &len, &cpu);
 		if (!rec) {
+			engine_poll_service(en);
 			outputs__flush(en->out);
 			ring_src__release(rs);
 			idle(&idle_ns);
@@ -196,6 +198,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 			goto out;
 	}
 out:
+	en->probe = NULL;
 	if (p) {
 		probe__stats(p, -1, &pst);
 		en->stats.seen = pst.seen;

@@ -291,3 +291,21 @@ void probe__detach(struct probe *p)
 {
 	probe_bpf__detach(p->skel);
 }
+
+void probe__prog_stats(const struct probe *p, probe_prog_stats_fn fn, void *ctx)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, p->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || !bpf_program__autoattach(prog))
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		fn(ctx, bpf_program__name(prog), info.run_cnt, info.run_time_ns);
+	}
+}

@@ -38,5 +38,12 @@ size_t probe__ring_bytes(const struct probe *p);
 
 void probe__stats(const struct probe *p, int cpu, struct probe_stats *out);	/* cpu -1: all */
 
+/* Run count and run time (ns) of each program attached (not the fillers
+ * they call), as the kernel
+ * counts them while its BPF statistics are on (bpf_enable_stats). */
+typedef void (*probe_prog_stats_fn)(void *ctx, const char *name, uint64_t run_cnt,
+				    uint64_t run_ns);
+void probe__prog_stats(const struct probe *p, probe_prog_stats_fn fn, void *ctx);
+
 /* Stops new events (the rings and counters stay readable). */
 void probe__detach(struct probe *p);

@@ -1,49 +1,102 @@
-/* saker: the main command line, with Falco's flags. Watches this machine
- * through the live probe, or replays a capture (-e), through the rules
- * (-r); prints events (--print), lists rules (-L) and fields (--list),
+/* saker: the main command line, with Falco 0.40's flags and exit codes (0,
+ * or 1 with "Error: ..." on stderr). Reads the configuration (-c, -o,
+ * config_files), then watches this machine through the live probe, or
+ * replays a capture (-e, engine.kind=replay), through the rules (-r,
+ * rules_files); serves metrics and health (webserver), watches the
+ * configuration and rules files (watch_config_files); prints events
+ * (--print), lists rules (-L, -l), fields (--list), events (--list-events),
  * validates rules (-V), copies events to a capture (-w). */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "compiler/fields.h"
 #include "compiler/ruleset.h"
+#include "compiler/syscalls.h"
+#include "runtime/base/evt_schema.h"
 #include "runtime/base/log.h"
+#include "runtime/base/log_syslog.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
 #include "runtime/config.h"
+#include "runtime/config_watch.h"
 #include "runtime/engine.h"
+#include "runtime/metrics.h"
+#include "runtime/webserver.h"
 
-#define SAKER_VERSION "0.1.0"
+/* The configuration read when -c is not given, by an installed saker only
+ * (a build tree's never picks up the machine's). */
+#ifndef SAKER_INSTALL_CONFIG
+#define SAKER_INSTALL_CONFIG "/etc/saker/saker.yaml"
+#endif
+
+struct app {
+	/* command line */
+	char **rules, **validate_files, **overrides;
+	size_t nrules, nvalidate, noverrides;
+	const char *capture, *cfg_path, *write_path, *describe_rule, *pidfile;
+	const char *list_source;
+	char cmdline[4096];
+	bool list_fields, list_rules, print, all_sc, unbuffered, dry_run, names_only, markdown;
+	bool print_version, print_support, print_help, list_events, print_ignored, page_size;
+	bool list_plugins, verbose, config_schema, config_keys, no_jit;
+	int duration;
+	/* running */
+	struct config cfg;
+	struct engine *en;
+	struct config_watch *watch;
+	char **rule_files;		/* expanded, owned */
+	size_t nrule_files;
+};
 
 static struct engine *g_engine;
+static bool g_syslog, g_stderr = true;
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: saker [OPTIONS]\n"
 		"\n"
-		"  -r FILE           load rules from FILE (repeatable; default: rules_files of the\n"
-		"                    config, else saker's own ruleset)\n"
-		"  -e FILE           replay events from a capture file (.scap, .scap.gz);\n"
-		"                    without it saker watches this machine (root)\n"
-		"  -c FILE           configuration file (falco.yaml keys)\n"
-		"  -o KEY=VALUE      override a configuration key (repeatable)\n"
-		"  -A                monitor every syscall, heavy I/O included\n"
-		"  -M SECONDS        stop after SECONDS (live or replay)\n"
-		"  -w FILE           write the events read to a capture file (.gz: compressed)\n"
-		"  -V FILE           validate rules files and exit (repeatable)\n"
-		"  -L                list the loaded rules and exit\n"
-		"  --list            list the supported fields and exit\n"
-		"  --print           print every event, one a line, as sysdig -r does\n"
-		"  --no-jit          evaluate rules with the interpreter\n"
-		"  -U, --unbuffered  do not buffer alert output\n"
-		"  --version         print the version and exit\n"
-		"  -h, --help        this help\n");
+		"  -c <path>                  configuration file (falco.yaml keys; an installed saker\n"
+		"                             reads " SAKER_INSTALL_CONFIG " without it)\n"
+		"  -o, --option <key>=<val>   set a configuration key: a.b.c=v, list[1].c=v, key={yaml}\n"
+		"  -r <rules_file>            rules file or directory (repeatable; default: rules_files\n"
+		"                             of the configuration, else saker's own ruleset)\n"
+		"  -e <file>                  replay a capture file (.scap, .scap.gz) instead of\n"
+		"                             watching this machine (as engine.kind=replay)\n"
+		"  -w <file>                  write the events read to a capture file (.gz: compressed)\n"
+		"  -A                         monitor every syscall, heavy I/O included\n"
+		"                             (as -o base_syscalls.all=true)\n"
+		"  -M <num_seconds>           stop after <num_seconds>\n"
+		"  -V, --validate <rules_file>  validate rules files and exit (repeatable)\n"
+		"  -L                         list the loaded rules and exit\n"
+		"  -l <rule>                  show the rule <rule> and exit\n"
+		"  --list [<source>]          list the fields (of <source>: syscall) and exit\n"
+		"  -N                         with --list: names only\n"
+		"  --markdown                 with --list or --list-events: Markdown\n"
+		"  --list-events              list the events and exit\n"
+		"  --list-plugins             list the loaded plugins and exit\n"
+		"  -i                         list the syscalls left out without -A and exit\n"
+		"  --dry-run                  read the configuration and rules, start nothing\n"
+		"  --support                  print support information (JSON) and exit\n"
+		"  --config-schema            print the configuration's JSON schema and exit\n"
+		"  --config-keys              print the configuration keys (Markdown) and exit\n"
+		"  --page-size                print the system page size and exit\n"
+		"  -P, --pidfile <pid_file>   write the process id to <pid_file>\n"
+		"  -S, --snaplen <len>        as -o falco_libs.snaplen=<len>\n"
+		"  --enable-source <source>   --disable-source <source>: only 'syscall' exists\n"
+		"  --print                    print every event, one a line, as sysdig -r does\n"
+		"  --no-jit                   evaluate rules with the interpreter\n"
+		"  -U, --unbuffered           do not buffer alert output\n"
+		"  -v                         verbose\n"
+		"  --version                  print the version (JSON with -o json_output=true) and exit\n"
+		"  -h, --help                 this help\n");
 }
 
 static void on_signal(int sig)
@@ -56,186 +109,649 @@ static void on_signal(int sig)
 		engine__stop(g_engine);
 }
 
-static int list_fields(void)
+static void log_sink(enum log_level lvl, const char *msg)
 {
+	static const char *const names[] = { "error", "warning", "info", "debug" };
+	if (g_stderr)
+		fprintf(stderr, "saker: %s: %s\n", names[lvl], msg);
+	if (g_syslog)
+		log_syslog_write((int)lvl, msg);
+}
+
+/* log_level, log_stderr, log_syslog */
+static void setup_logging(const struct app *a)
+{
+	const char *l = config_get_str(&a->cfg, "log_level");
+	enum log_level lvl = LOG_INFO;
+
+	if (!strcmp(l, "debug") || a->verbose)
+		lvl = LOG_DEBUG;
+	else if (!strcmp(l, "warning"))
+		lvl = LOG_WARN;
+	else if (strcmp(l, "info") && strcmp(l, "notice"))
+		lvl = LOG_ERROR;
+	log_set_level(lvl);
+	g_stderr = config_get_bool(&a->cfg, "log_stderr");
+	g_syslog = config_get_bool(&a->cfg, "log_syslog");
+	if (g_syslog)
+		log_syslog_open("saker");
+	log_set_handler(log_sink);
+}
+
+static int list_fields(const struct app *a)
+{
+	if (a->list_source && *a->list_source && strcmp(a->list_source, "syscall")) {
+		fprintf(stderr, "Error: unknown event source '%s' (the sources are: syscall)\n",
+			a->list_source);
+		return 1;
+	}
+	if (a->markdown && !a->names_only)
+		printf("Name | Type | Description\n:----|:-----|:-----------\n");
 	for (size_t i = 0; i < fields_count(); i++) {
 		const struct field_info *fi = fields_at(i);
 
 		if (fi->flags & FF_HIDDEN)
 			continue;
-		printf("%-40s %-10s %s\n", fi->name, fields_type_name(fi->type), fi->doc);
+		if (a->names_only)
+			printf("%s\n", fi->name);
+		else if (a->markdown)
+			printf("`%s` | %s | %s\n", fi->name, fields_type_name(fi->type), fi->doc);
+		else
+			printf("%-40s %-10s %s\n", fi->name, fields_type_name(fi->type), fi->doc);
 	}
 	return 0;
 }
 
-static int list_rules(struct engine *en)
+static int list_events(const struct app *a)
+{
+	if (a->markdown)
+		printf("Dir | Name | Params\n:----|:-----|:-----\n");
+	for (uint16_t t = 0; t < PPM_EVENT_MAX; t++) {
+		const struct evt_info *ei = evt_schema_get(t);
+
+		if (!ei || !strcmp(ei->name, "NA"))
+			continue;
+		printf(a->markdown ? "`%c` | `%s` | " : "%c %s(", ei->dir == EVD_ENTER ? '>' : '<',
+		       ei->name);
+		for (uint8_t k = 0; k < ei->nparams; k++)
+			printf("%s%s **%s**", k ? ", " : "",
+			       fields_type_name((enum ppm_param_type)ei->params[k].type),
+			       ei->params[k].name);
+		printf(a->markdown ? "\n" : ")\n");
+	}
+	return 0;
+}
+
+static int print_ignored(void)
+{
+	printf("Ignored syscall(s):\n");
+	for (size_t i = 0; i < evt_schema_syscall_count(); i++)
+		if (syscalls_is_heavy_io(i))
+			printf("- %s\n", evt_schema_syscall_name(i));
+	printf("\n");
+	return 0;
+}
+
+static int list_rules(struct engine *en, const char *only)
 {
 	struct ruleset *rs = engine__ruleset(en);
+	bool found = false;
 
 	printf("%-60s %s\n", "Rule", "Description");
 	printf("%-60s %s\n", "----", "-----------");
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const char *d = rs->rules[i].src->desc ? rs->rules[i].src->desc : "";
 
+		if (only && strcmp(only, rs->rules[i].src->name))
+			continue;
+		found = true;
 		printf("%-60s %.*s\n", rs->rules[i].src->name, (int)strcspn(d, "\n"), d);
+	}
+	if (only && !found) {
+		fprintf(stderr, "Error: rule '%s' not found\n", only);
+		return 1;
 	}
 	return 0;
 }
 
-static int validate(char **files, size_t n)
+static int validate(const struct app *a)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct ruleset *rs;
-	int err = ruleset__new(&rs), ret = 0;
+	char **files = NULL, err[512];
+	size_t n = 0;
+	int e, ret = 0;
 
-	if (err) {
-		fprintf(stderr, "saker: %s\n", strerror(-err));
+	e = config_expand_rules((const char *const *)a->validate_files, a->nvalidate, false, &files,
+				&n, err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "Error: %s\n", err);
 		return 1;
+	}
+	if ((e = ruleset__new(&rs))) {
+		fprintf(stderr, "Error: %s\n", strerror(-e));
+		ret = 1;
+		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		ruleset__load_file(rs, files[i]);
 	ruleset__compile(rs);
-	for (size_t i = 0; i < rs->diags.n; i++)
-		diag_format_text(rs->diags.items[i], &sb);
-	for (size_t i = 0; i < n; i++)
-		printf("%s: %s\n", files[i], rs->diags.nerr ? "Invalid" : "Ok");
+	if (a->cfg.json_output) {
+		strbuf_adds(&sb, "{\"falco_load_results\":[{\"errors\":[");
+		for (size_t i = 0, k = 0; i < rs->diags.n; i++)
+			if (diag_code_is_error(rs->diags.items[i]->code)) {
+				if (k++)
+					strbuf_addc(&sb, ',');
+				diag_format_json(rs->diags.items[i], &sb);
+			}
+		strbuf_printf(&sb, "],\"successful\":%s,\"warnings\":[",
+			      rs->diags.nerr ? "false" : "true");
+		for (size_t i = 0, k = 0; i < rs->diags.n; i++)
+			if (!diag_code_is_error(rs->diags.items[i]->code)) {
+				if (k++)
+					strbuf_addc(&sb, ',');
+				diag_format_json(rs->diags.items[i], &sb);
+			}
+		strbuf_adds(&sb, "]}]}\n");
+	} else {
+		for (size_t i = 0; i < n; i++)
+			strbuf_printf(&sb, "%s: %s\n", files[i], rs->diags.nerr ? "Invalid" : "Ok");
+		for (size_t i = 0; i < rs->diags.n; i++)
+			diag_format_text(rs->diags.items[i], &sb);
+	}
 	if (sb.buf)
 		fputs(sb.buf, stdout);
-	if (rs->diags.nerr)
-		ret = 1;
-	strbuf_release(&sb);
+	ret = rs->diags.nerr ? 1 : 0;
 	ruleset__free(rs);
+out:
+	for (size_t i = 0; i < n; i++)
+		mem_free(files[i]);
+	mem_free(files);
+	strbuf_release(&sb);
 	return ret;
 }
 
-enum { OPT_LIST = 256, OPT_PRINT, OPT_NOJIT, OPT_VERSION };
+static void free_rule_files(struct app *a)
+{
+	for (size_t i = 0; i < a->nrule_files; i++)
+		mem_free(a->rule_files[i]);
+	mem_free(a->rule_files);
+	a->rule_files = NULL;
+	a->nrule_files = 0;
+}
 
-int main(int argc, char **argv)
+/* The rules files to load: -r, else the configuration's rules_files (those
+ * that exist), else saker's own ruleset. */
+static int resolve_rules(struct app *a, const struct config *cfg, char *err, size_t errlen)
+{
+	const char *dflt = SAKER_DEFAULT_RULES;
+
+	free_rule_files(a);
+	if (a->nrules)
+		return config_expand_rules((const char *const *)a->rules, a->nrules, false,
+					   &a->rule_files, &a->nrule_files, err, errlen);
+	if (cfg->nrules_files)
+		return config_expand_rules((const char *const *)cfg->rules_files, cfg->nrules_files,
+					   true, &a->rule_files, &a->nrule_files, err, errlen);
+	if (a->print)
+		return 0;
+	return config_expand_rules(&dflt, 1, false, &a->rule_files, &a->nrule_files, err, errlen);
+}
+
+/* What watch_config_files watches: the configuration files, the
+ * config_files directories and the rules files and directories. */
+static void watch_paths(struct app *a, const struct config *cfg)
+{
+	const char **p;
+	size_t n = 0;
+
+	if (!a->watch)
+		return;
+	p = mem_calloc(cfg->nfiles + cfg->ndirs + a->nrules + cfg->nrules_files + a->nrule_files + 1,
+		       sizeof(*p));
+	if (!p)
+		return;
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		p[n++] = cfg->files[i];
+	for (size_t i = 0; i < cfg->ndirs; i++)
+		p[n++] = cfg->dirs[i];
+	for (size_t i = 0; i < a->nrules; i++)
+		p[n++] = a->rules[i];
+	for (size_t i = 0; !a->nrules && i < cfg->nrules_files; i++)
+		p[n++] = cfg->rules_files[i];
+	for (size_t i = 0; i < a->nrule_files; i++)
+		p[n++] = a->rule_files[i];
+	config_watch__set(a->watch, p, n);
+	mem_free(p);
+}
+
+/* On the event thread at every reload (SIGHUP, watch_config_files): the
+ * configuration read again for its rules files; a configuration that no
+ * longer loads keeps everything running as it is. */
+static int reload_hook(void *ctx, struct engine *en)
+{
+	struct app *a = ctx;
+	struct config nc;
+	char err[1024];
+	int e;
+
+	config_init(&nc);
+	if (a->cfg_path) {
+		e = config_load(&nc, a->cfg_path, (const char *const *)a->overrides, a->noverrides, err,
+				sizeof(err));
+		if (e) {
+			log_error("reload: %s; the running configuration and rules stay", err);
+			config_release(&nc);
+			return e;
+		}
+	}
+	e = resolve_rules(a, a->cfg_path ? &nc : &a->cfg, err, sizeof(err));
+	if (!e)
+		e = engine__set_rule_files(en, (const char *const *)a->rule_files, a->nrule_files);
+	else
+		log_error("reload: %s", err);
+	if (!e && a->cfg_path) {
+		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+
+		config_dump_json(&a->cfg, &x);
+		config_dump_json(&nc, &y);
+		if (x.buf && y.buf && strcmp(x.buf, y.buf))
+			log_warn("reload: the configuration changed: its rules files apply now, its "
+				 "other keys when saker starts again");
+		strbuf_release(&x);
+		strbuf_release(&y);
+	}
+	watch_paths(a, a->cfg_path ? &nc : &a->cfg);
+	config_release(&nc);
+	return e;
+}
+
+static void on_watch(void *ctx)
+{
+	engine__request_reload(ctx);
+}
+
+static void print_version(const struct app *a)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (a->cfg.json_output) {
+		webserver_versions_json(&sb);
+		if (sb.buf)
+			printf("%s\n", sb.buf);
+		strbuf_release(&sb);
+		return;
+	}
+	printf("saker version: %s\n", SAKER_VERSION);
+	printf("Engine:        %s\n", "0.63.0");
+	printf("Driver:        modern_ebpf (CO-RE, built in)\n");
+}
+
+static int print_support(const struct app *a)
+{
+	struct strbuf sb = STRBUF_INIT, cfgj = STRBUF_INIT;
+	struct utsname u;
+
+	if (uname(&u)) {
+		fprintf(stderr, "Error: Could not get system info: %s\n", strerror(errno));
+		return 1;
+	}
+	strbuf_adds(&sb, "{\"cmdline\":");
+	strbuf_add_json_str(&sb, a->cmdline);
+	config_dump_json(&a->cfg, &cfgj);
+	strbuf_adds(&sb, ",\"config\":");
+	strbuf_add_json_str(&sb, cfgj.buf ? cfgj.buf : "{}");
+	strbuf_adds(&sb, ",\"engine_info\":");
+	webserver_versions_json(&sb);
+	strbuf_adds(&sb, ",\"rules_files\":[");
+	for (size_t i = 0; i < a->nrule_files; i++) {
+		FILE *f = fopen(a->rule_files[i], "rb");
+		struct strbuf content = STRBUF_INIT;
+		char buf[65536];
+		size_t n;
+
+		while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			strbuf_add(&content, buf, n);
+		if (f)
+			fclose(f);
+		strbuf_adds(&sb, i ? ",{\"name\":" : "{\"name\":");
+		strbuf_add_json_str(&sb, a->rule_files[i]);
+		strbuf_adds(&sb, ",\"variants\":[{\"content\":");
+		strbuf_add_json_str(&sb, content.buf ? content.buf : "");
+		strbuf_adds(&sb, "}]}");
+		strbuf_release(&content);
+	}
+	strbuf_adds(&sb, "],\"system_info\":{\"machine\":");
+	strbuf_add_json_str(&sb, u.machine);
+	strbuf_adds(&sb, ",\"nodename\":");
+	strbuf_add_json_str(&sb, u.nodename);
+	strbuf_adds(&sb, ",\"release\":");
+	strbuf_add_json_str(&sb, u.release);
+	strbuf_adds(&sb, ",\"sysname\":");
+	strbuf_add_json_str(&sb, u.sysname);
+	strbuf_adds(&sb, ",\"version\":");
+	strbuf_add_json_str(&sb, u.version);
+	strbuf_adds(&sb, "},\"version\":\"" SAKER_VERSION "\"}");
+	if (sb.buf)
+		printf("%s\n", sb.buf);
+	strbuf_release(&sb);
+	strbuf_release(&cfgj);
+	return 0;
+}
+
+/* The configuration file when -c is absent: an installed saker's. */
+static const char *default_config(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	if (strcmp(exe, SAKER_INSTALL_BINDIR "/saker") || access(SAKER_INSTALL_CONFIG, R_OK))
+		return NULL;
+	return SAKER_INSTALL_CONFIG;
+}
+
+enum {
+	OPT_LIST = 256, OPT_PRINT, OPT_NOJIT, OPT_VERSION, OPT_LIST_EVENTS, OPT_LIST_PLUGINS,
+	OPT_DRY_RUN, OPT_SUPPORT, OPT_CONFIG_SCHEMA, OPT_CONFIG_KEYS, OPT_RULE_SCHEMA, OPT_MARKDOWN,
+	OPT_PAGE_SIZE, OPT_ENABLE_SOURCE, OPT_DISABLE_SOURCE, OPT_PLUGIN_INFO, OPT_GVISOR,
+};
+
+/* 0 to go on, 1 to stop with failure. */
+static int parse_args(struct app *a, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "list", no_argument, NULL, OPT_LIST },
+		{ "list", optional_argument, NULL, OPT_LIST },
 		{ "print", no_argument, NULL, OPT_PRINT },
 		{ "no-jit", no_argument, NULL, OPT_NOJIT },
 		{ "unbuffered", no_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
+		{ "option", required_argument, NULL, 'o' },
+		{ "validate", required_argument, NULL, 'V' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "snaplen", required_argument, NULL, 'S' },
+		{ "print-base64", no_argument, NULL, 'b' },
+		{ "list-events", no_argument, NULL, OPT_LIST_EVENTS },
+		{ "list-plugins", no_argument, NULL, OPT_LIST_PLUGINS },
+		{ "plugin-info", required_argument, NULL, OPT_PLUGIN_INFO },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "support", no_argument, NULL, OPT_SUPPORT },
+		{ "config-schema", no_argument, NULL, OPT_CONFIG_SCHEMA },
+		{ "config-keys", no_argument, NULL, OPT_CONFIG_KEYS },
+		{ "rule-schema", no_argument, NULL, OPT_RULE_SCHEMA },
+		{ "markdown", no_argument, NULL, OPT_MARKDOWN },
+		{ "page-size", no_argument, NULL, OPT_PAGE_SIZE },
+		{ "enable-source", required_argument, NULL, OPT_ENABLE_SOURCE },
+		{ "disable-source", required_argument, NULL, OPT_DISABLE_SOURCE },
+		{ "gvisor-generate-config", optional_argument, NULL, OPT_GVISOR },
 		{ NULL, 0, NULL, 0 },
 	};
-	char **rules = NULL, **validate_files = NULL, **overrides = NULL;
-	size_t nrules = 0, nvalidate = 0, noverrides = 0;
-	const char *capture = NULL, *cfg_path = NULL, *write_path = NULL;
-	bool list_r = false, print = false, all_sc = false, unbuffered = false;
-	struct strbuf sb = STRBUF_INIT;
-	struct engine_opts eo = { .sz = sizeof(eo) };
-	struct engine *en = NULL;
-	struct config cfg;
-	char err[512];
-	int c, ret = 1, e, duration = 0;
+	char *snaplen = NULL;
+	int c;
 
-	rules = mem_calloc((size_t)argc, sizeof(*rules));
-	validate_files = mem_calloc((size_t)argc, sizeof(*validate_files));
-	overrides = mem_calloc((size_t)argc, sizeof(*overrides));
-	config_init(&cfg);
-	if (!rules || !validate_files || !overrides)
-		goto out;
-	while ((c = getopt_long(argc, argv, "r:e:c:o:AM:w:V:LUh", longopts, NULL)) != -1) {
+	for (int i = 0, o = 0; i < argc && o < (int)sizeof(a->cmdline) - 1; i++)
+		o += snprintf(a->cmdline + o, sizeof(a->cmdline) - (size_t)o, "%s%s", i ? " " : "",
+			      argv[i]);
+	a->rules = mem_calloc((size_t)argc + 1, sizeof(char *));
+	a->validate_files = mem_calloc((size_t)argc + 1, sizeof(char *));
+	a->overrides = mem_calloc((size_t)argc + 4, sizeof(char *));
+	if (!a->rules || !a->validate_files || !a->overrides) {
+		fprintf(stderr, "Error: out of memory\n");
+		return 1;
+	}
+	while ((c = getopt_long(argc, argv, "r:e:c:o:AM:w:V:Ll:UhvNP:S:bip:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': rules[nrules++] = optarg; break;
-		case 'e': capture = optarg; break;
-		case 'c': cfg_path = optarg; break;
-		case 'o': overrides[noverrides++] = optarg; break;
-		case 'A': all_sc = true; break;
-		case 'M': duration = atoi(optarg); break;
-		case 'w': write_path = optarg; break;
-		case 'V': validate_files[nvalidate++] = optarg; break;
-		case 'L': list_r = true; break;
-		case 'U': unbuffered = true; break;
-		case OPT_LIST: ret = list_fields(); goto out;
-		case OPT_PRINT: print = true; break;
-		case OPT_NOJIT: eo.no_jit = true; break;
-		case OPT_VERSION: printf("saker version %s\n", SAKER_VERSION); ret = 0; goto out;
-		case 'h': usage(stdout); ret = 0; goto out;
-		default: usage(stderr); ret = 2; goto out;
+		case 'r': a->rules[a->nrules++] = optarg; break;
+		case 'e': a->capture = optarg; break;
+		case 'c': a->cfg_path = optarg; break;
+		case 'o': a->overrides[a->noverrides++] = optarg; break;
+		case 'A': a->all_sc = true; break;
+		case 'M': a->duration = atoi(optarg); break;
+		case 'w': a->write_path = optarg; break;
+		case 'V': a->validate_files[a->nvalidate++] = optarg; break;
+		case 'L': a->list_rules = true; break;
+		case 'l': a->describe_rule = optarg; break;
+		case 'U': a->unbuffered = true; break;
+		case 'v': a->verbose = true; break;
+		case 'N': a->names_only = true; break;
+		case 'P': a->pidfile = optarg; break;
+		case 'S': snaplen = optarg; break;
+		case 'b': a->overrides[a->noverrides++] = "buffer_format_base64=true"; break;
+		case 'i': a->print_ignored = true; break;
+		case 'p':
+			fprintf(stderr, "Error: -p is not supported: add output with append_output in "
+				"the configuration\n");
+			return 1;
+		case OPT_LIST:
+			a->list_fields = true;
+			a->list_source = optarg;
+			if (!optarg && optind < argc && argv[optind][0] != '-')
+				a->list_source = argv[optind++];
+			break;
+		case OPT_PRINT: a->print = true; break;
+		case OPT_NOJIT: a->no_jit = true; break;
+		case OPT_VERSION: a->print_version = true; break;
+		case OPT_LIST_EVENTS: a->list_events = true; break;
+		case OPT_LIST_PLUGINS: a->list_plugins = true; break;
+		case OPT_DRY_RUN: a->dry_run = true; break;
+		case OPT_SUPPORT: a->print_support = true; break;
+		case OPT_CONFIG_SCHEMA: a->config_schema = true; break;
+		case OPT_CONFIG_KEYS: a->config_keys = true; break;
+		case OPT_MARKDOWN: a->markdown = true; break;
+		case OPT_PAGE_SIZE: a->page_size = true; break;
+		case OPT_ENABLE_SOURCE:
+		case OPT_DISABLE_SOURCE:
+			if (strcmp(optarg, "syscall")) {
+				fprintf(stderr, "Error: unknown event source '%s' (the sources are: "
+					"syscall)\n", optarg);
+				return 1;
+			}
+			if (c == OPT_DISABLE_SOURCE) {
+				fprintf(stderr, "Error: turning off all event sources is not permitted\n");
+				return 1;
+			}
+			break;
+		case OPT_PLUGIN_INFO:
+			fprintf(stderr, "Error: plugin '%s' not found: no plugin is loaded\n", optarg);
+			return 1;
+		case OPT_RULE_SCHEMA:
+			fprintf(stderr, "Error: --rule-schema is not supported\n");
+			return 1;
+		case OPT_GVISOR:
+			fprintf(stderr, "Error: saker has no gVisor engine\n");
+			return 1;
+		case 'h': a->print_help = true; break;
+		default:
+			usage(stderr);
+			return 1;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "saker: unexpected argument '%s'\n", argv[optind]);
-		usage(stderr);
-		ret = 2;
-		goto out;
+		fprintf(stderr, "Error: unexpected argument '%s'\n", argv[optind]);
+		return 1;
 	}
-	if (nvalidate) {
-		ret = validate(validate_files, nvalidate);
-		goto out;
+	if (snaplen) {
+		static char opt[64];
+
+		snprintf(opt, sizeof(opt), "falco_libs.snaplen=%s", snaplen);
+		a->overrides[a->noverrides++] = opt;
 	}
-	if (cfg_path && config_load_file(&cfg, cfg_path, err, sizeof(err))) {
-		fprintf(stderr, "saker: %s\n", err);
-		goto out;
+	return 0;
+}
+
+/* The engine and its services, then the events: 0 or 1. */
+static int run(struct app *a)
+{
+	struct engine_opts eo = { .sz = sizeof(eo), .reload_hook = reload_hook, .reload_ctx = a };
+	struct strbuf sb = STRBUF_INIT;
+	struct metrics *m = NULL;
+	struct webserver *ws = NULL;
+	const char *capture = a->capture;
+	char err[1024];
+	int e, ret = 1;
+	bool live;
+
+	if (!capture && !strcmp(config_get_str(&a->cfg, "engine.kind"), "replay"))
+		capture = config_get_str(&a->cfg, "engine.replay.capture_file");
+	live = !capture;
+	eo.cfg = &a->cfg;
+	eo.print_events = a->print;
+	eo.write_path = a->write_path;
+	eo.no_jit = a->no_jit;
+	if ((e = engine__new(&eo, &a->en))) {
+		fprintf(stderr, "Error: %s\n", strerror(-e));
+		return 1;
 	}
-	for (size_t i = 0; i < noverrides; i++) {
-		if (config_set(&cfg, overrides[i], err, sizeof(err))) {
-			fprintf(stderr, "saker: -o %s: %s\n", overrides[i], err);
-			goto out;
-		}
-	}
-	cfg.all_syscalls |= all_sc;
-	if (unbuffered)
-		cfg.buffered_outputs = false;
-	if (!nrules && cfg.nrules_files) {
-		for (size_t i = 0; i < cfg.nrules_files && nrules < (size_t)argc; i++)
-			rules[nrules++] = cfg.rules_files[i];
-	}
-	if (!nrules && !print)
-		rules[nrules++] = SAKER_DEFAULT_RULES;
-	eo.cfg = &cfg;
-	eo.print_events = print;
-	eo.write_path = write_path;
-	e = engine__new(&eo, &en);
-	if (e) {
-		fprintf(stderr, "saker: %s\n", strerror(-e));
-		goto out;
-	}
-	if (nrules) {
-		e = engine__load_rules(en, (const char *const *)rules, nrules, &sb);
+	if (a->nrule_files) {
+		e = engine__load_rules(a->en, (const char *const *)a->rule_files, a->nrule_files, &sb);
 		if (sb.buf)
 			fputs(sb.buf, stderr);
 		strbuf_reset(&sb);
 		if (e) {
-			fprintf(stderr, "saker: could not load rules: %s\n",
+			fprintf(stderr, "Error: could not load rules: %s\n",
 				e == -EINVAL ? "errors above" : strerror(-e));
 			goto out;
 		}
 	}
-	if (list_r) {
-		ret = list_rules(en);
+	if (a->list_rules || a->describe_rule) {
+		ret = list_rules(a->en, a->describe_rule);
 		goto out;
 	}
-	g_engine = en;
+	if (a->print_support) {
+		ret = print_support(a);
+		goto out;
+	}
+	if (a->dry_run) {
+		log_info("dry run: the configuration and %zu rules files load", a->nrule_files);
+		ret = 0;
+		goto out;
+	}
+	if (config_get_bool(&a->cfg, "metrics.enabled")) {
+		if ((e = metrics__new(&a->cfg, a->en, &m)) || (e = metrics__start(m, err, sizeof(err)))) {
+			fprintf(stderr, "Error: %s\n", e == -ENOMEM ? "out of memory" : err);
+			goto out;
+		}
+	}
+	if (live && config_get_bool(&a->cfg, "webserver.enabled") &&
+	    (e = webserver__start(&a->cfg, m, &ws, err, sizeof(err)))) {
+		fprintf(stderr, "Error: %s\n", err);
+		goto out;
+	}
+	if (live && config_get_bool(&a->cfg, "watch_config_files")) {
+		if ((e = config_watch__start(on_watch, a->en, &a->watch)))
+			log_warn("watch_config_files: no inotify: %s", strerror(-e));
+		watch_paths(a, &a->cfg);
+	}
+	if (a->pidfile) {
+		FILE *f = fopen(a->pidfile, "w");
+
+		if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f)) {
+			fprintf(stderr, "Error: pidfile %s: %s\n", a->pidfile, strerror(errno));
+			goto out;
+		}
+	}
+	g_engine = a->en;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGALRM, on_signal);
 	signal(SIGHUP, on_signal);
-	if (duration > 0)
-		alarm((unsigned)duration);
+	if (a->duration > 0)
+		alarm((unsigned)a->duration);
 	if (capture)
-		e = engine__run_capture(en, capture, err, sizeof(err));
+		e = engine__run_capture(a->en, capture, err, sizeof(err));
 	else
-		e = engine__run_live(en, err, sizeof(err));
-	engine__format_stats(en, &sb);
+		e = engine__run_live(a->en, err, sizeof(err));
+	g_engine = NULL;
+	engine__format_stats(a->en, &sb);
 	if (sb.buf)
 		fputs(sb.buf, stderr);
 	if (e) {
-		fprintf(stderr, "saker: %s\n", err);
+		fprintf(stderr, "Error: %s\n", err);
 		goto out;
 	}
 	ret = 0;
 out:
 	g_engine = NULL;
-	engine__free(en);
+	config_watch__stop(a->watch);
+	a->watch = NULL;
+	webserver__stop(ws);
+	metrics__free(m);
+	engine__free(a->en);
+	a->en = NULL;
+	if (a->pidfile)
+		unlink(a->pidfile);
 	strbuf_release(&sb);
-	config_release(&cfg);
-	mem_free(rules);
-	mem_free(validate_files);
-	mem_free(overrides);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct app a = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	char err[1024];
+	int ret = 1;
+
+	config_init(&a.cfg);
+	if (parse_args(&a, argc, argv))
+		goto out;
+	if (a.config_schema || a.config_keys) {
+		if (a.config_schema)
+			config_schema_json(&sb);
+		else
+			config_keys_markdown(&sb);
+		if (sb.buf)
+			printf("%s%s", sb.buf, a.config_schema ? "\n" : "");
+		ret = 0;
+		goto out;
+	}
+	if (!a.cfg_path)
+		a.cfg_path = default_config();
+	else if (access(a.cfg_path, R_OK)) {
+		fprintf(stderr, "Error: Could not find configuration file at %s\n", a.cfg_path);
+		goto out;
+	}
+	if (a.all_sc)
+		a.overrides[a.noverrides++] = "base_syscalls.all=true";
+	if (config_load(&a.cfg, a.cfg_path, (const char *const *)a.overrides, a.noverrides, err,
+			sizeof(err))) {
+		fprintf(stderr, "Error: %s\n", err);
+		goto out;
+	}
+	setup_logging(&a);
+	if (a.unbuffered)
+		a.cfg.buffered_outputs = false;
+	ret = 0;
+	if (a.print_help)
+		usage(stdout);
+	else if (a.print_version)
+		print_version(&a);
+	else if (a.page_size)
+		log_info("Your system page size is: %ld bytes", sysconf(_SC_PAGESIZE));
+	else if (a.print_ignored)
+		ret = print_ignored();
+	else if (a.list_events)
+		ret = list_events(&a);
+	else if (a.list_plugins)
+		printf("0 Plugins Loaded:\n");
+	else if (a.list_fields)
+		ret = list_fields(&a);
+	else if (a.nvalidate)
+		ret = validate(&a);
+	else if (resolve_rules(&a, &a.cfg, err, sizeof(err))) {
+		fprintf(stderr, "Error: %s\n", err);
+		ret = 1;
+	} else {
+		ret = run(&a);
+	}
+out:
+	free_rule_files(&a);
+	config_release(&a.cfg);
+	strbuf_release(&sb);
+	mem_free(a.rules);
+	mem_free(a.validate_files);
+	mem_free(a.overrides);
 	return ret;
 }

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Installs every Debian package saker's build, tests, fuzzers and benchmarks
-# need, so that a fresh machine needs nothing else. Run as root.
+# need, so that a fresh machine needs nothing else. Needs root: run by
+# another user it asks sudo, where there is one.
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		exec sudo -- "$0" "$@"
+	fi
+	echo "setup.sh: installing packages needs root, and this machine has no sudo" >&2
+	exit 1
+fi
 
 pkgs=(
 	build-essential cmake ninja-build pkg-config git
@@ -11,6 +19,7 @@ pkgs=(
 	libbpf-dev bpftool linux-libc-dev libelf-dev libsystemd-dev
 	python3
 	libjson-c-dev libarchive-dev libssl-dev openssl curl docker-registry apache2-utils
+	libmicrohttpd-dev prometheus systemd
 )
 
 missing=()

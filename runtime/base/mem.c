@@ -1,6 +1,7 @@
 /* Allocator wrapper: routes every heap allocation of saker through one place. */
 #include "runtime/base/mem.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +51,29 @@ char *mem_strndup(const char *s, size_t n)
 char *mem_strdup(const char *s)
 {
 	return mem_strndup(s, strlen(s));
+}
+
+int mem_stats(struct mem_stats *out)
+{
+#ifdef SAKER_MALLOC_JEMALLOC
+	static const char *const names[] = { "stats.allocated", "stats.active", "stats.metadata",
+					     "stats.resident", "stats.mapped", "stats.retained" };
+	size_t *dst[] = { &out->allocated, &out->active, &out->metadata, &out->resident,
+			  &out->mapped, &out->retained };
+	uint64_t epoch = 1;
+	size_t sz = sizeof(epoch);
+
+	/* the statistics are refreshed when the epoch advances */
+	if (mallctl("epoch", &epoch, &sz, &epoch, sz))
+		return -EIO;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		sz = sizeof(size_t);
+		if (mallctl(names[i], dst[i], &sz, NULL, 0))
+			return -EIO;
+	}
+	return 0;
+#else
+	(void)out;
+	return -ENOTSUP;
+#endif
 }

@@ -11,3 +11,10 @@ void *mem_reallocarray(void *p, size_t nmemb, size_t n);
 void mem_free(void *p);
 char *mem_strdup(const char *s);
 char *mem_strndup(const char *s, size_t n);
+
+/* The allocator's own figures, in bytes (jemalloc's stats.*). */
+struct mem_stats {
+	size_t allocated, active, metadata, resident, mapped, retained;
+};
+/* 0; -ENOTSUP when saker runs on libc's malloc; -EIO. */
+int mem_stats(struct mem_stats *out);

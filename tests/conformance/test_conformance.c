@@ -19,6 +19,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/common/shared_dir.h"
+
 #include "compiler/ruleset.h"
 #include "compiler/ydoc.h"
 #include "runtime/base/arena.h"
@@ -505,6 +507,8 @@ int main(void)
 	struct arena *a = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 1, err;
+
+	shared_dir_require();
 
 	if (arena__new(1 << 16, &a) || diag_list_init(&dl)) {
 		fprintf(stderr, "conformance: out of memory\n");

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tests/common/shared_dir.h"
+
 #include "tests/common/run_cmd.h"
 
 #include "compiler/ruleset.h"
@@ -502,6 +504,8 @@ int main(void)
 		cmocka_unit_test(random_rules_agree),
 		cmocka_unit_test(saker_output_identical),
 	};
+
+	shared_dir_require();
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,8 @@
 
 #include <cmocka.h>
 
+#include "tests/common/shared_dir.h"
+
 #define MAX_LINES 512
 
 struct lines {
@@ -184,6 +186,8 @@ int main(void)
 		cmocka_unit_test(single_ipv6_conn),
 		cmocka_unit_test(test_ipv6_client),
 	};
+
+	shared_dir_require();
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

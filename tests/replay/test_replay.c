@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tests/common/shared_dir.h"
+
 #include "tests/common/run_cmd.h"
 
 #define CAPS SAKER_SHARED_DIR "/falco/captures/"
@@ -31,6 +33,7 @@ static char *run(const char *cmd, int *status)
 
 static void every_capture_replays(void **state)
 {
+	SKIP_WITHOUT_SHARED();
 	static const char *const caps[] = {
 		"curl_google.scap", "curl_google_comments.scap", "single_ipv6_conn.scap",
 		"test_ipv6_client.scap",
@@ -64,6 +67,8 @@ static void curl_alerts(void **state)
 	char *out;
 	int st;
 
+	SKIP_WITHOUT_SHARED();
+
 	(void)state;
 	snprintf(cmd, sizeof(cmd), "%s/saker -r %s/tests/replay/curl.yaml -e %scurl_google.scap 2>/dev/null",
 		 SAKER_BINARY_DIR, SAKER_SOURCE_DIR, CAPS);
@@ -79,6 +84,8 @@ static void truncated_capture_is_reported(void **state)
 	char cmd[1024];
 	char *out;
 	int st;
+
+	SKIP_WITHOUT_SHARED();
 
 	(void)state;
 	/* the first 60000 bytes of the inflated capture end inside a block */

@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "tests/common/shared_dir.h"
+
 #include "bpf/shared/ppm_types.h"
 #include "compiler/field_flags.h"
 
@@ -533,6 +535,7 @@ static void scan_file(const char *path, int *nrefs, int *nbad)
 
 static void test_official_rules_fields_known(void **state)
 {
+	SKIP_WITHOUT_SHARED();
 	static const char *const files[] = {
 		SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",
 		SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml",
@@ -586,6 +589,8 @@ static void scan_dir(const char *dir, int *nrefs, int *nbad, int *nfiles)
 static void test_conformance_rules_fields_known(void **state)
 {
 	int nrefs = 0, nbad = 0, nfiles = 0;
+
+	SKIP_WITHOUT_SHARED();
 
 	(void)state;
 	scan_dir(SAKER_SHARED_DIR "/falco/conformance/rules", &nrefs, &nbad, &nfiles);

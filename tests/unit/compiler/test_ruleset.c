@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "tests/common/shared_dir.h"
+
 #include "compiler/fields.h"
 #include "compiler/ruleset.h"
 #include "runtime/base/evt_schema.h"
@@ -183,6 +185,7 @@ static void errors_do_not_stop_loading(void **state)
  * warning per %container.info, which stands for nothing in outputs. */
 static void official_rule_sets_load(void **state)
 {
+	SKIP_WITHOUT_SHARED();
 	static const char *const files[2][3] = {
 		{ SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",
 		  SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml",
