@@ -75,6 +75,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <ifaddrs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -1451,6 +1452,32 @@ static void scan_free(struct scan *sc)
 	mem_free(sc);
 }
 
+/* The host's interface addresses (what tells local from remote ends of
+ * connections), as libscap lists them when a live source opens. */
+static void scan_ifaces(struct scan *sc)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa))
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr *a = i->ifa_addr, *m = i->ifa_netmask;
+
+		if (!a || (a->sa_family != AF_INET && a->sa_family != AF_INET6))
+			continue;
+		if (a->sa_family == AF_INET)
+			state__add_iface(sc->st, AF_INET,
+					 (const uint8_t *)&((const struct sockaddr_in *)a)->sin_addr,
+					 m ? (const uint8_t *)&((const struct sockaddr_in *)m)->sin_addr : NULL);
+		else
+			state__add_iface(sc->st, AF_INET6,
+					 ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr,
+					 m ? ((const struct sockaddr_in6 *)m)->sin6_addr.s6_addr : NULL);
+		sc->s->ifaces++;
+	}
+	freeifaddrs(ifa);
+}
+
 int proc_scan(struct state *st, const char *proc_root, struct proc_scan_stats *out,
 	      char *err, size_t errlen)
 {
@@ -1518,6 +1545,8 @@ int proc_scan(struct state *st, const char *proc_root, struct proc_scan_stats *o
 		flush_pending(sc);
 	if (!sc->fatal)
 		scan_users(sc);
+	if (!sc->fatal && !strcmp(proc_root, "/proc"))
+		scan_ifaces(sc);
 	ret = sc->fatal;
 	if (ret && err && errlen)
 		snprintf(err, errlen, "proc scan: out of memory");

@@ -2,7 +2,8 @@
  * attaches, as Falco's libscap does when it opens a live source: every
  * thread of every process (<proc>/<pid>/task/<tid>), the fds of every
  * process (<proc>/<pid>/fd, sockets resolved against the socket tables of
- * the process's network namespace), then the users and groups. Owns no
+ * the process's network namespace), then the users and groups, and with
+ * proc_root "/proc" the host's interface addresses. Owns no
  * state of its own: everything goes through state__seed_*. Prefix
  * proc_scan_.
  *
@@ -27,6 +28,7 @@ struct proc_scan_stats {
 	uint64_t rejected;	/* entries a state__seed_* call refused (out of memory) */
 	uint64_t users, groups;	/* seeded */
 	uint64_t netns;		/* network namespaces whose socket tables were read */
+	uint64_t ifaces;	/* interface addresses of the host (proc_root "/proc" only) */
 };
 
 /* Scans proc_root ("/proc" normally) into st. Returns 0 when the scan

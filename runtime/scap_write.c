@@ -5,6 +5,7 @@
  * buffer to write(2) (through deflate for gzip), so that the first failure
  * is kept with its errno and returned by every later call and by close. */
 #include <errno.h>
+#include <sys/socket.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define PL_V9_TYPE 0x215u
 #define FDL_V2_TYPE 0x218u
 #define UL_V2_TYPE 0x220u
+#define IL_TYPE 0x205u
 #define EVF_V2_TYPE 0x217u
 #define EVF_V2_LARGE_TYPE 0x222u
 
@@ -297,6 +299,30 @@ static void write_users(struct scap_writer *w, struct state *st)
 		emit_body(w, UL_V2_TYPE);
 }
 
+/* One interface list entry: type (1 IPv4, 2 IPv6), name length 0, the
+ * address, netmask and broadcast (zero), link speed 0, no name. */
+static int iface_entry(void *ctx, int family, const uint8_t *addr, const uint8_t *netmask)
+{
+	struct scap_writer *w = ctx;
+	static const uint8_t zero[16];
+	size_t n = family == AF_INET ? 4 : 16;
+
+	b_u16(w, family == AF_INET ? 1 : 2);
+	b_u16(w, 0);
+	b_put(w, addr, n);
+	b_put(w, netmask, n);
+	b_put(w, zero, n);
+	b_u64(w, 0);
+	return w->err;
+}
+
+static void write_ifaces(struct scap_writer *w, struct state *st)
+{
+	state__iface_foreach(st, iface_entry, w);
+	if (w->b.n)
+		emit_body(w, IL_TYPE);
+}
+
 static void proc_entry(struct scap_writer *w, const struct thr *t)
 {
 	size_t at = entry_begin(w);
@@ -557,6 +583,7 @@ int scap_writer__open(const char *path, const struct scap_writer_opts *o,
 	}
 	write_header(w, mi);
 	if (st) {
+		write_ifaces(w, st);
 		write_users(w, st);
 		write_procs(w, st);
 	}

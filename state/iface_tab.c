@@ -93,3 +93,15 @@ bool state__addr_is_local(struct state *st, const struct thr *t, int family,
 	}
 	return false;
 }
+
+int state__iface_foreach(struct state *st,
+			 int (*fn)(void *ctx, int family, const uint8_t *addr, const uint8_t *netmask),
+			 void *ctx)
+{
+	int r;
+
+	for (uint32_t k = 0; k < st->nifaces; k++)
+		if ((r = fn(ctx, st->ifaces[k].family, st->ifaces[k].addr, st->ifaces[k].netmask)))
+			return r;
+	return 0;
+}

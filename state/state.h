@@ -267,6 +267,11 @@ int state__add_iface(struct state *st, int family, const uint8_t *addr, const ui
  * as Falco guesses it: the interface with that address, else one on its
  * network, else the first that is not loopback. false when none. */
 bool state__infer_local_addr(struct state *st, int family, const uint8_t *peer, uint8_t *out);
+/* Calls fn for every interface address, in the order added; stops when fn
+ * returns non-zero and returns that. For the capture writer. */
+int state__iface_foreach(struct state *st,
+			 int (*fn)(void *ctx, int family, const uint8_t *addr, const uint8_t *netmask),
+			 void *ctx);
 bool state__addr_is_local(struct state *st, const struct thr *t, int family,
 			  const uint8_t *addr);
 
