@@ -13,16 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "ppm_flags.h"
 #include "runtime/base/evt_fmt.h"
 #include "runtime/extract_int.h"
 
 /* Open flags and mode bits of the PPM wire format. */
-#define O_PPM_RDONLY (1u << 0)
-#define O_PPM_WRONLY (1u << 1)
-#define O_PPM_CREAT (1u << 2)
-#define O_PPM_TMPFILE (1u << 13)
-#define O_PPM_F_CREATED (1u << 14)
-#define S_PPM_IXALL ((1u << 0) | (1u << 3) | (1u << 6))
 
 static const char *evt_type_name(const struct evt *e)
 {
@@ -70,19 +65,19 @@ static void evt_is_open(const struct extract_evt *x, uint32_t id, struct fval *o
 	if (xt_is_open(e->type, &newer) || e->type == PPME_SYSCALL_OPENAT_E) {
 		evt_param_u32(e, newer ? 3 : 2, &flags);
 		if (id == FID_EVT_IS_OPEN_READ)
-			v = flags & O_PPM_RDONLY;
+			v = flags & PPM_FILE_FLAGS_O_RDONLY;
 		else if (id == FID_EVT_IS_OPEN_WRITE)
-			v = flags & O_PPM_WRONLY;
+			v = flags & PPM_FILE_FLAGS_O_WRONLY;
 		else if (id == FID_EVT_IS_OPEN_CREATE)
-			v = (flags & O_PPM_F_CREATED) ||
-			    ((flags & O_PPM_TMPFILE) && xt_retval(e, &res) && res >= 0);
-		else if ((flags & (O_PPM_TMPFILE | O_PPM_CREAT)) &&
+			v = (flags & PPM_FILE_FLAGS_O_F_CREATED) ||
+			    ((flags & PPM_FILE_FLAGS_O_TMPFILE) && xt_retval(e, &res) && res >= 0);
+		else if ((flags & (PPM_FILE_FLAGS_O_TMPFILE | PPM_FILE_FLAGS_O_CREAT)) &&
 			 e->type != PPME_SYSCALL_OPEN_BY_HANDLE_AT_X &&
 			 evt_param_u32(e, newer ? 4 : 3, &mode))
-			v = mode & S_PPM_IXALL;
+			v = mode & (PPM_CHMOD_MODE_S_IXUSR | PPM_CHMOD_MODE_S_IXGRP | PPM_CHMOD_MODE_S_IXOTH);
 	} else if (id == FID_EVT_IS_OPEN_EXEC && e->type == PPME_SYSCALL_CREAT_X &&
 		   evt_param_u32(e, 2, &mode)) {
-		v = mode & S_PPM_IXALL;
+		v = mode & (PPM_CHMOD_MODE_S_IXUSR | PPM_CHMOD_MODE_S_IXGRP | PPM_CHMOD_MODE_S_IXOTH);
 	}
 	fval_set_bool(out, v);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "ppm_flags.h"
 #include "runtime/base/evt.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
@@ -42,7 +43,6 @@
  * PPM_CL_CLONE_THREAD, the bit Falco tells threads by. (libscap's /proc
  * scan adds PPM_CL_CLONE_FILES, bit 0, which saker's reader would take for
  * THR_F_EXE_WRITABLE.) */
-#define CL_CLONE_THREAD 0x2000u
 /* libscap's fd types (scap_fd_type) */
 enum {
 	SFD_FILE = 1, SFD_DIRECTORY, SFD_IPV4_SOCK, SFD_IPV6_SOCK, SFD_IPV4_SERVSOCK,
@@ -338,7 +338,7 @@ static void proc_entry(struct scap_writer *w, const struct thr *t)
 	b_blob(w, &t->args, LIST_MAX_LEN);
 	b_str(w, t->cwd, PATH_MAX_LEN);
 	b_u64(w, (uint64_t)t->fdlimit);
-	b_u32(w, t->tid == t->pid ? 0 : CL_CLONE_THREAD);
+	b_u32(w, t->tid == t->pid ? 0 : PPM_CLONE_FLAGS_CLONE_THREAD);
 	b_u32(w, t->uid);
 	b_u32(w, t->gid);
 	b_u32(w, t->vmsize_kb);

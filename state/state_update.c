@@ -11,22 +11,11 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 
+#include "ppm_flags.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/path.h"
 #include "state/state_int.h"
-
-/* PPM_CL_* (flags.def clone_flags), not the kernel's CLONE_* values */
-#define CL_CLONE_FILES 0x1u
-#define CL_CLONE_NEWPID 0x40u
-#define CL_CLONE_PARENT 0x100u
-#define CL_CLONE_THREAD 0x2000u
-#define CL_CLONE_VFORK 0x8000000u
-#define CL_CHILD_IN_PIDNS 0x20000000u
-#define O_DIRECTORY_PPM (1u << 10)
-#define PPM_AF_UNIX 1
-#define PPM_AF_INET 2
-#define PPM_AF_INET6 10
 
 char fdi_typechar(const struct fdi *f)
 {
@@ -270,7 +259,7 @@ static void on_open(struct ectx *c, int64_t fd)
 	path_resolve(name[0] == '/' ? NULL : dirfd_dir(c, evt_param_index(c->e, "dirfd") >= 0 ? "dirfd" : NULL),
 		name, path, sizeof(path));
 	f.num = fd;
-	f.type = flags & O_DIRECTORY_PPM ? FDI_DIRECTORY : FDI_FILE;
+	f.type = flags & PPM_FILE_FLAGS_O_DIRECTORY ? FDI_DIRECTORY : FDI_FILE;
 	f.open_flags = flags;
 	f.dev = dev;
 	f.ino = (uint64_t)ino;
@@ -296,21 +285,21 @@ static bool parse_tuple(const uint8_t *p, uint32_t len, struct fdi *f)
 
 	if (!p || len < 1)
 		return false;
-	if (p[0] == PPM_AF_INET && len >= 13) {
+	if (p[0] == PPM_SOCKET_FAMILIES_AF_INET && len >= 13) {
 		f->type = FDI_IPV4_SOCK;
 		f->family = AF_INET;
 		memcpy(f->src.addr, p + 1, 4);
 		memcpy(&f->src.port, p + 5, 2);
 		memcpy(f->dst.addr, p + 7, 4);
 		memcpy(&f->dst.port, p + 11, 2);
-	} else if (p[0] == PPM_AF_INET6 && len >= 37) {
+	} else if (p[0] == PPM_SOCKET_FAMILIES_AF_INET6 && len >= 37) {
 		f->type = FDI_IPV6_SOCK;
 		f->family = AF_INET6;
 		memcpy(f->src.addr, p + 1, 16);
 		memcpy(&f->src.port, p + 17, 2);
 		memcpy(f->dst.addr, p + 19, 16);
 		memcpy(&f->dst.port, p + 35, 2);
-	} else if (p[0] == PPM_AF_UNIX && len >= 17) {
+	} else if (p[0] == PPM_SOCKET_FAMILIES_AF_UNIX && len >= 17) {
 		size_t n = strnlen((const char *)p + 17, len - 17);
 
 		f->type = FDI_UNIX_SOCK;
@@ -453,18 +442,18 @@ static void on_socket(struct ectx *c, int64_t fd)
 	p_int(c, "domain", &dom);
 	p_int(c, "type", &type);
 	p_int(c, "proto", &proto);
-	if (dom == PPM_AF_INET)
+	if (dom == PPM_SOCKET_FAMILIES_AF_INET)
 		f.type = FDI_IPV4_SOCK;
-	else if (dom == PPM_AF_INET6)
+	else if (dom == PPM_SOCKET_FAMILIES_AF_INET6)
 		f.type = FDI_IPV6_SOCK;
-	else if (dom == PPM_AF_UNIX)
+	else if (dom == PPM_SOCKET_FAMILIES_AF_UNIX)
 		f.type = FDI_UNIX_SOCK;
 	else if (dom == 16)
 		f.type = FDI_NETLINK;
 	else
 		f.type = FDI_RAW_SOCK;
-	f.family = dom == PPM_AF_INET ? AF_INET : dom == PPM_AF_INET6 ? AF_INET6 :
-		   dom == PPM_AF_UNIX ? AF_UNIX : dom == 16 ? AF_NETLINK : 0;
+	f.family = dom == PPM_SOCKET_FAMILIES_AF_INET ? AF_INET : dom == PPM_SOCKET_FAMILIES_AF_INET6 ? AF_INET6 :
+		   dom == PPM_SOCKET_FAMILIES_AF_UNIX ? AF_UNIX : dom == 16 ? AF_NETLINK : 0;
 	/* IP sockets: the protocol asked for, else the one the type implies
 	 * (SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_RAW 3), as Falco infers it */
 	type &= 0xf;
@@ -493,7 +482,7 @@ static void on_bind(struct ectx *c, int64_t fd)
 	if (!fe || !p || len < 1)
 		return;
 	f = fe->f;
-	if (p[0] == PPM_AF_INET && len >= 7) {
+	if (p[0] == PPM_SOCKET_FAMILIES_AF_INET && len >= 7) {
 		memcpy(&port, p + 5, 2);
 		inet_ntop(AF_INET, p + 1, a, sizeof(a));
 		snprintf(name, sizeof(name), "%s:%u", a, port);
@@ -505,7 +494,7 @@ static void on_bind(struct ectx *c, int64_t fd)
 			f.role = FDI_ROLE_SERVER;
 			f.flags |= FDI_F_SERVSOCK;
 		}
-	} else if (p[0] == PPM_AF_INET6 && len >= 19) {
+	} else if (p[0] == PPM_SOCKET_FAMILIES_AF_INET6 && len >= 19) {
 		memcpy(&port, p + 17, 2);
 		inet_ntop(AF_INET6, p + 1, a, sizeof(a));
 		snprintf(name, sizeof(name), "%s:%u", a, port);
@@ -522,7 +511,7 @@ static void on_bind(struct ectx *c, int64_t fd)
 			f.role = FDI_ROLE_SERVER;
 			f.flags |= FDI_F_SERVSOCK;
 		}
-	} else if (p[0] == PPM_AF_UNIX) {
+	} else if (p[0] == PPM_SOCKET_FAMILIES_AF_UNIX) {
 		snprintf(name, sizeof(name), "%.*s", (int)strnlen((const char *)p + 1, len - 1),
 			 (const char *)p + 1);
 	} else {
@@ -623,11 +612,12 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 	if (p_int(c, "exe_ino_mtime", &v))
 		t->exe_ino_mtime = (uint64_t)v;
 	if (p_u32(c, "flags", &u)) {
-		/* PPM_EXE_WRITABLE 1, UPPER_LAYER 2, FROM_MEMFD 4, LOWER_LAYER 8 */
 		t->flags &= ~(uint32_t)(THR_F_EXE_WRITABLE | THR_F_EXE_UPPER_LAYER |
 					THR_F_EXE_FROM_MEMFD | THR_F_EXE_LOWER_LAYER);
-		t->flags |= (u & 1 ? THR_F_EXE_WRITABLE : 0) | (u & 2 ? THR_F_EXE_UPPER_LAYER : 0) |
-			    (u & 4 ? THR_F_EXE_FROM_MEMFD : 0) | (u & 8 ? THR_F_EXE_LOWER_LAYER : 0);
+		t->flags |= (u & PPM_EXECVE_FLAGS_EXE_WRITABLE ? THR_F_EXE_WRITABLE : 0) |
+			    (u & PPM_EXECVE_FLAGS_EXE_UPPER_LAYER ? THR_F_EXE_UPPER_LAYER : 0) |
+			    (u & PPM_EXECVE_FLAGS_EXE_FROM_MEMFD ? THR_F_EXE_FROM_MEMFD : 0) |
+			    (u & PPM_EXECVE_FLAGS_EXE_LOWER_LAYER ? THR_F_EXE_LOWER_LAYER : 0);
 	}
 	/* proc.exepath: the kernel's trusted path when the event has it, else
 	 * the filename execve was given, made absolute against the cwd (older
@@ -710,7 +700,7 @@ static void on_clone(struct ectx *c, int64_t res)
 		 * there, not the host tid the table uses), nor for a vfork,
 		 * whose child runs, and may exit, before the caller returns.
 		 * The child's own exit makes it then. */
-		if ((flags & (CL_CHILD_IN_PIDNS | CL_CLONE_NEWPID | CL_CLONE_PARENT | CL_CLONE_VFORK)) ||
+		if ((flags & (PPM_CLONE_FLAGS_CLONE_CHILD_IN_PIDNS | PPM_CLONE_FLAGS_CLONE_NEWPID | PPM_CLONE_FLAGS_CLONE_PARENT | PPM_CLONE_FLAGS_CLONE_VFORK)) ||
 		    !strcmp(c->e->info->name, "vfork") ||
 		    (p_int(c, "vtid", &v) && v > 0 && v != c->e->tid))
 			return;
@@ -731,10 +721,10 @@ static void on_clone(struct ectx *c, int64_t res)
 		fill_proc(&cc, child, false);
 		if (res > 0) {
 			child->t.tid = child_tid;
-			if (!(flags & CL_CLONE_THREAD))
+			if (!(flags & PPM_CLONE_FLAGS_CLONE_THREAD))
 				state_thr_set_pid(c->st, child, child_tid);
 			state_thr_set_ptid(c->st, child,
-					   flags & CL_CLONE_THREAD ? c->te->t.ptid : c->te->t.pid);
+					   flags & PPM_CLONE_FLAGS_CLONE_THREAD ? c->te->t.ptid : c->te->t.pid);
 			child->t.vtid = child_tid;
 			child->t.vpid = child->t.pid;
 		}
@@ -743,20 +733,19 @@ static void on_clone(struct ectx *c, int64_t res)
 	if (fresh || !child->t.clone_ts)
 		child->t.clone_ts = c->e->ts;
 	child->t.flags &= ~(uint32_t)THR_F_INCOMPLETE;
-	/* PPM_CL_CHILD_IN_PIDNS, PPM_CL_CLONE_NEWPID */
-	if (flags & (0x20000000u | 0x40u))
+	if (flags & (PPM_CLONE_FLAGS_CLONE_CHILD_IN_PIDNS | PPM_CLONE_FLAGS_CLONE_NEWPID))
 		child->t.flags |= THR_F_CHILD_IN_PIDNS;
 	/* the rest comes from the caller, or on the child's side from its
 	 * parent (from its leader for a thread) */
 	src = res > 0 ? c->te :
-	      state_thr_get(c->st, flags & CL_CLONE_THREAD ? child->t.pid : child->t.ptid);
+	      state_thr_get(c->st, flags & PPM_CLONE_FLAGS_CLONE_THREAD ? child->t.pid : child->t.ptid);
 	if (src == child || invalid_caller)
 		src = NULL;
 	if (fresh && src)
-		inherit(c->st, &child->t, &src->t, flags & CL_CLONE_THREAD);
+		inherit(c->st, &child->t, &src->t, flags & PPM_CLONE_FLAGS_CLONE_THREAD);
 	if (child->fds)
 		return;
-	if (src && src->fds && (flags & (CL_CLONE_THREAD | CL_CLONE_FILES))) {
+	if (src && src->fds && (flags & (PPM_CLONE_FLAGS_CLONE_THREAD | PPM_CLONE_FLAGS_CLONE_FILES))) {
 		child->fds = src->fds;
 		child->fds->refs++;
 	} else {
@@ -920,12 +909,12 @@ static void on_connect_enter(struct ectx *c)
 	if (!p_int(c, "fd", &fd) || !(fe = state_fd_find(fds(c), fd)) || !p || !len)
 		return;
 	f = fe->f;
-	if (p[0] == PPM_AF_INET && len >= 7) {
+	if (p[0] == PPM_SOCKET_FAMILIES_AF_INET && len >= 7) {
 		f.type = FDI_IPV4_SOCK;
 		memset(f.dst.addr, 0, sizeof(f.dst.addr));
 		memcpy(f.dst.addr, p + 1, 4);
 		memcpy(&f.dst.port, p + 5, 2);
-	} else if (p[0] == PPM_AF_INET6 && len >= 19) {
+	} else if (p[0] == PPM_SOCKET_FAMILIES_AF_INET6 && len >= 19) {
 		memset(f.dst.addr, 0, sizeof(f.dst.addr));
 		memcpy(&f.dst.port, p + 17, 2);
 		if (fdi_addr_v4_mapped(p + 1)) {
@@ -935,7 +924,7 @@ static void on_connect_enter(struct ectx *c)
 			f.type = FDI_IPV6_SOCK;
 			memcpy(f.dst.addr, p + 1, 16);
 		}
-	} else if (p[0] == PPM_AF_UNIX) {
+	} else if (p[0] == PPM_SOCKET_FAMILIES_AF_UNIX) {
 		snprintf(name, sizeof(name), "%.*s", (int)strnlen((const char *)p + 1, len - 1),
 			 (const char *)p + 1);
 		f.name = name;
@@ -956,7 +945,7 @@ static void on_rlimit(struct ectx *c, bool prlimit)
 	int64_t resource, cur, tid = 0;
 	struct thr_ent *te = c->te, *m;
 
-	if (!p_int(c, "resource", &resource) || resource != 7 /* PPM_RLIMIT_NOFILE */ ||
+	if (!p_int(c, "resource", &resource) || resource != PPM_RLIMIT_RESOURCES_RLIMIT_NOFILE ||
 	    !p_int(c, prlimit ? "newcur" : "cur", &cur) || cur == -1)
 		return;
 	if (prlimit && p_int(c, "pid", &tid) && tid != 0 && !(te = state_thr_get(c->st, tid)))
@@ -1054,8 +1043,8 @@ static void on_exit_event(struct ectx *c, enum state_op op)
 	} else if (op == OP_FCNTL) {
 		int64_t cmd;
 
-		/* PPM_FCNTL_F_DUPFD 1, F_DUPFD_CLOEXEC 0x1a (flags.def) */
-		if (p_int(c, "cmd", &cmd) && (cmd == 1 || cmd == 0x1a))
+		if (p_int(c, "cmd", &cmd) &&
+		    (cmd == PPM_FCNTL_COMMANDS_F_DUPFD || cmd == PPM_FCNTL_COMMANDS_F_DUPFD_CLOEXEC))
 			on_dup(c, res);
 	} else if (op == OP_PIPE) {
 		if (p_int(c, "fd1", &fd) && p_int(c, "fd2", &fd2)) {

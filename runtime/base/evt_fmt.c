@@ -5,6 +5,7 @@
  * directly by its resolved text; the position between the two is kept, and
  * the result is then cut down to what the field shows (evt.arg: resolved
  * or raw) or wrapped (evt.args: raw(resolved)). No scratch buffers. */
+#include "ppm_flags.h"
 #include "runtime/base/evt_fmt.h"
 
 #include <arpa/inet.h>
@@ -21,9 +22,6 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* PPM encodings (driver ABI) that rendering tests. */
-#define PPM_AF_UNIX 1
-#define PPM_AF_INET 2
-#define PPM_AF_INET6 10
 #define PPM_AT_FDCWD (-100)
 
 /* ---- flags.def as tables ----------------------------------------------- */
@@ -356,25 +354,25 @@ static bool ip6_is_v4(const uint8_t *ip)
 
 static void add_invalid_family(struct strbuf *sb, uint8_t fam, const char *other)
 {
-	strbuf_adds(sb, fam == PPM_AF_UNIX ? "INVALID PATH" :
-			fam == PPM_AF_INET ? "INVALID IPv4" :
-			fam == PPM_AF_INET6 ? "INVALID IPv6" : other);
+	strbuf_adds(sb, fam == PPM_SOCKET_FAMILIES_AF_UNIX ? "INVALID PATH" :
+			fam == PPM_SOCKET_FAMILIES_AF_INET ? "INVALID IPv4" :
+			fam == PPM_SOCKET_FAMILIES_AF_INET6 ? "INVALID IPv6" : other);
 }
 
 static void add_sockaddr(struct strbuf *sb, const uint8_t *p, uint32_t len)
 {
 	switch (p[0]) {
-	case PPM_AF_INET:
+	case PPM_SOCKET_FAMILIES_AF_INET:
 		if (len < 7)
 			break;
 		add_ip4_port(sb, p + 1, p + 5);
 		return;
-	case PPM_AF_INET6:
+	case PPM_SOCKET_FAMILIES_AF_INET6:
 		if (len < 19)
 			break;
 		add_ip6_port(sb, p + 1, p + 17);
 		return;
-	case PPM_AF_UNIX:
+	case PPM_SOCKET_FAMILIES_AF_UNIX:
 		if (len < 2 || p[len - 1])
 			break;
 		add_str(sb, p + 1, len - 1);
@@ -389,14 +387,14 @@ static void add_sockaddr(struct strbuf *sb, const uint8_t *p, uint32_t len)
 static void add_socktuple(struct strbuf *sb, const uint8_t *p, uint32_t len)
 {
 	switch (p[0]) {
-	case PPM_AF_INET:
+	case PPM_SOCKET_FAMILIES_AF_INET:
 		if (len < 13)
 			break;
 		add_ip4_port(sb, p + 1, p + 5);
 		strbuf_adds(sb, "->");
 		add_ip4_port(sb, p + 7, p + 11);
 		return;
-	case PPM_AF_INET6:
+	case PPM_SOCKET_FAMILIES_AF_INET6:
 		if (len < 37)
 			break;
 		if (ip6_is_v4(p + 1) && ip6_is_v4(p + 19)) {
@@ -409,7 +407,7 @@ static void add_socktuple(struct strbuf *sb, const uint8_t *p, uint32_t len)
 			add_ip6_port(sb, p + 19, p + 35);
 		}
 		return;
-	case PPM_AF_UNIX: {
+	case PPM_SOCKET_FAMILIES_AF_UNIX: {
 		uint64_t s, d;
 
 		if (len < 18 || p[len - 1])
