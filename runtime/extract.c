@@ -60,14 +60,6 @@ void extract_field(const struct extract_evt *x, const struct field_info *fi, con
 		fn(x, fi->id, arg, sc, out);
 }
 
-static void prep_field(const void *x, const void *p, struct fval *out)
-{
-	const struct extract_prep *pp = p;
-
-	out->kind = FV_NONE;
-	cls_fn[pp->xid](x, pp->fi->id, pp->arg, pp->sc, out);
-}
-
 static void prep_none(const void *x, const void *p, struct fval *out)
 {
 	(void)x;
@@ -75,10 +67,23 @@ static void prep_none(const void *x, const void *p, struct fval *out)
 	out->kind = FV_NONE;
 }
 
+/* The prepared form of every family. */
+static const extract_prep_fn prep_fn[FC__COUNT] = {
+	[FC_NONE] = prep_none,
+	[FC_EVT] = extract_prep_evt,
+	[FC_PROC] = extract_prep_proc,
+	[FC_USER] = extract_prep_user,
+	[FC_FD] = extract_prep_fd,
+	[FC_FDLIST] = extract_prep_fdlist,
+	[FC_FSPATH] = extract_prep_fspath,
+	[FC_SYSLOG] = extract_prep_syslog,
+	[FC_CTR] = extract_prep_ctr,
+};
+
 extract_prep_fn extract_prepare(struct extract_prep *p)
 {
-	p->xid = p->fi->cls < FC__COUNT ? p->fi->cls : FC_NONE;
-	return cls_fn[p->xid] ? prep_field : prep_none;
+	p->xid = p->fi->id;
+	return prep_fn[p->fi->cls < FC__COUNT ? p->fi->cls : FC_NONE];
 }
 
 /* ---- what evt.args, evt.arg.* and --print resolve through the state ---- */
@@ -249,8 +254,12 @@ bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 	default:
 		break;
 	}
-	if (fi->cls != FC_FD || id == FID_FD_NUM || id == FID_FD_TYPES || id == FID_FD_UID ||
-	    id == FID_FD_TYPECHAR)
+	if (fi->cls != FC_FD)
+		return false;
+	/* an event that makes, uses or closes no fd has no fd fields */
+	if (!(ei->flags & (EVF_CREATES_FD | EVF_USES_FD | EVF_DESTROYS_FD)))
+		return true;
+	if (id == FID_FD_NUM || id == FID_FD_TYPES || id == FID_FD_UID || id == FID_FD_TYPECHAR)
 		return false;
 	/* an enter event has no result, so no new fd; without an fd parameter
 	 * it names none; and only open exits describe a file by parameters */

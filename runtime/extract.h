@@ -68,7 +68,7 @@ struct extract_prep {
 	const struct field_info *fi;
 	const char *arg;
 	struct extract_scratch *sc;
-	uint32_t xid;		/* filled by extract_prepare: the field's family */
+	uint32_t xid;		/* filled by extract_prepare: the field's id */
 };
 
 typedef void (*extract_prep_fn)(const void *x, const void *p, struct fval *out);
@@ -77,8 +77,9 @@ extract_prep_fn extract_prepare(struct extract_prep *p);
 
 /* The value fi (argument arg) has on every event with PPM code `code`,
  * when the code alone decides it: evt.dir; evt.is_open_* on events other
- * than opens; the fd fields (but fd.num and fd.types) on enter events that
- * name no fd, which have none. false when the event itself is needed. */
+ * than opens; every fd field on events that make, use or close no fd; the
+ * fd fields but fd.num, fd.uid, fd.typechar and fd.types on enter events
+ * that name no fd. false when the event itself is needed. */
 bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 		    struct fval *out);
 

@@ -127,7 +127,7 @@ static void k8s_field(const struct ctr_meta *m, uint32_t id, const char *arg,
 	}
 }
 
-bool extract_cls_ctr(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool ctr_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		     struct extract_scratch *sc, struct fval *out)
 {
 	const struct thr *t = x->cur.thr;
@@ -224,3 +224,5 @@ bool extract_cls_ctr(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	return true;
 }
+
+XT_FAMILY(ctr, ctr_field)

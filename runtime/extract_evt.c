@@ -276,7 +276,7 @@ static void latency(const struct extract_evt *x, uint32_t id, struct extract_scr
 	}
 }
 
-bool extract_cls_evt(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool evt_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		     struct extract_scratch *sc, struct fval *out)
 {
 	const struct evt *e = x->e, *ev;
@@ -444,3 +444,5 @@ bool extract_cls_evt(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	return true;
 }
+
+XT_FAMILY(evt, evt_field)

@@ -174,7 +174,11 @@ static bool event_name(const struct extract_evt *x, struct extract_scratch *sc, 
 /* Path text with runs of '/' made one (in place when there are none). */
 static void squeeze_slashes(struct extract_scratch *sc, const char *p, uint32_t n, struct fval *out)
 {
-	if (!memmem(p, n, "//", 2)) {
+	const char *q = p, *end = p + n;
+
+	while ((q = memchr(q, '/', (size_t)(end - q))) && q + 1 < end && q[1] != '/')
+		q++;
+	if (!q || q + 1 >= end) {
 		fval_set_str(out, p, n);
 		return;
 	}
@@ -218,12 +222,11 @@ static char typechar_of_event(uint16_t code)
 	}
 }
 
-/* One static string per letter, so the value needs no copy. */
+/* The type letter as a static string, so the value needs no copy. */
 static void one_char(char c, struct fval *out)
 {
-	static const char letters[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	const char *l = c ? strchr(letters, c) : NULL;
+	static const char letters[] = "fd46upeslitnbrmPo";
+	const char *l = c ? memchr(letters, c, sizeof(letters) - 1) : NULL;
 
 	if (l)
 		fval_set_str(out, l, 1);
@@ -259,7 +262,8 @@ static void dir_part(const struct fdi *f, const char **p, uint32_t *n)
 	}
 }
 
-bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
+__attribute__((noinline)) static bool fd_field(const struct extract_evt *x, uint32_t id,
+						const char *arg,
 		    struct extract_scratch *sc, struct fval *out)
 {
 	const struct fdi *f;
@@ -294,10 +298,8 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	case FID_FD_NAMERAW:
 		if (f) {
-			/* "" for fds no open named (sockets, lists, scans) */
-			p = f->nameraw ? f->nameraw : "";
-			n = f->nameraw ? f->nameraw_len : 0;
-			squeeze_slashes(sc, p, n, out);
+			/* squeezed by the table; "" for fds no syscall named */
+			fval_set_str(out, f->nameraw ? f->nameraw : "", f->nameraw ? f->nameraw_len : 0);
 		} else if (name_from_event(x, true, sc, out) && out->kind == FV_STR) {
 			struct strbuf keep = STRBUF_INIT;
 
@@ -426,3 +428,38 @@ bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	return true;
 }
+
+/* The fields most rules read, answered without the full switch's frame:
+ * the name, number, type and letter of an fd the table holds. */
+static inline bool fd_front(const struct extract_evt *x, uint32_t id, const char *arg,
+			    struct extract_scratch *sc, struct fval *out)
+{
+	const struct fdi *f = x->cur.fd;
+
+	if (f && x->cur.fd_event) {
+		switch (id) {
+		case FID_FD_NAME:
+			if (x->e->type == PPME_SOCKET_CONNECT_X)
+				break;
+			fval_set_str(out, f->name, f->name_len);
+			return true;
+		case FID_FD_NUM: fval_set_s64(out, x->cur.fdnum); return true;
+		case FID_FD_TYPE: xt_cstr(out, fdi_typename(f)); return true;
+		case FID_FD_TYPECHAR: xt_none(out); one_char(fdi_typechar(f), out); return true;
+		case FID_FD_DIRECTORY:
+			if (f->type == FDI_FILE || f->type == FDI_DIRECTORY) {
+				const char *p;
+				uint32_t n;
+
+				dir_part(f, &p, &n);
+				fval_set_str(out, p, n);
+				return true;
+			}
+			break;
+		default: break;
+		}
+	}
+	return fd_field(x, id, arg, sc, out);
+}
+
+XT_FAMILY(fd, fd_front)

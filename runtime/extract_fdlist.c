@@ -42,7 +42,7 @@ static bool add_entry(const struct extract_evt *x, uint32_t id, int64_t fd, stru
 	}
 }
 
-bool extract_cls_fdlist(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool fdlist_field(const struct extract_evt *x, uint32_t id, const char *arg,
 			struct extract_scratch *sc, struct fval *out)
 {
 	const struct evt *e = x->e;
@@ -77,3 +77,5 @@ bool extract_cls_fdlist(const struct extract_evt *x, uint32_t id, const char *ar
 	xt_sb(out, sc);
 	return true;
 }
+
+XT_FAMILY(fdlist, fdlist_field)

@@ -125,7 +125,7 @@ static const char *base_dir(const struct extract_evt *x, const struct fs_param *
 	}
 }
 
-bool extract_cls_fspath(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool fspath_field(const struct extract_evt *x, uint32_t id, const char *arg,
 			struct extract_scratch *sc, struct fval *out)
 {
 	const struct fs_event *fe;
@@ -177,3 +177,5 @@ bool extract_cls_fspath(const struct extract_evt *x, uint32_t id, const char *ar
 	xt_sb(out, sc);
 	return true;
 }
+
+XT_FAMILY(fspath, fspath_field)

@@ -23,22 +23,35 @@
 typedef bool (*extract_cls_fn)(const struct extract_evt *x, uint32_t id, const char *arg,
 			       struct extract_scratch *sc, struct fval *out);
 
-bool extract_cls_evt(const struct extract_evt *x, uint32_t id, const char *arg,
-		     struct extract_scratch *sc, struct fval *out);
-bool extract_cls_proc(const struct extract_evt *x, uint32_t id, const char *arg,
-		      struct extract_scratch *sc, struct fval *out);
-bool extract_cls_user(const struct extract_evt *x, uint32_t id, const char *arg,
-		      struct extract_scratch *sc, struct fval *out);
-bool extract_cls_fd(const struct extract_evt *x, uint32_t id, const char *arg,
-		    struct extract_scratch *sc, struct fval *out);
-bool extract_cls_fdlist(const struct extract_evt *x, uint32_t id, const char *arg,
-			struct extract_scratch *sc, struct fval *out);
-bool extract_cls_fspath(const struct extract_evt *x, uint32_t id, const char *arg,
-			struct extract_scratch *sc, struct fval *out);
-bool extract_cls_syslog(const struct extract_evt *x, uint32_t id, const char *arg,
-			struct extract_scratch *sc, struct fval *out);
-bool extract_cls_ctr(const struct extract_evt *x, uint32_t id, const char *arg,
-		     struct extract_scratch *sc, struct fval *out);
+#define XT_FAMILY_DECL(fam)                                                                 \
+	bool extract_cls_##fam(const struct extract_evt *x, uint32_t id, const char *arg,    \
+			       struct extract_scratch *sc, struct fval *out);                  \
+	void extract_prep_##fam(const void *x, const void *p, struct fval *out);
+XT_FAMILY_DECL(evt)
+XT_FAMILY_DECL(proc)
+XT_FAMILY_DECL(user)
+XT_FAMILY_DECL(fd)
+XT_FAMILY_DECL(fdlist)
+XT_FAMILY_DECL(fspath)
+XT_FAMILY_DECL(syslog)
+XT_FAMILY_DECL(ctr)
+
+/* Defines a family's two entry points from its switch, impl(x, id, arg,
+ * sc, out): extract_cls_<fam> as above, and extract_prep_<fam>, the form
+ * a prepared operand calls (extract.h), which reaches the switch without
+ * another indirection. */
+#define XT_FAMILY(fam, impl)                                                                \
+	bool extract_cls_##fam(const struct extract_evt *x, uint32_t id, const char *arg,    \
+			       struct extract_scratch *sc, struct fval *out)                   \
+	{                                                                                    \
+		return impl(x, id, arg, sc, out);                                            \
+	}                                                                                    \
+	void extract_prep_##fam(const void *x, const void *p, struct fval *out)              \
+	{                                                                                    \
+		const struct extract_prep *pp = p;                                           \
+                                                                                             \
+		impl(x, pp->xid, pp->arg, pp->sc, out);                                      \
+	}
 
 /* ---- values ------------------------------------------------------------- */
 

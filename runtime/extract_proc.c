@@ -320,7 +320,7 @@ static void leader_field(const struct extract_evt *x, const struct thr *t, uint3
 		xt_cstr(out, l->exepath ? l->exepath : "");
 }
 
-bool extract_cls_proc(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool proc_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		      struct extract_scratch *sc, struct fval *out)
 {
 	const struct thr *t = x->cur.thr, *p, *m;
@@ -548,3 +548,5 @@ bool extract_cls_proc(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	return true;
 }
+
+XT_FAMILY(proc, proc_field)

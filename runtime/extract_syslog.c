@@ -53,7 +53,7 @@ const char *xt_syslog_severity(uint32_t s)
 	return s < sizeof(severities) / sizeof(severities[0]) ? severities[s] : "<NA>";
 }
 
-bool extract_cls_syslog(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool syslog_field(const struct extract_evt *x, uint32_t id, const char *arg,
 			struct extract_scratch *sc, struct fval *out)
 {
 	struct xt_syslog m;
@@ -78,3 +78,5 @@ bool extract_cls_syslog(const struct extract_evt *x, uint32_t id, const char *ar
 	}
 	return true;
 }
+
+XT_FAMILY(syslog, syslog_field)

@@ -20,7 +20,7 @@ static const char *user_text(const struct extract_evt *x, int64_t uid, uint32_t 
 	return id == FID_USER_HOMEDIR ? "/root" : "root";
 }
 
-bool extract_cls_user(const struct extract_evt *x, uint32_t id, const char *arg,
+static bool user_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		      struct extract_scratch *sc, struct fval *out)
 {
 	const struct thr *t = x->cur.thr;
@@ -55,3 +55,5 @@ bool extract_cls_user(const struct extract_evt *x, uint32_t id, const char *arg,
 	}
 	return true;
 }
+
+XT_FAMILY(user, user_field)

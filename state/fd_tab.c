@@ -33,6 +33,17 @@ void state_fdtab_put(struct fd_tab *t)
 	mem_free(t);
 }
 
+/* Runs of '/' made one, in place: fd.nameraw as Falco gives it. */
+static void squeeze_slashes(char *s)
+{
+	char *w = s;
+
+	for (const char *r = s; *r; r++)
+		if (*r != '/' || w == s || w[-1] != '/')
+			*w++ = *r;
+	*w = '\0';
+}
+
 static int fd_ent_set(struct fd_ent *e, const struct fdi *f)
 {
 	char *name = mem_strndup(f->name ? f->name : "", f->name ? f->name_len : 0);
@@ -43,6 +54,8 @@ static int fd_ent_set(struct fd_ent *e, const struct fdi *f)
 		mem_free(raw);
 		return -ENOMEM;
 	}
+	if (raw)
+		squeeze_slashes(raw);
 	fd_ent_release(e);
 	e->f = *f;
 	e->name = name;

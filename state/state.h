@@ -96,7 +96,8 @@ struct fdi {
 	const char *name;
 	uint32_t name_len;
 	/* fd.nameraw: the name as the syscall gave it, before resolution
-	 * against cwd/dirfd; equal to name when nothing was resolved. */
+	 * against cwd/dirfd, runs of '/' made one; NULL when no syscall named
+	 * it (sockets, pipes, fds from a list or the /proc scan). */
 	const char *nameraw;
 	uint32_t nameraw_len;
 };
