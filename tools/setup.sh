@@ -10,6 +10,9 @@ pkgs=(
 	libcmocka-dev libbenchmark-dev libpcre2-dev
 	libbpf-dev bpftool linux-libc-dev libelf-dev libsystemd-dev
 	python3
+	# the live detection suite (tests/detect): the tools its actions and its ordinary work run
+	python3-yaml autoconf automake logrotate openssh-client openssh-server rsync curl wget
+	iproute2 openssl e2fsprogs
 )
 
 missing=()
