@@ -13,8 +13,9 @@
 # Needs root (exit 77: skipped).
 #
 # usage: test_detect.sh BUILD_DIR [CAPTURE_OUT]
-#   CAPTURE_OUT: keep the capture saker wrote during the detection run
-#   (tests/data/live_suite.scap.gz was recorded this way)
+#   CAPTURE_OUT: keep the capture saker wrote during the detection run, its
+#   events cut down to the suite's own processes (capture_filter.py);
+#   tests/data/live_suite.scap.gz was recorded this way
 # environment: SAKER_SHARED_DIR, the folder holding falco/rules (the
 #   official rules); without them the comparison is skipped and says so
 set -u
@@ -175,6 +176,7 @@ make_tag_file "$RULES" "${OFFICIAL[@]}"
 # ---- attacker actions
 CAPTURE=$W/live.scap.gz
 start_saker "$W/alerts.json"
+: >"$W/$M.capture-root"		# names this shell in the capture: its tree is kept
 # the actions run in a process that starts after saker watches, so each one
 # is seen from its beginning (in the capture too)
 (
@@ -186,7 +188,10 @@ echo "== detections ($(wc -l <"$W/alerts.json") alerts, $(wc -l <"$ACT") actions
 python3 "$HERE/check_alerts.py" detect --actions "$ACT" --alerts "$W/alerts.json" --rules "$RULES" \
 	--coverage "$HERE/coverage.tsv" ${OFFICIAL[@]:+--official "${OFFICIAL[@]}"}
 detect_rc=$?
-[ -n "$KEEP" ] && cp "$CAPTURE" "$KEEP"
+if [ -n "$KEEP" ]; then
+	python3 "$HERE/capture_filter.py" "$HERE/../../bpf/shared/events.def" "$CAPTURE" "$KEEP" \
+		"$M.capture-root" || detect_rc=1
+fi
 
 # ---- ordinary work raises nothing
 BENIGN=$(mktemp -d /var/lib/saker-benign.XXXXXX)
