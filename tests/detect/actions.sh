@@ -387,7 +387,7 @@ libc.capset(hdr, data)
 EOF
 
 act tunables-env "Loader tampering variables given to a program"
-env GLIBC_TUNABLES=glibc.malloc.mxfast=0 /bin/true "$K"
+env GLIBC_TUNABLES=glibc.malloc.mxfast=0 su --version "$K" >/dev/null 2>&1
 
 act tunables-python "Loader tampering variables given to a program"
 $PY -c "import subprocess,sys; subprocess.run(['/bin/true', sys.argv[1]], env={'GLIBC_TUNABLES': 'glibc.malloc.check=0'})" "$K"
@@ -621,13 +621,10 @@ in_container "$B/debugfs" -w /dev/null "$K"
 act debugfs-real "Debugfs started inside a container"
 truncate -s 2M "$W/$K.fs" && mke2fs -q -F "$W/$K.fs" && in_container debugfs -R stats "$W/$K.fs" >/dev/null 2>&1
 
-# a disk named like the host's, made from a loop device the container may open
+# a node named like a host disk (it is the null device: opening it reads nothing)
 act raw-disk-container "Raw device access from a container"
-if [ -n "$LOOPDEV" ]; then
-	mknod "/dev/vd$K" b $((0x$(stat -c %t "$LOOPDEV"))) $((0x$(stat -c %T "$LOOPDEV"))) &&
-		in_container dd if="/dev/vd$K" of=/dev/null bs=512 count=1 2>/dev/null
-	rm -f "/dev/vd$K"
-fi
+mknod "/dev/vd$K" c 1 3 && in_container dd if="/dev/vd$K" of=/dev/null bs=512 count=1 2>/dev/null
+rm -f "/dev/vd$K"
 
 act mknod-blk-container "Raw device access from a container"
 in_container "$HELPER" mknod-blk "$W/$K.blk" "$K"

@@ -166,10 +166,6 @@ for d in /boot /etc/cron.d /etc/systemd/system /etc/init.d /etc/profile.d /etc/s
 	/usr/local/sbin /host; do
 	mkdir_made "$d"
 done
-LOOPDEV=""			# a block device this machine lets root open
-for d in /dev/loop0 /dev/loop1 /dev/zram0 /dev/vda /dev/sda /dev/nvme0n1 /dev/xvda; do
-	[ -b "$d" ] && dd if="$d" of=/dev/null count=0 2>/dev/null && LOOPDEV=$d && break
-done
 PORT=$((20000 + RANDOM % 20000))
 make_tag_file "$RULES" "${OFFICIAL[@]}"
 
