@@ -6,8 +6,8 @@
 #
 #   - a C project with autotools: autoreconf, configure (its checks compile
 #     and run test programs in /tmp), make, make check (test programs run
-#     from /tmp), a staged make install; a program compiled and run at a
-#     terminal from /tmp
+#     from /tmp), a staged make install; a program compiled and run from
+#     /tmp at a terminal and by a script
 #   - a Debian package built with dpkg-deb (binaries, a library, /etc files,
 #     a cron file, a systemd unit, a profile.d script, a user made by its
 #     maintainer script) installed and purged with dpkg, then with apt-get
@@ -80,10 +80,11 @@ EOF
 	) || echo "warning: the autotools build failed part-way"
 }
 
-# ---- a developer compiling and running a program at a terminal, from /tmp
+# ---- a program compiled and run from /tmp, at a terminal and by a script
 terminal_compile() {
 	printf '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n' >"$SCRATCH/hello.c"
 	script -qc "cc -O2 -o $SCRATCH/hello $SCRATCH/hello.c && $SCRATCH/hello" /dev/null >/dev/null
+	sh -c "cc -o $SCRATCH/hello2 $SCRATCH/hello.c && $SCRATCH/hello2" >/dev/null
 }
 
 # ---- a Debian package: built, installed and purged with dpkg, then apt-get
