@@ -149,6 +149,8 @@ ssh_session() {
 		return
 	fi
 	home=$(getent passwd saker-benign | cut -d: -f6)
+	local made_run=""
+	[ -d /run/sshd ] || made_run=1	# sshd's privilege separation directory
 	mkdir -p "$d" /run/sshd
 	ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
 	ssh-keygen -q -t ed25519 -N '' -f "$d/id_ed25519"
@@ -178,6 +180,8 @@ EOF
 	[ -d "$home" ] || echo "warning: no home for the SSH user"
 	kill "$sshd" 2>/dev/null
 	wait "$sshd" 2>/dev/null
+	[ -n "$made_run" ] && rmdir /run/sshd
+	return 0
 }
 
 LOGS=/var/log/$(basename "$BENIGN")
