@@ -20,6 +20,9 @@ pkgs=(
 	python3
 	libjson-c-dev libarchive-dev libssl-dev openssl curl docker-registry apache2-utils
 	libmicrohttpd-dev prometheus systemd
+	# the live detection suite (tests/detect): the tools its actions and its ordinary work run
+	python3-yaml autoconf automake logrotate openssh-client openssh-server rsync curl wget
+	iproute2 openssl e2fsprogs
 )
 
 missing=()
