@@ -24,12 +24,15 @@ void config_init(struct config *c)
 	c->stdout_output = true;
 	c->buffered_outputs = true;
 	c->ring_bytes = (size_t)8 << 20;
+	c->engine_kind = "modern_ebpf";
+	c->kmod_ring_bytes = (size_t)8 << 20;
 	c->capture_env = true;
 }
 
 void config_release(struct config *c)
 {
 	mem_free(c->file_output_filename);
+	mem_free(c->kmod_module);
 	for (size_t i = 0; i < c->nrules_files; i++)
 		mem_free(c->rules_files[i]);
 	mem_free(c->rules_files);
@@ -110,7 +113,8 @@ static int set_value(struct config *c, const char *key, const char *v, char *err
 		}
 		return 0;
 	}
-	if (!strcmp(key, "engine.modern_ebpf.buf_size_preset")) {
+	if (!strcmp(key, "engine.modern_ebpf.buf_size_preset") ||
+	    !strcmp(key, "engine.kmod.buf_size_preset")) {
 		/* Falco's presets: 1 is 1 MiB per CPU, each next one doubles */
 		char *end;
 		long n = strtol(v, &end, 10);
@@ -119,8 +123,22 @@ static int set_value(struct config *c, const char *key, const char *v, char *err
 			snprintf(err, errlen, "%s: '%s' is not a preset from 1 to 10", key, v);
 			return -EINVAL;
 		}
-		c->ring_bytes = (size_t)1 << (19 + n);
+		*(strncmp(key, "engine.kmod.", 12) ? &c->ring_bytes : &c->kmod_ring_bytes) =
+			(size_t)1 << (19 + n);
 		return 0;
+	}
+	if (!strcmp(key, "engine.kind")) {
+		if (!strcmp(v, "modern_ebpf") || !strcmp(v, "kmod")) {
+			c->engine_kind = v[0] == 'k' ? "kmod" : "modern_ebpf";
+			return 0;
+		}
+		snprintf(err, errlen, "engine.kind: '%s' is not a driver saker has (modern_ebpf, kmod)", v);
+		return -EINVAL;
+	}
+	if (!strcmp(key, "engine.kmod.module")) {
+		mem_free(c->kmod_module);
+		c->kmod_module = mem_strdup(v);
+		return c->kmod_module ? 0 : -ENOMEM;
 	}
 	if (!strcmp(key, "file_output.filename")) {
 		mem_free(c->file_output_filename);

@@ -25,6 +25,10 @@ struct config {
 	bool buffered_outputs;
 	bool all_syscalls;		/* -A */
 	size_t ring_bytes;		/* engine.modern_ebpf.buf_size_preset: per CPU */
+	const char *engine_kind;	/* engine.kind: "modern_ebpf" (default) or "kmod" */
+	size_t kmod_ring_bytes;		/* engine.kmod.buf_size_preset: per CPU */
+	char *kmod_module;		/* engine.kmod.module: the .ko saker loads when no
+					 * module is (NULL: it loads none) */
 	bool capture_env;		/* capture_environment: -w keeps the process
 					 * list's environments */
 	char **rules_files;		/* `rules_files` (or the older `rules_file`) */

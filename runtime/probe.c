@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bpf/probe_abi.h"
@@ -22,6 +20,7 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
+#include "runtime/src_live.h"
 
 #define PROBE_RING_DEFAULT (8u << 20)
 
@@ -64,16 +63,6 @@ static int libbpf_log(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 		n > 900 ? buf + n - 900 : buf);
 	free(buf);
 	return 0;
-}
-
-static uint64_t boot_epoch_ns(void)
-{
-	struct timespec rt, bt;
-
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	return (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec -
-	       ((uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec);
 }
 
 /* What the machine lacks for the probe, or 0. */
@@ -167,7 +156,7 @@ int probe__open(const struct probe_opts *o, struct probe **out, char *err, size_
 			   strerror(errno));
 		goto bad;
 	}
-	p->skel->rodata->boot_epoch_ns = boot_epoch_ns();
+	p->skel->rodata->boot_epoch_ns = src_live_boot_epoch_ns();
 	for (size_t i = 0; i < evt_schema_syscall_count(); i++) {
 		int nr = evt_schema_syscall_nr(i, p->arch);
 

@@ -1,0 +1,140 @@
+/* The live probe as an event source (see evt_source.h): the probe loaded
+ * (probe.c) with one BPF ring per CPU, attached at start before the /proc
+ * scan, its rings read in place and merged in time order (ring_src.c). */
+#include "runtime/evt_source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "runtime/base/evt.h"
+#include "runtime/base/mem.h"
+#include "runtime/probe.h"
+#include "runtime/ring_src.h"
+#include "runtime/src_live.h"
+
+struct src_probe {
+	struct evt_source base;
+	struct probe *p;
+	struct ring_src *rs;
+	struct state *seed;
+	struct evt_source_stats seeded;
+	uint64_t malformed;
+};
+
+static void sp_close(struct evt_source *s)
+{
+	struct src_probe *sp = (struct src_probe *)s;
+
+	if (!sp)
+		return;
+	ring_src__free(sp->rs);
+	probe__free(sp->p);
+	mem_free(sp);
+}
+
+static int sp_open(const struct evt_source_opts *o, struct evt_source **out, char *err,
+		   size_t errlen)
+{
+	struct probe_opts po = { .sz = sizeof(po), .ring_bytes = o->ring_bytes,
+				 .skip_self = o->skip_self };
+	struct src_probe *sp = mem_calloc(1, sizeof(*sp));
+	int *fds = NULL, ret;
+
+	*out = NULL;
+	if (!sp) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	sp->base = (struct evt_source){ .ops = &src_probe_ops, .name = "syscall", .live = true };
+	sp->seed = o->seed;
+	ret = probe__open(&po, &sp->p, err, errlen);
+	if (ret)
+		goto bad;
+	sp->base.ncpus = probe__ncpus(sp->p);
+	fds = mem_calloc((size_t)sp->base.ncpus, sizeof(*fds));
+	if (!fds) {
+		ret = -ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto bad;
+	}
+	for (int c = 0; c < sp->base.ncpus; c++)
+		fds[c] = probe__ring_fd(sp->p, c);
+	ret = ring_src__open(fds, sp->base.ncpus, probe__ring_bytes(sp->p), &sp->rs);
+	mem_free(fds);
+	if (ret) {
+		snprintf(err, errlen, "cannot map the probe's ring buffers: %s", strerror(-ret));
+		goto bad;
+	}
+	*out = &sp->base;
+	return 0;
+bad:
+	sp_close(&sp->base);
+	return ret;
+}
+
+static void sp_set_syscalls(struct evt_source *s, const bool *on)
+{
+	probe__set_syscalls(((struct src_probe *)s)->p, on);
+}
+
+static int sp_start(struct evt_source *s, char *err, size_t errlen)
+{
+	struct src_probe *sp = (struct src_probe *)s;
+	int ret = probe__attach(sp->p, err, errlen);
+
+	return ret ? ret : src_live_seed(sp->seed, &sp->seeded, err, errlen);
+}
+
+static int sp_next(struct evt_source *s, struct evt *e, char *err, size_t errlen)
+{
+	struct src_probe *sp = (struct src_probe *)s;
+
+	(void)err;
+	(void)errlen;
+	return src_live_next(sp->rs, e, &sp->malformed);
+}
+
+static void sp_release(struct evt_source *s)
+{
+	ring_src__release(((struct src_probe *)s)->rs);
+}
+
+static void sp_machine(struct evt_source *s, struct scap_machine *out)
+{
+	(void)s;
+	src_live_machine(out);
+}
+
+static void sp_stop(struct evt_source *s)
+{
+	probe__detach(((struct src_probe *)s)->p);
+}
+
+static void sp_stats(const struct evt_source *s, int cpu, struct evt_source_stats *out)
+{
+	const struct src_probe *sp = (const struct src_probe *)s;
+	struct probe_stats ps;
+
+	probe__stats(sp->p, cpu, &ps);
+	*out = (struct evt_source_stats){ .seen = ps.seen, .sent = ps.sent,
+					  .drop_full = ps.drop_full, .drop_big = ps.drop_big };
+	if (cpu < 0) {
+		out->malformed = sp->malformed;
+		out->threads = sp->seeded.threads;
+		out->fds = sp->seeded.fds;
+	}
+}
+
+const struct evt_source_ops src_probe_ops = {
+	.kind = "modern_ebpf",
+	.open = sp_open,
+	.set_syscalls = sp_set_syscalls,
+	.start = sp_start,
+	.next = sp_next,
+	.release = sp_release,
+	.machine = sp_machine,
+	.stop = sp_stop,
+	.stats = sp_stats,
+	.close = sp_close,
+};
