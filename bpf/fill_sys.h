@@ -5,6 +5,18 @@
 
 #include "bpf/fill_io.h"
 
+/* A syscall with no event of its own: its ppm_sc code and number. */
+FILLER(generic)
+{
+	__u32 id = SC_ID(regs);
+
+	EV_BEGIN(e, PPME_GENERIC_X, 2);
+	ev_u16(&e, sc_ppm[id & (PROBE_SC_MAX - 1)]);
+	ev_u16(&e, id);
+	ev_submit(&e);
+	return 0;
+}
+
 /* the id the call returned */
 #define FILLER_GETID(name, type)						\
 	FILLER(name)								\
