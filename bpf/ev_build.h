@@ -146,7 +146,7 @@ static __always_inline void ev_len(struct ev *e, __u32 len)
 {
 	__u32 p = PPM_HDR_LEN + 2 * (e->i & 63);
 
-	*(__u16 *)&e->b[p & EV_MASK] = len;
+	*(__u16 *)&e->b[ev_bound(p, EV_MASK)] = len;
 	e->i++;
 	e->off += len;
 }
@@ -167,7 +167,7 @@ static __always_inline __u32 ev_room(const struct ev *e)
 			ev_len(e, 0);						\
 			return;							\
 		}								\
-		*(type *)&e->b[e->off & EV_MASK] = v;				\
+		*(type *)&e->b[ev_bound(e->off, EV_MASK)] = v;				\
 		ev_len(e, sizeof(type));					\
 	}
 EV_FIXED(ev_u8, __u8)
@@ -190,7 +190,7 @@ static __always_inline void ev_ustr(struct ev *e, unsigned long uptr)
 	long n = 0;
 
 	if (uptr && room)
-		n = bpf_probe_read_user_str(&e->b[e->off & EV_MASK], ev_bound(room, PROBE_PARAM_MAX * 2 - 1),
+		n = bpf_probe_read_user_str(&e->b[ev_bound(e->off, EV_MASK)], ev_bound(room, PROBE_PARAM_MAX * 2 - 1),
 					    (const void *)uptr);
 	ev_len(e, n > 0 ? n : 0);
 }
@@ -201,7 +201,7 @@ static __always_inline void ev_kstr(struct ev *e, const void *kptr)
 	long n = 0;
 
 	if (kptr && room)
-		n = bpf_probe_read_kernel_str(&e->b[e->off & EV_MASK], ev_bound(room, PROBE_PARAM_MAX * 2 - 1),
+		n = bpf_probe_read_kernel_str(&e->b[ev_bound(e->off, EV_MASK)], ev_bound(room, PROBE_PARAM_MAX * 2 - 1),
 					      kptr);
 	ev_len(e, n > 0 ? n : 0);
 }
@@ -214,7 +214,7 @@ static __always_inline void ev_ubuf(struct ev *e, unsigned long uptr, __u32 len)
 	if (len > room)
 		len = room;
 	if (!uptr || !len ||
-	    bpf_probe_read_user(&e->b[e->off & EV_MASK], ev_bound(len, PROBE_PARAM_MAX * 2 - 1),
+	    bpf_probe_read_user(&e->b[ev_bound(e->off, EV_MASK)], ev_bound(len, PROBE_PARAM_MAX * 2 - 1),
 				(const void *)uptr)) {
 		ev_len(e, 0);
 		return;
@@ -229,7 +229,7 @@ static __always_inline void ev_kbuf(struct ev *e, const void *kptr, __u32 len)
 	if (len > room)
 		len = room;
 	if (!kptr || !len ||
-	    bpf_probe_read_kernel(&e->b[e->off & EV_MASK], ev_bound(len, PROBE_PARAM_MAX * 2 - 1), kptr)) {
+	    bpf_probe_read_kernel(&e->b[ev_bound(e->off, EV_MASK)], ev_bound(len, PROBE_PARAM_MAX * 2 - 1), kptr)) {
 		ev_len(e, 0);
 		return;
 	}
@@ -240,7 +240,7 @@ static __always_inline void ev_kbuf(struct ev *e, const void *kptr, __u32 len)
  * caller writes n bytes there and records them with ev_len(e, n). */
 static __always_inline __u8 *ev_cursor(struct ev *e)
 {
-	return &e->b[e->off & EV_MASK];
+	return &e->b[ev_bound(e->off, EV_MASK)];
 }
 
 /* Stamps and sends the event; counts it as sent or dropped. */

@@ -317,7 +317,8 @@ static __always_inline struct file *tr_fd_file(__s64 fd)
 	return rcu_dereference_raw(fdt->fd[fd]);
 #else
 	struct task_struct *t = tr_current();
-	struct fdtable *fdt = TR_RD(TR_RD(t, files), fdt);
+	struct files_struct *files = TR_RD(t, files);
+	struct fdtable *fdt = files ? TR_RD(files, fdt) : NULL;
 	struct file **fds;
 	struct file *f = NULL;
 
@@ -345,13 +346,15 @@ static __always_inline int tr_file_created(struct file *f)
 static __always_inline void tr_file_dev_ino(struct file *f, __u32 *dev, __u64 *ino)
 {
 	struct inode *in = f ? TR_RD(f, f_inode) : NULL;
+	struct super_block *sb;
 
 	*dev = 0;
 	*ino = 0;
 	if (!in)
 		return;
+	sb = TR_RD(in, i_sb);
 	*ino = TR_RD(in, i_ino);
-	*dev = tr_encode_dev(TR_RD(TR_RD(in, i_sb), s_dev));
+	*dev = sb ? tr_encode_dev(TR_RD(sb, s_dev)) : 0;
 }
 
 static __always_inline struct kernfs_node *tr_kn_parent(struct kernfs_node *kn)

@@ -1,5 +1,6 @@
 /* The live probe's loader (see probe.h): libbpf skeleton of
- * bpf/probe.bpf.c, rings created per CPU and put in the probe's
+ * bpf/probe.bpf.c (on kernels before 6.2, which lack bpf_rdonly_cast, the
+ * same skeleton over the object built for them, bpf/CMakeLists.txt), rings created per CPU and put in the probe's
  * array-of-maps, the filler of each syscall put in its tail-call table by
  * name (fl_<syscall>, else fl_generic), the wanted-syscall table written
  * through the mapped .bss. */
@@ -7,6 +8,7 @@
 #include "runtime/probe.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -63,6 +65,43 @@ static int libbpf_log(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 		n > 900 ? buf + n - 900 : buf);
 	free(buf);
 	return 0;
+}
+
+/* The probe built with TR_NO_RDONLY_CAST (probe_compat_obj.c). */
+extern const unsigned char saker_probe_compat_obj[];
+extern const size_t saker_probe_compat_obj_len;
+
+/* Whether the kernel has the kfunc the probe's plain loads need. */
+static bool has_rdonly_cast(void)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	bool has;
+
+	if (!vm)
+		return true;	/* let the load say what is wrong */
+	has = btf__find_by_name_kind(vm, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	btf__free(vm);
+	return has;
+}
+
+/* The skeleton over the object for kernels before 6.2: the same
+ * programs, maps and globals, so the same skeleton type. */
+static struct probe_bpf *open_compat(void)
+{
+	struct probe_bpf *obj = calloc(1, sizeof(*obj));
+
+	if (!obj)
+		return NULL;
+	if (probe_bpf__create_skeleton(obj))
+		goto bad;
+	obj->skeleton->data = (void *)saker_probe_compat_obj;
+	obj->skeleton->data_sz = saker_probe_compat_obj_len;
+	if (bpf_object__open_skeleton(obj->skeleton, NULL))
+		goto bad;
+	return obj;
+bad:
+	probe_bpf__destroy(obj);
+	return NULL;
 }
 
 /* What the machine lacks for the probe, or 0. */
@@ -150,7 +189,7 @@ int probe__open(const struct probe_opts *o, struct probe **out, char *err, size_
 			   p->ncpus, PROBE_CPU_MAX);
 		goto bad;
 	}
-	p->skel = probe_bpf__open();
+	p->skel = has_rdonly_cast() ? probe_bpf__open() : open_compat();
 	if (!p->skel) {
 		ret = fail(err, errlen, -errno, "probe: cannot open the BPF object: %s",
 			   strerror(errno));
