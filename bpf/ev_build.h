@@ -182,16 +182,25 @@ static __always_inline void ev_empty(struct ev *e)
 	ev_len(e, 0);
 }
 
+/* The length with its NUL of a user string bpf_probe_read_user_str read:
+ * some kernels (6.1 among them) return 0 for an empty string, whose NUL
+ * they wrote all the same, where later ones return 1. */
+static __always_inline long ev_ustr_len(long n)
+{
+	return n == 0 ? 1 : n;
+}
+
 /* A NUL-terminated string from user memory (its NUL counted, as the
  * drivers do); empty when unreadable. */
 static __always_inline void ev_ustr(struct ev *e, unsigned long uptr)
 {
 	__u32 room = ev_room(e);
-	long n = 0;
+	long n = -1;
 
 	if (uptr && room)
-		n = bpf_probe_read_user_str(&e->b[ev_bound(e->off, EV_MASK)], ev_bound(room, PROBE_PARAM_MAX * 2 - 1),
-					    (const void *)uptr);
+		n = ev_ustr_len(bpf_probe_read_user_str(&e->b[ev_bound(e->off, EV_MASK)],
+							ev_bound(room, PROBE_PARAM_MAX * 2 - 1),
+							(const void *)uptr));
 	ev_len(e, n > 0 ? n : 0);
 }
 

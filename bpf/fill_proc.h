@@ -164,9 +164,9 @@ static int tr_argv_step(__u32 i, void *ctx)
 		return 1;
 	if (a->total >= PROBE_PARAM_MAX || at >= PROBE_EV_MAX - PROBE_PARAM_MAX)
 		return 1;
-	n = bpf_probe_read_user_str(&e->b[at & EV_MASK],
-				    ev_bound(PROBE_PARAM_MAX - a->total, PROBE_PARAM_MAX * 2 - 1),
-				    (void *)p);
+	n = ev_ustr_len(bpf_probe_read_user_str(&e->b[at & EV_MASK],
+						ev_bound(PROBE_PARAM_MAX - a->total, PROBE_PARAM_MAX * 2 - 1),
+						(void *)p));
 	if (n <= 0)
 		return 1;
 	a->total += n;

@@ -27,12 +27,12 @@ root=$work/root
 mkdir -p "$root"/{bin,sbin,lib,lib64,usr,proc,sys,dev,tmp,saker,etc}
 cp "$busybox" "$root/bin/busybox"
 for a in sh mount mkdir ip poweroff cat grep rm ls echo sleep insmod rmmod kill wc head \
-	cut tr sed seq true env date uname chmod mknod; do
+	cut tr sed seq env date uname chmod mknod sort uniq cmp timeout dmesg; do
 	ln -sf busybox "$root/bin/$a"
 done
 # programs (and every library they load), copied to the same paths
 progs=("$build/saker" "$build/tests/test_probe_events" "$build/tests/test_probe_drops"
-	"$build/tests/test_kmod_faults" "$build/tests/saker_drv_compare" /usr/bin/true)
+	"$build/tests/saker_kmod_faults" "$build/tests/saker_drv_compare" /usr/bin/true)
 [ -x "$build/saker-bench" ] && progs+=("$build/saker-bench")
 for p in "${progs[@]}"; do
 	mkdir -p "$root$(dirname "$p")"
@@ -42,13 +42,18 @@ for p in "${progs[@]}"; do
 		[ -e "$root$l" ] || cp -L "$l" "$root$l"
 	done
 done
-ln -sf /usr/bin/true "$root/bin/true.real"
+ln -sf /usr/bin/true "$root/bin/true"
 cp "$build/kmod/saker.ko" "$root/saker/saker.ko"
 cp "$build/kmod-other/saker.ko" "$root/saker/saker-other.ko"
 cp "$src/tests/kmod/vm_suite.sh" "$root/saker/"
 mkdir -p "$root$src/rules"
 cp "$src/rules/saker_rules.yaml" "$root$src/rules/"
-cp -r "$src/tests/kmod/rules" "$root/saker/" 2>/dev/null || true
+# the official rules the overhead benchmark runs saker with
+shared=$(sed -n 's/^SAKER_SHARED_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")
+if [ -d "$shared/falco/rules" ]; then
+	mkdir -p "$root$shared/falco/rules"
+	cp "$shared"/falco/rules/falco*_rules.yaml "$root$shared/falco/rules/"
+fi
 cat > "$root/init" <<INIT
 #!/bin/sh
 mount -t proc proc /proc
