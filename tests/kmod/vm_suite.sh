@@ -60,6 +60,7 @@ act() {
 	rm -f /etc/saker-alert-conf /tmp/saker-suid /usr/local/bin/saker-alert-bin
 }
 for d in modern_ebpf kmod; do
+	: >/tmp/saker-$d.err
 	$BUILD/saker -o engine.kind=$d -o engine.kmod.module=$KO -o json_output=true \
 		>/tmp/alerts-$d.json 2>/tmp/saker-$d.err &
 	pid=$!
@@ -73,7 +74,13 @@ for d in modern_ebpf kmod; do
 	wait $pid
 	rc=$?
 	grep -E "watching|^events:|^saker:" /tmp/saker-$d.err | indent
-	grep -o '"rule":"[^"]*"' /tmp/alerts-$d.json | sort | uniq -c >/tmp/rules-$d.txt
+	# each alert as its rule and the file it names
+	while read -r line; do
+		r=$(echo "$line" | sed -n 's/.*"rule":"\([^"]*\)".*/\1/p')
+		f=$(echo "$line" | sed -n 's/.*"fd.name":"\([^"]*\)".*/\1/p')
+		[ -n "$f" ] || f=$(echo "$line" | sed -n 's/.*"fs.path.name":"\([^"]*\)".*/\1/p')
+		echo "$r: $f"
+	done </tmp/alerts-$d.json | sort | uniq -c >/tmp/rules-$d.txt
 	say "  alerts of saker with $d:"
 	indent </tmp/rules-$d.txt
 	[ -s /tmp/rules-$d.txt ] || rc=1
