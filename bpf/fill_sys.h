@@ -1,6 +1,7 @@
-/* Fillers of the remaining system syscalls: identity queries, signals to
- * threads, resource limits, cross-process memory access, seccomp, keys,
- * System V semaphores, io_uring and disk quotas. */
+/* Fillers of the remaining system syscalls: the generic event of those
+ * without one of their own, identity queries, signals to threads, resource
+ * limits, cross-process memory access, seccomp, keys, System V semaphores,
+ * io_uring and disk quotas. */
 #pragma once
 
 #include "bpf/fill_io.h"

@@ -29,13 +29,9 @@
 #define KMOD_DEV_WAIT_MS 2000
 
 struct src_kmod {
-	struct evt_source base;
+	struct src_live l;
 	int fd;
 	bool loaded;			/* saker loaded the module */
-	struct ring_src *rs;
-	struct state *seed;
-	struct evt_source_stats seeded;
-	uint64_t malformed;
 	enum evt_schema_arch arch;
 };
 
@@ -87,7 +83,7 @@ static void km_close(struct evt_source *s)
 
 	if (!k)
 		return;
-	ring_src__free(k->rs);
+	ring_src__free(k->l.rs);
 	if (k->fd >= 0)
 		close(k->fd);
 	if (k->loaded)
@@ -124,15 +120,15 @@ static int check_build(struct src_kmod *k, struct saker_kmod_info *info, char *e
 static int map_rings(struct src_kmod *k, size_t ring_bytes, char *err, size_t errlen)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	struct ring_src_map *maps = mem_calloc((size_t)k->base.ncpus, sizeof(*maps));
+	struct ring_src_map *maps = mem_calloc((size_t)k->l.base.ncpus, sizeof(*maps));
 	off_t stride = (off_t)SAKER_KMOD_STRIDE(ring_bytes / page) * (off_t)page;
 	int ret;
 
 	if (!maps)
 		return -ENOMEM;
-	for (int c = 0; c < k->base.ncpus; c++)
+	for (int c = 0; c < k->l.base.ncpus; c++)
 		maps[c] = (struct ring_src_map){ .fd = k->fd, .off = c * stride };
-	ret = ring_src__open_maps(maps, k->base.ncpus, ring_bytes, &k->rs);
+	ret = ring_src__open_maps(maps, k->l.base.ncpus, ring_bytes, &k->l.rs);
 	mem_free(maps);
 	if (ret)
 		snprintf(err, errlen, "kmod: cannot map the rings: %s", strerror(-ret));
@@ -152,9 +148,9 @@ static int km_open(const struct evt_source_opts *o, struct evt_source **out, cha
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	k->base = (struct evt_source){ .ops = &src_kmod_ops, .name = "syscall", .live = true };
+	k->l.base = (struct evt_source){ .ops = &src_kmod_ops, .name = "syscall", .live = true };
 	k->fd = -1;
-	k->seed = o->seed;
+	k->l.seed = o->seed;
 #if defined(__aarch64__)
 	k->arch = EVT_SCHEMA_ARCH_AARCH64;
 #else
@@ -189,7 +185,7 @@ static int km_open(const struct evt_source_opts *o, struct evt_source **out, cha
 	ret = check_build(k, &info, err, errlen);
 	if (ret)
 		goto bad;
-	k->base.ncpus = (int)info.ncpus;
+	k->l.base.ncpus = (int)info.ncpus;
 	setup.ring_bytes = o->ring_bytes ? o->ring_bytes : KMOD_RING_DEFAULT;
 	setup.boot_epoch_ns = src_live_boot_epoch_ns();
 	if (ioctl(k->fd, SAKER_IOC_SETUP, &setup)) {
@@ -206,11 +202,11 @@ static int km_open(const struct evt_source_opts *o, struct evt_source **out, cha
 	ret = map_rings(k, setup.ring_bytes, err, errlen);
 	if (ret)
 		goto bad;
-	*out = &k->base;
+	*out = &k->l.base;
 	return 0;
 bad:
 	/* closing unloads what saker loaded and cannot use */
-	km_close(&k->base);
+	km_close(&k->l.base);
 	return ret;
 }
 
@@ -239,27 +235,7 @@ static int km_start(struct evt_source *s, char *err, size_t errlen)
 		snprintf(err, errlen, "kmod: attach failed: %s", strerror(-ret));
 		return ret;
 	}
-	return src_live_seed(k->seed, &k->seeded, err, errlen);
-}
-
-static int km_next(struct evt_source *s, struct evt *e, char *err, size_t errlen)
-{
-	struct src_kmod *k = (struct src_kmod *)s;
-
-	(void)err;
-	(void)errlen;
-	return src_live_next(k->rs, e, &k->malformed);
-}
-
-static void km_release(struct evt_source *s)
-{
-	ring_src__release(((struct src_kmod *)s)->rs);
-}
-
-static void km_machine(struct evt_source *s, struct scap_machine *out)
-{
-	(void)s;
-	src_live_machine(out);
+	return src_live_seed_op(&k->l, err, errlen);
 }
 
 static void km_stop(struct evt_source *s)
@@ -272,7 +248,7 @@ static void km_stats(const struct evt_source *s, int cpu, struct evt_source_stat
 	const struct src_kmod *k = (const struct src_kmod *)s;
 
 	memset(out, 0, sizeof(*out));
-	for (int c = 0; c < k->base.ncpus; c++) {
+	for (int c = 0; c < k->l.base.ncpus; c++) {
 		struct saker_kmod_stats st = { .cpu = (__u32)c };
 
 		if ((cpu >= 0 && c != cpu) || ioctl(k->fd, SAKER_IOC_STATS, &st))
@@ -282,11 +258,7 @@ static void km_stats(const struct evt_source *s, int cpu, struct evt_source_stat
 		out->drop_full += st.cnt.drop_full;
 		out->drop_big += st.cnt.drop_big;
 	}
-	if (cpu < 0) {
-		out->malformed = k->malformed;
-		out->threads = k->seeded.threads;
-		out->fds = k->seeded.fds;
-	}
+	src_live_stats_tail(&k->l, cpu, out);
 }
 
 const struct evt_source_ops src_kmod_ops = {
@@ -294,9 +266,9 @@ const struct evt_source_ops src_kmod_ops = {
 	.open = km_open,
 	.set_syscalls = km_set_syscalls,
 	.start = km_start,
-	.next = km_next,
-	.release = km_release,
-	.machine = km_machine,
+	.next = src_live_next_op,
+	.release = src_live_release_op,
+	.machine = src_live_machine_op,
 	.stop = km_stop,
 	.stats = km_stats,
 	.close = km_close,

@@ -70,3 +70,37 @@ int src_live_next(struct ring_src *rs, struct evt *e, uint64_t *malformed)
 	}
 	return EVT_SOURCE_NONE;
 }
+
+int src_live_next_op(struct evt_source *s, struct evt *e, char *err, size_t errlen)
+{
+	struct src_live *l = (struct src_live *)s;
+
+	(void)err;
+	(void)errlen;
+	return src_live_next(l->rs, e, &l->malformed);
+}
+
+void src_live_release_op(struct evt_source *s)
+{
+	ring_src__release(((struct src_live *)s)->rs);
+}
+
+void src_live_machine_op(struct evt_source *s, struct scap_machine *out)
+{
+	(void)s;
+	src_live_machine(out);
+}
+
+void src_live_stats_tail(const struct src_live *l, int cpu, struct evt_source_stats *out)
+{
+	if (cpu >= 0)
+		return;
+	out->malformed = l->malformed;
+	out->threads = l->seeded.threads;
+	out->fds = l->seeded.fds;
+}
+
+int src_live_seed_op(struct src_live *l, char *err, size_t errlen)
+{
+	return src_live_seed(l->seed, &l->seeded, err, errlen);
+}

@@ -6,11 +6,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "runtime/evt_source.h"
+
 struct evt;
 struct ring_src;
 struct scap_machine;
 struct state;
-struct evt_source_stats;
+
+/* The start of a live driver's source: its rings and what it seeds. */
+struct src_live {
+	struct evt_source base;
+	struct ring_src *rs;		/* owned */
+	struct state *seed;		/* borrowed, NULL: no seeding */
+	struct evt_source_stats seeded;	/* threads and fds seeded */
+	uint64_t malformed;		/* records skipped */
+};
+
+/* The source operations both drivers share: next, release, machine. */
+int src_live_next_op(struct evt_source *s, struct evt *e, char *err, size_t errlen);
+void src_live_release_op(struct evt_source *s);
+void src_live_machine_op(struct evt_source *s, struct scap_machine *out);
+/* Adds the reader's own counters (malformed, seeded) to the totals. */
+void src_live_stats_tail(const struct src_live *l, int cpu, struct evt_source_stats *out);
+/* Attached: seeds the state from /proc (src_live_seed into l->seeded). */
+int src_live_seed_op(struct src_live *l, char *err, size_t errlen);
 
 /* This machine: CPUs, memory, host name, boot time. */
 void src_live_machine(struct scap_machine *mi);

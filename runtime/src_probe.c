@@ -14,12 +14,8 @@
 #include "runtime/src_live.h"
 
 struct src_probe {
-	struct evt_source base;
+	struct src_live l;
 	struct probe *p;
-	struct ring_src *rs;
-	struct state *seed;
-	struct evt_source_stats seeded;
-	uint64_t malformed;
 };
 
 static void sp_close(struct evt_source *s)
@@ -28,7 +24,7 @@ static void sp_close(struct evt_source *s)
 
 	if (!sp)
 		return;
-	ring_src__free(sp->rs);
+	ring_src__free(sp->l.rs);
 	probe__free(sp->p);
 	mem_free(sp);
 }
@@ -46,30 +42,30 @@ static int sp_open(const struct evt_source_opts *o, struct evt_source **out, cha
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	sp->base = (struct evt_source){ .ops = &src_probe_ops, .name = "syscall", .live = true };
-	sp->seed = o->seed;
+	sp->l.base = (struct evt_source){ .ops = &src_probe_ops, .name = "syscall", .live = true };
+	sp->l.seed = o->seed;
 	ret = probe__open(&po, &sp->p, err, errlen);
 	if (ret)
 		goto bad;
-	sp->base.ncpus = probe__ncpus(sp->p);
-	fds = mem_calloc((size_t)sp->base.ncpus, sizeof(*fds));
+	sp->l.base.ncpus = probe__ncpus(sp->p);
+	fds = mem_calloc((size_t)sp->l.base.ncpus, sizeof(*fds));
 	if (!fds) {
 		ret = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto bad;
 	}
-	for (int c = 0; c < sp->base.ncpus; c++)
+	for (int c = 0; c < sp->l.base.ncpus; c++)
 		fds[c] = probe__ring_fd(sp->p, c);
-	ret = ring_src__open(fds, sp->base.ncpus, probe__ring_bytes(sp->p), &sp->rs);
+	ret = ring_src__open(fds, sp->l.base.ncpus, probe__ring_bytes(sp->p), &sp->l.rs);
 	mem_free(fds);
 	if (ret) {
 		snprintf(err, errlen, "cannot map the probe's ring buffers: %s", strerror(-ret));
 		goto bad;
 	}
-	*out = &sp->base;
+	*out = &sp->l.base;
 	return 0;
 bad:
-	sp_close(&sp->base);
+	sp_close(&sp->l.base);
 	return ret;
 }
 
@@ -83,27 +79,7 @@ static int sp_start(struct evt_source *s, char *err, size_t errlen)
 	struct src_probe *sp = (struct src_probe *)s;
 	int ret = probe__attach(sp->p, err, errlen);
 
-	return ret ? ret : src_live_seed(sp->seed, &sp->seeded, err, errlen);
-}
-
-static int sp_next(struct evt_source *s, struct evt *e, char *err, size_t errlen)
-{
-	struct src_probe *sp = (struct src_probe *)s;
-
-	(void)err;
-	(void)errlen;
-	return src_live_next(sp->rs, e, &sp->malformed);
-}
-
-static void sp_release(struct evt_source *s)
-{
-	ring_src__release(((struct src_probe *)s)->rs);
-}
-
-static void sp_machine(struct evt_source *s, struct scap_machine *out)
-{
-	(void)s;
-	src_live_machine(out);
+	return ret ? ret : src_live_seed_op(&sp->l, err, errlen);
 }
 
 static void sp_stop(struct evt_source *s)
@@ -119,11 +95,7 @@ static void sp_stats(const struct evt_source *s, int cpu, struct evt_source_stat
 	probe__stats(sp->p, cpu, &ps);
 	*out = (struct evt_source_stats){ .seen = ps.seen, .sent = ps.sent,
 					  .drop_full = ps.drop_full, .drop_big = ps.drop_big };
-	if (cpu < 0) {
-		out->malformed = sp->malformed;
-		out->threads = sp->seeded.threads;
-		out->fds = sp->seeded.fds;
-	}
+	src_live_stats_tail(&sp->l, cpu, out);
 }
 
 const struct evt_source_ops src_probe_ops = {
@@ -131,9 +103,9 @@ const struct evt_source_ops src_probe_ops = {
 	.open = sp_open,
 	.set_syscalls = sp_set_syscalls,
 	.start = sp_start,
-	.next = sp_next,
-	.release = sp_release,
-	.machine = sp_machine,
+	.next = src_live_next_op,
+	.release = src_live_release_op,
+	.machine = src_live_machine_op,
 	.stop = sp_stop,
 	.stats = sp_stats,
 	.close = sp_close,
