@@ -75,21 +75,29 @@ static void on_sys_exit(void *data, struct pt_regs *regs, long ret)
 
 	if (id < 0 || id >= PROBE_SC_MAX || !READ_ONCE(sc_on[id]) || !wanted() || in_compat_syscall())
 		return;
+	/* the CPU's scratch and ring are ours until the event is out (kernels
+	 * whose syscall tracepoints may fault run them preemptible) */
+	preempt_disable_notrace();
 	fillers[id](regs, ret);
+	preempt_enable_notrace();
 }
 
 static void on_exec(void *data, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	if ((p->flags & PF_KTHREAD) || !READ_ONCE(sc_on[PROBE_SC_EXECVE]) || !wanted())
 		return;
+	preempt_disable_notrace();
 	exec_event(bprm);
+	preempt_enable_notrace();
 }
 
 static void on_exit(void *data, struct task_struct *p)
 {
 	if ((p->flags & PF_KTHREAD) || !wanted())
 		return;
+	preempt_disable_notrace();
 	exit_event(p);
+	preempt_enable_notrace();
 }
 
 int kmod_hooks_init(void)
