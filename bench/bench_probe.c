@@ -3,7 +3,9 @@
  * with nothing attached, with an empty tp_btf program on sys_exit only
  * (the floor every syscall-tracepoint design pays), with empty programs on
  * both sys_enter and sys_exit, and with saker running live with the three
- * official rules files (its consumer on another core, as in production).
+ * official rules files (its consumer on another core, as in production),
+ * through the probe (saker) or through the kernel module (saker_kmod: the
+ * module of SAKER_BENCH_KMOD, else of this build, loaded by saker).
  * The added cost is the difference to the "none" figure of the same run.
  * Needs root (skipped otherwise). */
 #define _GNU_SOURCE
@@ -24,7 +26,7 @@
 #include "bench/bench.h"
 #include "bpf/floor.skel.h"
 
-enum attached { NONE, FLOOR_EXIT, FLOOR_PAIR, SAKER };
+enum attached { NONE, FLOOR_EXIT, FLOOR_PAIR, SAKER, SAKER_KMOD };
 
 struct watcher {
 	struct floor_bpf *floor;
@@ -39,8 +41,9 @@ static int quiet(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* Starts saker live and waits for its "watching" line. */
-static pid_t start_saker(void)
+/* Starts saker live (through the kernel module when kmod) and waits for
+ * its "watching" line. */
+static pid_t start_saker(bool kmod)
 {
 	static const char *const rules[] = BENCH_OFFICIAL_RULES;
 	int err[2];
@@ -58,7 +61,13 @@ static pid_t start_saker(void)
 		dup2(null, 1);
 		dup2(err[1], 2);
 		close(err[0]);
+		const char *ko = getenv("SAKER_BENCH_KMOD");
+		char kopt[4096];
+
+		snprintf(kopt, sizeof(kopt), "engine.kmod.module=%s",
+			 ko ? ko : SAKER_BINARY_DIR "/kmod/saker.ko");
 		execl(SAKER_BINARY_DIR "/saker", "saker", "-r", rules[0], "-r", rules[1], "-r", rules[2],
+		      "-o", kmod ? "engine.kind=kmod" : "engine.kind=modern_ebpf", "-o", kopt,
 		      (char *)NULL);
 		_exit(127);
 	}
@@ -96,8 +105,8 @@ static int attach(struct watcher *w, enum attached a)
 		return 0;
 	if (geteuid() != 0)
 		return -EPERM;
-	if (a == SAKER) {
-		w->saker = start_saker();
+	if (a == SAKER || a == SAKER_KMOD) {
+		w->saker = start_saker(a == SAKER_KMOD);
 		return w->saker > 0 ? 0 : -1;
 	}
 	libbpf_set_print(quiet);
@@ -123,13 +132,32 @@ static void detach(struct watcher *w)
 	}
 }
 
+/* What is attached now: kept from one timing run of a benchmark to the
+ * next (google-benchmark calls a function several times while it sizes
+ * the iterations), so saker starts once per benchmark, not once per call. */
+static struct watcher cur;
+static enum attached cur_a = NONE;
+
+static void detach_cur(void)
+{
+	detach(&cur);
+	memset(&cur, 0, sizeof(cur));
+	cur_a = NONE;
+}
+
 static void run(struct bench_state *st, enum attached a, bool openclose)
 {
-	struct watcher w;
+	static bool registered;
 
-	if (attach(&w, a)) {
-		bench_skip(st, "cannot attach (needs root and the probe)");
-		return;
+	if (!registered)
+		registered = !atexit(detach_cur);
+	if (a != cur_a) {
+		detach_cur();
+		if (attach(&cur, a)) {
+			bench_skip(st, "cannot attach (needs root and the probe, or the module)");
+			return;
+		}
+		cur_a = a;
 	}
 	while (bench_keep_running(st)) {
 		if (openclose)
@@ -138,7 +166,6 @@ static void run(struct bench_state *st, enum attached a, bool openclose)
 			syscall(SYS_getppid);
 	}
 	bench_set_items(st, bench_iterations(st));
-	detach(&w);
 }
 
 #define PROBE_BENCH(name, a, oc)                                            \
@@ -152,7 +179,9 @@ PROBE_BENCH(probe_getppid_none, NONE, false);
 PROBE_BENCH(probe_getppid_floor_exit, FLOOR_EXIT, false);
 PROBE_BENCH(probe_getppid_floor_pair, FLOOR_PAIR, false);
 PROBE_BENCH(probe_getppid_saker, SAKER, false);
+PROBE_BENCH(probe_getppid_saker_kmod, SAKER_KMOD, false);
 PROBE_BENCH(probe_openclose_none, NONE, true);
 PROBE_BENCH(probe_openclose_floor_exit, FLOOR_EXIT, true);
 PROBE_BENCH(probe_openclose_floor_pair, FLOOR_PAIR, true);
 PROBE_BENCH(probe_openclose_saker, SAKER, true);
+PROBE_BENCH(probe_openclose_saker_kmod, SAKER_KMOD, true);

@@ -6,8 +6,6 @@
 
 #include "bpf/filler.h"
 
-#define TR_FMODE_CREATED 0x100000
-
 /* flags, mode, dev, ino of an open whose result is fd. */
 static __always_inline void push_open_tail(struct ev *e, long fd, __u32 kflags, __u32 mode)
 {
@@ -15,7 +13,7 @@ static __always_inline void push_open_tail(struct ev *e, long fd, __u32 kflags, 
 	__u32 flags = fc_open_flags(kflags), dev;
 	__u64 ino;
 
-	if (f && (f->f_mode & TR_FMODE_CREATED))
+	if (tr_file_created(f))
 		flags |= FC_CTX_O_F_CREATED;
 	ev_u32(e, flags);
 	ev_u32(e, fc_open_mode(kflags, mode));
@@ -58,7 +56,7 @@ FILLER(openat2)
 	ev_ustr(&e, ARG(1));
 	struct file *f = ret >= 0 ? tr_fd_file(ret) : NULL;
 	__u32 flags = fc_open_flags(how.flags);
-	if (f && (f->f_mode & TR_FMODE_CREATED))
+	if (tr_file_created(f))
 		flags |= FC_CTX_O_F_CREATED;
 	ev_u32(&e, flags);
 	ev_u32(&e, fc_open_mode(how.flags, how.mode));

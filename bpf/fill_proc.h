@@ -9,7 +9,6 @@
 #define TR_S_IMMUTABLE 8
 #define TR_SB_RDONLY 1
 #define TR_CAP_DAC_OVERRIDE 1
-#define TR_OVERLAYFS_MAGIC 0x794c7630
 #define TR_PR_SET_NAME 15
 #define TR_PR_GET_NAME 16
 #define TR_PR_GET_CHILD_SUBREAPER 37
@@ -24,11 +23,6 @@
 #define TR_PTRACE_SINGLESTEP 9
 #define TR_PTRACE_SYSCALL 24
 #define TR_PTRACE_DETACH 17
-
-struct ovl_inode___saker {
-	struct dentry *__upperdentry;
-	struct inode vfs_inode;
-} __attribute__((preserve_access_index));
 
 /* exe and args of the task: argv[0], then the other arguments
  * NUL-separated, read from the task's own argument area. */
@@ -131,17 +125,16 @@ static __always_inline __u32 exe_flags(struct task_struct *t, struct file *exe)
 			flags |= TR_EXE_WRITABLE;
 		else if ((fsgid == igid ? mode >> 3 : mode) & 2)
 			flags |= TR_EXE_WRITABLE;
-		else if (BPF_CORE_READ(t, cred, cap_effective.val) & (1ULL << TR_CAP_DAC_OVERRIDE))
+		else if (tr_cap(t, TR_CAP_EFFECTIVE) & (1ULL << TR_CAP_DAC_OVERRIDE))
 			flags |= TR_EXE_WRITABLE;
 	}
-	if (BPF_CORE_READ(in, i_sb, s_magic) == TR_OVERLAYFS_MAGIC &&
-	    bpf_core_type_exists(struct ovl_inode___saker)) {
-		/* the overlay inode around the VFS one, at the running
-		 * kernel's offset */
-		struct ovl_inode___saker *oi = (void *)((char *)in -
-			bpf_core_field_offset(struct ovl_inode___saker, vfs_inode));
-
-		flags |= BPF_CORE_READ(oi, __upperdentry) ? TR_EXE_UPPER_LAYER : TR_EXE_LOWER_LAYER;
+	switch (tr_ovl_layer(in)) {
+	case 1:
+		flags |= TR_EXE_UPPER_LAYER;
+		break;
+	case 2:
+		flags |= TR_EXE_LOWER_LAYER;
+		break;
 	}
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(exe, f_path.dentry, d_name.name));
 	if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' &&
@@ -171,9 +164,9 @@ static int tr_argv_step(__u32 i, void *ctx)
 		return 1;
 	if (a->total >= PROBE_PARAM_MAX || at >= PROBE_EV_MAX - PROBE_PARAM_MAX)
 		return 1;
-	n = bpf_probe_read_user_str(&e->b[at & EV_MASK],
-				    ev_bound(PROBE_PARAM_MAX - a->total, PROBE_PARAM_MAX * 2 - 1),
-				    (void *)p);
+	n = ev_ustr_len(bpf_probe_read_user_str(&e->b[at & EV_MASK],
+						ev_bound(PROBE_PARAM_MAX - a->total, PROBE_PARAM_MAX * 2 - 1),
+						(void *)p));
 	if (n <= 0)
 		return 1;
 	a->total += n;
@@ -203,7 +196,10 @@ static __always_inline void push_exec_body(struct ev *e, struct task_struct *t, 
 	struct inode *in = exe ? BPF_CORE_READ(exe, f_inode) : NULL;
 	unsigned long env_from = mm ? BPF_CORE_READ(mm, env_start) : 0;
 	unsigned long env_to = mm ? BPF_CORE_READ(mm, env_end) : 0;
+	__u64 ctime = 0, mtime = 0;
 
+	if (in)
+		tr_inode_times(in, &ctime, &mtime);
 	ev_s64(e, ret);
 	if (ret == 0) {
 		push_exe_args(e, t);
@@ -235,12 +231,12 @@ static __always_inline void push_exec_body(struct ev *e, struct task_struct *t, 
 	ev_s64(e, tr_pid_nr(tr_task_pid(t, PIDTYPE_PGID), 0));
 	ev_u32(e, tr_loginuid(t));
 	ev_u32(e, ret == 0 ? exe_flags(t, exe) : 0);
-	ev_u64(e, BPF_CORE_READ(t, cred, cap_inheritable.val));
-	ev_u64(e, BPF_CORE_READ(t, cred, cap_permitted.val));
-	ev_u64(e, BPF_CORE_READ(t, cred, cap_effective.val));
+	ev_u64(e, tr_cap(t, TR_CAP_INHERITABLE));
+	ev_u64(e, tr_cap(t, TR_CAP_PERMITTED));
+	ev_u64(e, tr_cap(t, TR_CAP_EFFECTIVE));
 	ev_u64(e, in ? BPF_CORE_READ(in, i_ino) : 0);
-	ev_u64(e, in ? tr_time_ns(BPF_CORE_READ(in, i_ctime_sec), BPF_CORE_READ(in, i_ctime_nsec)) : 0);
-	ev_u64(e, in ? tr_time_ns(BPF_CORE_READ(in, i_mtime_sec), BPF_CORE_READ(in, i_mtime_nsec)) : 0);
+	ev_u64(e, ctime);
+	ev_u64(e, mtime);
 	ev_u32(e, BPF_CORE_READ(t, cred, euid.val));
 	if (ret == 0 && exe)
 		tr_push_path(e, &exe->f_path);
@@ -333,9 +329,9 @@ FILLER(capset)
 
 	EV_BEGIN(e, PPME_SYSCALL_CAPSET_X, 4);
 	ev_s64(&e, ret);
-	ev_u64(&e, BPF_CORE_READ(t, cred, cap_inheritable.val));
-	ev_u64(&e, BPF_CORE_READ(t, cred, cap_permitted.val));
-	ev_u64(&e, BPF_CORE_READ(t, cred, cap_effective.val));
+	ev_u64(&e, tr_cap(t, TR_CAP_INHERITABLE));
+	ev_u64(&e, tr_cap(t, TR_CAP_PERMITTED));
+	ev_u64(&e, tr_cap(t, TR_CAP_EFFECTIVE));
 	ev_submit(&e);
 	return 0;
 }

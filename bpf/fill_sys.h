@@ -1,9 +1,22 @@
-/* Fillers of the remaining system syscalls: identity queries, signals to
- * threads, resource limits, cross-process memory access, seccomp, keys,
- * System V semaphores, io_uring and disk quotas. */
+/* Fillers of the remaining system syscalls: the generic event of those
+ * without one of their own, identity queries, signals to threads, resource
+ * limits, cross-process memory access, seccomp, keys, System V semaphores,
+ * io_uring and disk quotas. */
 #pragma once
 
 #include "bpf/fill_io.h"
+
+/* A syscall with no event of its own: its ppm_sc code and number. */
+FILLER(generic)
+{
+	__u32 id = SC_ID(regs);
+
+	EV_BEGIN(e, PPME_GENERIC_X, 2);
+	ev_u16(&e, sc_ppm[id & (PROBE_SC_MAX - 1)]);
+	ev_u16(&e, id);
+	ev_submit(&e);
+	return 0;
+}
 
 /* the id the call returned */
 #define FILLER_GETID(name, type)						\

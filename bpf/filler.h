@@ -1,14 +1,19 @@
-/* The shape of a filler: the program that writes the exit event of one
- * syscall, tail-called by the dispatcher with the syscall's registers and
- * return value. Fillers use only this file, ev_build.h and task_read.h, so
- * another driver can supply the same three and reuse them. */
+/* The shape of a filler: the code that writes the exit event of one
+ * syscall, given the syscall's registers and return value. In the probe a
+ * tp_btf program tail-called by the dispatcher; in the kernel module
+ * (__KERNEL__) a function its dispatcher calls. Fillers use only this
+ * file, ev_build.h and task_read.h, which both drivers supply. */
 #pragma once
 
 #include "bpf/task_read.h"
 
+#ifdef __KERNEL__
+#define FILLER(name) int fl_##name(struct pt_regs *regs, long ret)
+#else
 #define FILLER(name)								\
 	SEC("tp_btf/sys_exit")							\
 	int BPF_PROG(fl_##name, struct pt_regs *regs, long ret)
+#endif
 
 #if defined(__TARGET_ARCH_x86)
 #define SC_ID(regs) ((regs)->orig_ax)

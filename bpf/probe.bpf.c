@@ -23,9 +23,6 @@ char LICENSE[] SEC("license") = "GPL";
 __u8 sc_on[PROBE_SC_MAX];
 __u32 skip_tgid;
 
-/* Set before load: each syscall's ppm_sc code, for generic events. */
-const volatile __u16 sc_ppm[PROBE_SC_MAX];
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, PROBE_SC_MAX);
@@ -59,18 +56,6 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (id >= PROBE_SC_MAX || !sc_on[id] || !wanted() || compat_syscall())
 		return 0;
 	bpf_tail_call(ctx, &fillers, (__u32)id);
-	return 0;
-}
-
-/* A syscall with no event of its own: its ppm_sc code and number. */
-FILLER(generic)
-{
-	__u32 id = SC_ID(regs);
-
-	EV_BEGIN(e, PPME_GENERIC_X, 2);
-	ev_u16(&e, sc_ppm[id & (PROBE_SC_MAX - 1)]);
-	ev_u16(&e, id);
-	ev_submit(&e);
 	return 0;
 }
 

@@ -1039,6 +1039,8 @@ void config_init(struct config *c)
 	c->stdout_output = true;
 	c->buffered_outputs = true;
 	c->ring_bytes = (size_t)8 << 20;
+	c->kmod_ring_bytes = (size_t)8 << 20;
+	c->engine_kind = "modern_ebpf";
 	c->capture_env = true;
 }
 
@@ -1097,7 +1099,12 @@ static int apply(struct ctx *x)
 	c->ring_bytes = (size_t)1 << (19 + preset);
 	c->thread_table_size = (size_t)config_get_int(c, "falco_libs.thread_table_size");
 
+	preset = config_get_int(c, "engine.kmod.buf_size_preset");
+	c->kmod_ring_bytes = (size_t)1 << (19 + preset);
+	v = config_get_str(c, "engine.kmod.module");
+	c->kmod_module = *v ? (char *)v : NULL;
 	v = config_get_str(c, "engine.kind");
+	c->engine_kind = v;
 	if (!strcmp(v, "ebpf") || !strcmp(v, "gvisor") || !strcmp(v, "nodriver"))
 		return fail_at(x, "engine.kind",
 			       "engine.kind '%s' is refused: saker has no such engine (use "

@@ -34,6 +34,10 @@ struct config {
 	bool all_syscalls;		/* -A, base_syscalls.all */
 	size_t ring_bytes;		/* engine.modern_ebpf.buf_size_preset: per CPU */
 	size_t thread_table_size;	/* falco_libs.thread_table_size (0: the state's default) */
+	const char *engine_kind;	/* engine.kind: "modern_ebpf" (default), "kmod", "replay" */
+	size_t kmod_ring_bytes;		/* engine.kmod.buf_size_preset: per CPU */
+	char *kmod_module;		/* engine.kmod.module: the .ko saker loads when no
+					 * module is (NULL: it loads none) */
 	bool capture_env;		/* capture_environment: -w keeps the process
 					 * list's environments */
 	char **rules_files;		/* `rules_files` (or `rules_file`), as written */

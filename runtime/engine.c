@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compiler/fields.h"
@@ -26,6 +27,7 @@
 #include "runtime/config.h"
 #include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
+#include "runtime/evt_source.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
 #include "runtime/proc_memo.h"
@@ -497,44 +499,100 @@ int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen
 	return 0;
 }
 
-int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen)
-{
-	struct scap_cb cb;
-	struct scap_reader *r = NULL;
-	struct scap_err se = { 0 };
-	struct evt e;
-	int ret;
+/* Sleeps while a live source has nothing: from IDLE_MIN_NS, doubling with
+ * each empty look up to IDLE_MAX_NS, back to the minimum once events come.
+ * Reading in batches of a millisecond or more keeps the reader off the
+ * cache lines the driver is writing (each look at a ring moves them to this
+ * CPU and costs the writer a miss), and the rings hold far more than 4 ms
+ * of events at any rate a driver can produce. */
+#define IDLE_MIN_NS 1000000
+#define IDLE_MAX_NS 4000000
 
-	engine__seed_cb(en, &cb);
-	ret = scap_reader__open(path, &cb, &r, &se);
-	if (ret) {
-		snprintf(err, errlen, "%s: offset %" PRIu64 ": %s", path, se.off,
-			 ret == -EINVAL ? se.msg : strerror(-ret));
-		return ret;
+static void idle(long *ns)
+{
+	struct timespec ts = { 0, *ns };
+
+	nanosleep(&ts, NULL);
+	if (*ns < IDLE_MAX_NS)
+		*ns *= 2;
+}
+
+/* The counters of the source into the engine's statistics. */
+static void take_source_stats(struct engine *en, const struct evt_source *src)
+{
+	struct evt_source_stats ss;
+
+	src->ops->stats(src, -1, &ss);
+	en->stats.seen = ss.seen;
+	en->stats.dropped = ss.drop_full + ss.drop_big;
+	en->stats.skipped += ss.malformed;
+	for (int c = 0; en->live_cpus && c < en->live_ncpus && c < src->ncpus; c++) {
+		src->ops->stats(src, c, &ss);
+		en->live_cpus[c].drop_full = ss.drop_full;
+		en->live_cpus[c].drop_big = ss.drop_big;
 	}
-	ret = engine_writer_open(en, scap_reader__machine(r), err, errlen);
-	if (ret) {
-		scap_reader__free(r);
+}
+
+int engine__run_source(struct engine *en, struct evt_source *src, char *err, size_t errlen)
+{
+	struct scap_machine mi;
+	long idle_ns = IDLE_MIN_NS;
+	struct evt e;
+	int ret, r;
+
+	src->ops->machine(src, &mi);
+	ret = engine_writer_open(en, &mi, err, errlen);
+	if (ret)
 		return ret;
-	}
+	en->src = src;
 	while (!en->stop) {
-		ret = scap_reader__next(r, &e, &se);
-		if (ret == 1) {
-			ret = 0;
-			break;
+		if (en->reload && en->rs)
+			engine_reload(en, src);
+		r = src->ops->next(src, &e, err, errlen);
+		if (r == EVT_SOURCE_EVENT) {
+			idle_ns = IDLE_MIN_NS;
+			if ((ret = engine_feed(en, &e, err, errlen)) != 0)
+				goto out;
+			continue;
 		}
-		if (ret) {
-			snprintf(err, errlen, "%s: offset %" PRIu64 ": %s", path, se.off,
-				 ret == -EINVAL ? se.msg : strerror(-ret));
+		if (r == EVT_SOURCE_END)
 			break;
+		if (r < 0) {
+			ret = r;
+			goto out;
 		}
-		en->stats.seen++;
-		if ((ret = engine_feed(en, &e, err, errlen)) != 0)
-			break;
+		engine_poll_service(en);
+		outputs__flush(en->out);
+		src->ops->release(src);
+		idle(&idle_ns);
 	}
+	if (src->ops->stop) {
+		/* no new events: process what the source still holds */
+		src->ops->stop(src);
+		while ((r = src->ops->next(src, &e, err, errlen)) == EVT_SOURCE_EVENT) {
+			if ((ret = engine_feed(en, &e, err, errlen)) != 0)
+				goto out;
+		}
+	}
+out:
+	take_source_stats(en, src);
+	en->src = NULL;
 	ret = engine_writer_close(en, ret, err, errlen);
 	outputs__flush(en->out);
-	scap_reader__free(r);
+	return ret;
+}
+
+int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen)
+{
+	struct evt_source_opts o = { .sz = sizeof(o), .path = path, .seed = en->st };
+	struct evt_source *src;
+	int ret;
+
+	ret = evt_source__open("capture", &o, &src, err, errlen);
+	if (ret)
+		return ret;
+	ret = engine__run_source(en, src, err, errlen);
+	evt_source__close(src);
 	return ret;
 }
 

@@ -79,6 +79,17 @@ void engine__request_service(struct engine *en);
  * -errno. */
 int engine__run_capture(struct engine *en, const char *path, char *err, size_t errlen);
 
+struct evt_source;
+/* Runs every event of an open source (runtime/evt_source.h) through the
+ * engine until the source ends or engine__stop: the one loop behind
+ * captures and live drivers. A live source that has nothing is polled with
+ * growing pauses; at a stop it is stopped and what it still holds is
+ * processed. SIGHUP reloads the rules (and switches a live driver's
+ * syscalls). The source's counters become the engine's seen and dropped.
+ * 0; -errno with err (a corrupt capture: events before the problem are
+ * processed). */
+int engine__run_source(struct engine *en, struct evt_source *src, char *err, size_t errlen);
+
 /* Runs one decoded event (known type) through state, rules and outputs:
  * the body of every source's loop. Same as engine__update, the alerts of
  * engine__match, engine__finish. */
@@ -104,11 +115,12 @@ void engine__stats(const struct engine *en, struct engine_stats *out);
 /* Human-readable statistics: events, state tables, alerts per rule. */
 void engine__format_stats(const struct engine *en, struct strbuf *sb);
 
-/* Watches this machine through the live probe until engine__stop: loads
- * and attaches the probe with the rules' syscalls, seeds the state from
+/* Watches this machine through the live driver of the configuration
+ * (engine.kind: modern_ebpf, the probe, or kmod, the kernel module) until
+ * engine__stop: loads and attaches it with the rules' syscalls, seeds the state from
  * /proc, logs one line when watching (and tells systemd READY=1), runs
  * every event through state, rules and outputs, and at the end detaches
- * and drains the rings so that every event the probe saw is processed or
+ * and drains the rings so that every event the driver saw is processed or
  * counted as dropped. 0; -errno with a sentence in err (no root, no BTF,
- * probe refused, ...). */
+ * probe refused, no module, ...). */
 int engine__run_live(struct engine *en, char *err, size_t errlen);

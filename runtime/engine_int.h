@@ -1,5 +1,6 @@
 /* The engine's insides, shared by engine.c (rules, state, evaluation,
- * captures) and engine_live.c (the live probe as a source). */
+ * captures, the loop over any event source) and engine_live.c (the live
+ * drivers as sources). */
 #pragma once
 
 #include <signal.h>
@@ -48,10 +49,10 @@ struct engine {
 	struct engine_stats stats;
 	char hostname[256];
 	uint64_t type_counts[PPM_EVENT_MAX];	/* events processed per type */
-	bool live;			/* events from the probe */
+	bool live;			/* events from a live driver */
 	struct engine_live_cpu {
 		uint64_t drop_full, drop_big;
-	} *live_cpus;			/* the probe's drops per CPU */
+	} *live_cpus;			/* the driver's drops per CPU */
 	int live_ncpus;
 	char **rule_files;		/* as loaded, for reloads */
 	size_t nrule_files;
@@ -60,7 +61,7 @@ struct engine {
 	int (*reload_hook)(void *ctx, struct engine *en);
 	void *reload_ctx;
 	uint64_t rules_gen;		/* bumped by every successful load */
-	struct probe *probe;		/* the live probe while engine__run_live runs */
+	struct evt_source *src;		/* the source while engine__run_source runs */
 	atomic_int svc_req;		/* engine__request_service was called */
 	engine_service_fn svc;
 	void *svc_ctx;
@@ -87,5 +88,9 @@ int engine_writer_close(struct engine *en, int ret, char *err, size_t errlen);
  * (unknown type, counted) or run through engine__process. 0, or the
  * writer's error (err filled). */
 int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen);
+struct evt_source;
+/* Reloads the rules files (SIGHUP) and switches a live source to their
+ * syscalls (engine_live.c). */
+void engine_reload(struct engine *en, struct evt_source *src);
 /* The live source's lines of the statistics (engine_live.c). */
 void engine_format_live_stats(const struct engine *en, struct strbuf *sb);

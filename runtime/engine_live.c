@@ -1,16 +1,16 @@
-/* The live probe as the engine's event source (engine__run_live): probe
- * loaded with the ruleset's syscall set, attached before the /proc scan
- * so nothing between the scan and the first event is missed (events that
- * race the scan meet a state that already has their threads), per-CPU
- * rings merged in timestamp order, drained at the end. */
+/* The live drivers as the engine's event source (engine__run_live): the
+ * driver of engine.kind (the probe, src_probe.c, or the kernel module,
+ * src_kmod.c) opened with the ruleset's syscall set and started before the
+ * /proc scan, so nothing between the scan and the first event is missed
+ * (events that race the scan meet a state that already has their threads);
+ * then the engine's one loop (engine__run_source), which drains the rings
+ * at the end. SIGHUP reloads the rules and switches the driver's syscalls
+ * without reloading it. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <systemd/sd-daemon.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "compiler/ruleset.h"
 #include "runtime/base/evt_schema.h"
@@ -18,77 +18,33 @@
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
 #include "runtime/engine_int.h"
-#include "runtime/probe.h"
-#include "runtime/proc_scan.h"
-#include "runtime/ring_src.h"
+#include "runtime/evt_source.h"
 
-/* Sleeps while every ring is empty: from LIVE_IDLE_MIN_NS, doubling with
- * each empty look up to LIVE_IDLE_MAX_NS, back to the minimum once events
- * come. Reading in batches of a millisecond or more keeps the reader off
- * the cache lines the probe is writing (each look at a ring moves them to
- * this CPU and costs the writer a miss), and 8 MiB per CPU hold far more
- * than 4 ms of events at any rate the probe can produce. */
-#define LIVE_IDLE_MIN_NS 1000000
-#define LIVE_IDLE_MAX_NS 4000000
-
-static void machine_info(struct scap_machine *mi)
+/* Gives the source the syscalls of the loaded rules (every syscall when
+ * there are none: --print); how many, or -ENOMEM. */
+static int switch_syscalls(struct engine *en, struct evt_source *src)
 {
-	struct utsname u;
-	struct timespec rt, bt;
-
-	memset(mi, 0, sizeof(*mi));
-	mi->num_cpus = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
-	mi->memory_size_bytes = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
-	mi->max_pid = 4194304;
-	if (!uname(&u))
-		snprintf(mi->hostname, sizeof(mi->hostname), "%s", u.nodename);
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	mi->boot_time_ns = (uint64_t)(rt.tv_sec - bt.tv_sec) * 1000000000ull +
-			   (uint64_t)(rt.tv_nsec - bt.tv_nsec);
-}
-
-/* One ring record through the engine (engine_feed); a record the schema
- * disagrees with is skipped and counted. 0, or the writer's error. */
-static int run_record(struct engine *en, const void *rec, uint32_t len, uint16_t cpu,
-		      char *err, size_t errlen)
-{
-	struct evt e;
-
-	if (evt_decode(&e, rec, len) == -EINVAL) {
-		/* the probe wrote something the schema disagrees with */
-		if (!en->stats.skipped++)
-			log_warn("live: malformed event of type %u from CPU %u (%u bytes) skipped",
-				 e.type, cpu, len);
-		return 0;
-	}
-	e.cpu = cpu;
-	return engine_feed(en, &e, err, errlen);
-}
-
-/* Gives the probe the syscalls of the loaded rules (every syscall when
- * there are none: --print), in the scratch table on of n entries; how
- * many. */
-static int switch_syscalls(struct engine *en, struct probe *p, bool *on, size_t n)
-{
+	size_t n = evt_schema_syscall_count();
+	bool *on = mem_calloc(n, sizeof(*on));
 	int nsc = 0;
 
+	if (!on)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		on[i] = !en->rs;
 	if (en->rs)
 		ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
 	for (size_t i = 0; i < n; i++)
 		nsc += on[i];
-	probe__set_syscalls(p, on);
+	src->ops->set_syscalls(src, on);
+	mem_free(on);
 	return nsc;
 }
 
-/* Reloads the rules and gives the probe their syscalls; the probe stays
- * attached throughout. */
-static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
+void engine_reload(struct engine *en, struct evt_source *src)
 {
 	struct strbuf diags = STRBUF_INIT;
-	int err;
+	int err, nsc = 0;
 
 	en->reload = 0;
 	err = engine__reload_rules(en, &diags);
@@ -102,119 +58,51 @@ static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
 			  en->dp ? "the running rules stay" : "no rules are loaded");
 		return;
 	}
-	log_info("rules reloaded: %zu rules, probe switched to %d syscalls", en->rs->nrules,
-		 switch_syscalls(en, p, on, n));
-}
-
-static void idle(long *ns)
-{
-	struct timespec ts = { 0, *ns };
-
-	nanosleep(&ts, NULL);
-	if (*ns < LIVE_IDLE_MAX_NS)
-		*ns *= 2;
+	if (src->ops->set_syscalls)
+		nsc = switch_syscalls(en, src);
+	log_info("rules reloaded: %zu rules, %s switched to %d syscalls", en->rs->nrules,
+		 src->ops->kind, nsc);
 }
 
 int engine__run_live(struct engine *en, char *err, size_t errlen)
 {
-	struct probe_opts po = { .sz = sizeof(po), .skip_self = true };
-	struct proc_scan_stats ps = { 0 };
-	struct scap_machine mi;
-	struct probe_stats pst;
-	struct ring_src *rs = NULL;
-	struct probe *p = NULL;
-	bool *on = NULL;
-	int *fds = NULL, ret, nsc = 0;
-	long idle_ns = LIVE_IDLE_MIN_NS;
-	size_t n = evt_schema_syscall_count();
+	const char *kind = en->cfg->engine_kind ? en->cfg->engine_kind : "modern_ebpf";
+	bool kmod = !strcmp(kind, "kmod");
+	struct evt_source_opts o = {
+		.sz = sizeof(o),
+		.ring_bytes = kmod ? en->cfg->kmod_ring_bytes : en->cfg->ring_bytes,
+		.path = kmod ? en->cfg->kmod_module : NULL,
+		.skip_self = true,
+		.seed = en->st,
+	};
+	struct evt_source_stats ss;
+	struct evt_source *src = NULL;
+	int ret, nsc;
 
-	po.ring_bytes = en->cfg->ring_bytes;
-	ret = probe__open(&po, &p, err, errlen);
+	ret = evt_source__open(kind, &o, &src, err, errlen);
 	if (ret)
 		return ret;
-	on = mem_calloc(n, sizeof(*on));
-	fds = mem_calloc((size_t)probe__ncpus(p), sizeof(*fds));
-	en->live_ncpus = probe__ncpus(p);
-	en->live_cpus = mem_calloc((size_t)en->live_ncpus, sizeof(*en->live_cpus));
-	if (!on || !fds || !en->live_cpus) {
+	en->live_ncpus = src->ncpus;
+	en->live_cpus = mem_calloc((size_t)(src->ncpus ? src->ncpus : 1), sizeof(*en->live_cpus));
+	nsc = switch_syscalls(en, src);
+	if (!en->live_cpus || nsc < 0) {
 		ret = -ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	nsc = switch_syscalls(en, p, on, n);
-	ret = probe__attach(p, err, errlen);
+	ret = src->ops->start(src, err, errlen);
 	if (ret)
 		goto out;
-	ret = proc_scan(en->st, "/proc", &ps, err, errlen);
-	if (ret)
-		goto out;
-	machine_info(&mi);
-	ret = engine_writer_open(en, &mi, err, errlen);
-	if (ret)
-		goto out;
-	for (int c = 0; c < en->live_ncpus; c++)
-		fds[c] = probe__ring_fd(p, c);
-	ret = ring_src__open(fds, en->live_ncpus, probe__ring_bytes(p), &rs);
-	if (ret) {
-		snprintf(err, errlen, "cannot map the ring buffers: %s", strerror(-ret));
-		goto out;
-	}
+	src->ops->stats(src, -1, &ss);
 	en->live = true;
-	en->probe = p;
-	log_info("watching this machine: probe attached on %d CPUs for %d syscalls, "
+	log_info("watching this machine: %s attached on %d CPUs for %d syscalls, "
 		 "state seeded with %" PRIu64 " threads and %" PRIu64 " fds",
-		 en->live_ncpus, nsc, ps.threads, ps.fds);
+		 kmod ? "kernel module" : "probe", src->ncpus, nsc, ss.threads, ss.fds);
 	sd_notify(0, "READY=1");
-	while (!en->stop) {
-		uint32_t len;
-		uint16_t cpu;
-		const void *rec;
-
-		if (en->reload && en->rs)
-			reload(en, p, on, n);
-		rec = ring_src__next(rs, &len, &cpu);
-		if (!rec) {
-			engine_poll_service(en);
-			outputs__flush(en->out);
-			ring_src__release(rs);
-			idle(&idle_ns);
-			continue;
-		}
-		idle_ns = LIVE_IDLE_MIN_NS;
-		if ((ret = run_record(en, rec, len, cpu, err, errlen)) != 0)
-			goto out;
-	}
+	ret = engine__run_source(en, src, err, errlen);
 	sd_notify(0, "STOPPING=1");
-	/* no new events: process what the rings still hold */
-	probe__detach(p);
-	for (;;) {
-		uint32_t len;
-		uint16_t cpu;
-		const void *rec = ring_src__next(rs, &len, &cpu);
-
-		if (!rec)
-			break;
-		if ((ret = run_record(en, rec, len, cpu, err, errlen)) != 0)
-			goto out;
-	}
 out:
-	en->probe = NULL;
-	if (p) {
-		probe__stats(p, -1, &pst);
-		en->stats.seen = pst.seen;
-		en->stats.dropped = pst.drop_full + pst.drop_big;
-		for (int c = 0; en->live_cpus && c < en->live_ncpus; c++) {
-			probe__stats(p, c, &pst);
-			en->live_cpus[c].drop_full = pst.drop_full;
-			en->live_cpus[c].drop_big = pst.drop_big;
-		}
-	}
-	ret = engine_writer_close(en, ret, err, errlen);
-	outputs__flush(en->out);
-	ring_src__free(rs);
-	probe__free(p);
-	mem_free(on);
-	mem_free(fds);
+	evt_source__close(src);
 	return ret;
 }
 

@@ -117,22 +117,23 @@ static void take_snapshot(struct metrics *m)
 	engine__stats(en, &s->es);
 	state__stats(en->st, &s->ss);
 	s->live = en->live;
-	if (en->probe) {
-		int n = probe__ncpus(en->probe);
+	if (en->src && en->src->live) {
+		const struct evt_source *src = en->src;
+		int n = src->ncpus;
 
 		if (n != s->ncpus) {
 			mem_free(s->cpu);
 			s->cpu = mem_calloc((size_t)n, sizeof(*s->cpu));
 			s->ncpus = s->cpu ? n : 0;
 		}
-		probe__stats(en->probe, -1, &s->tot);
+		src->ops->stats(src, -1, &s->tot);
 		s->es.seen = s->tot.seen;
 		s->es.dropped = s->tot.drop_full + s->tot.drop_big;
 		for (int c = 0; c < s->ncpus; c++)
-			probe__stats(en->probe, c, &s->cpu[c]);
+			src->ops->stats(src, c, &s->cpu[c]);
 		s->nprogs = 0;
-		if (m->stats_fd >= 0)
-			probe__prog_stats(en->probe, add_prog, s);
+		if (m->stats_fd >= 0 && src->ops->prog_stats)
+			src->ops->prog_stats(src, add_prog, s);
 	}
 	if (s->rules_gen != en->rules_gen || (!s->rules && en->rs))
 		copy_rules(s, en);

@@ -8,7 +8,7 @@
 
 #include "runtime/base/strbuf.h"
 #include "runtime/engine.h"
-#include "runtime/probe.h"
+#include "runtime/evt_source.h"
 #include "state/state.h"
 
 /* Falco's metric categories (libs' METRICS_V2_*), plus saker's own. */
@@ -58,7 +58,7 @@ struct snap {
 	struct state_stats ss;
 	bool live;
 	int ncpus;
-	struct probe_stats tot, *cpu;
+	struct evt_source_stats tot, *cpu;
 	struct snap_prog progs[METRICS_MAX_PROGS];
 	int nprogs;
 	uint64_t rules_gen;

@@ -1,5 +1,6 @@
 /* The live probe's loader (see probe.h): libbpf skeleton of
- * bpf/probe.bpf.c, rings created per CPU and put in the probe's
+ * bpf/probe.bpf.c (on kernels before 6.2, which lack bpf_rdonly_cast, the
+ * same skeleton over the object built for them, bpf/CMakeLists.txt), rings created per CPU and put in the probe's
  * array-of-maps, the filler of each syscall put in its tail-call table by
  * name (fl_<syscall>, else fl_generic), the wanted-syscall table written
  * through the mapped .bss. */
@@ -7,14 +8,13 @@
 #include "runtime/probe.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bpf/probe_abi.h"
@@ -22,6 +22,7 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
+#include "runtime/src_live.h"
 
 #define PROBE_RING_DEFAULT (8u << 20)
 
@@ -66,14 +67,41 @@ static int libbpf_log(enum libbpf_print_level lvl, const char *fmt, va_list ap)
 	return 0;
 }
 
-static uint64_t boot_epoch_ns(void)
-{
-	struct timespec rt, bt;
+/* The probe built with TR_NO_RDONLY_CAST (probe_compat_obj.c). */
+extern const unsigned char saker_probe_compat_obj[];
+extern const size_t saker_probe_compat_obj_len;
 
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_BOOTTIME, &bt);
-	return (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec -
-	       ((uint64_t)bt.tv_sec * 1000000000ull + (uint64_t)bt.tv_nsec);
+/* Whether the kernel has the kfunc the probe's plain loads need. */
+static bool has_rdonly_cast(void)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	bool has;
+
+	if (!vm)
+		return true;	/* let the load say what is wrong */
+	has = btf__find_by_name_kind(vm, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	btf__free(vm);
+	return has;
+}
+
+/* The skeleton over the object for kernels before 6.2: the same
+ * programs, maps and globals, so the same skeleton type. */
+static struct probe_bpf *open_compat(void)
+{
+	struct probe_bpf *obj = calloc(1, sizeof(*obj));
+
+	if (!obj)
+		return NULL;
+	if (probe_bpf__create_skeleton(obj))
+		goto bad;
+	obj->skeleton->data = (void *)saker_probe_compat_obj;
+	obj->skeleton->data_sz = saker_probe_compat_obj_len;
+	if (bpf_object__open_skeleton(obj->skeleton, NULL))
+		goto bad;
+	return obj;
+bad:
+	probe_bpf__destroy(obj);
+	return NULL;
 }
 
 /* What the machine lacks for the probe, or 0. */
@@ -161,13 +189,13 @@ int probe__open(const struct probe_opts *o, struct probe **out, char *err, size_
 			   p->ncpus, PROBE_CPU_MAX);
 		goto bad;
 	}
-	p->skel = probe_bpf__open();
+	p->skel = has_rdonly_cast() ? probe_bpf__open() : open_compat();
 	if (!p->skel) {
 		ret = fail(err, errlen, -errno, "probe: cannot open the BPF object: %s",
 			   strerror(errno));
 		goto bad;
 	}
-	p->skel->rodata->boot_epoch_ns = boot_epoch_ns();
+	p->skel->rodata->boot_epoch_ns = src_live_boot_epoch_ns();
 	for (size_t i = 0; i < evt_schema_syscall_count(); i++) {
 		int nr = evt_schema_syscall_nr(i, p->arch);
 

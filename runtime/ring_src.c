@@ -1,4 +1,5 @@
-/* BPF ring buffers read in place (see ring_src.h). The kernel maps each
+/* BPF ring buffers read in place (see ring_src.h); the kernel module's
+ * rings are laid out the same way. The kernel maps each
  * ring as a consumer page (ours to write), then a producer page and the
  * data area twice over, so a record that wraps is still contiguous. A
  * record is an 8-byte header (length with busy and discard bits, page
@@ -38,6 +39,21 @@ struct ring_src {
 
 int ring_src__open(const int *fds, int n, size_t size, struct ring_src **out)
 {
+	struct ring_src_map *maps = mem_calloc((size_t)n, sizeof(*maps));
+	int ret;
+
+	*out = NULL;
+	if (!maps)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		maps[i] = (struct ring_src_map){ .fd = fds[i], .off = 0 };
+	ret = ring_src__open_maps(maps, n, size, out);
+	mem_free(maps);
+	return ret;
+}
+
+int ring_src__open_maps(const struct ring_src_map *maps, int n, size_t size, struct ring_src **out)
+{
 	struct ring_src *s = mem_calloc(1, sizeof(*s));
 	int ret = 0;
 
@@ -56,14 +72,15 @@ int ring_src__open(const int *fds, int n, size_t size, struct ring_src **out)
 		struct ring *r = &s->r[i];
 		void *c, *p;
 
-		c = mmap(NULL, s->page, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], 0);
+		c = mmap(NULL, s->page, PROT_READ | PROT_WRITE, MAP_SHARED, maps[i].fd, maps[i].off);
 		if (c == MAP_FAILED) {
 			ret = -errno;
 			break;
 		}
 		r->cons = c;
 		r->map_len = s->page + 2 * size;
-		p = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, fds[i], (off_t)s->page);
+		p = mmap(NULL, r->map_len, PROT_READ, MAP_SHARED, maps[i].fd,
+			 maps[i].off + (off_t)s->page);
 		if (p == MAP_FAILED) {
 			ret = -errno;
 			break;

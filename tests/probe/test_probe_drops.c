@@ -4,7 +4,8 @@
  * rings drained: per CPU, every event the probe built is either in its
  * ring or counted as dropped (seen = sent + dropped), what the rings held
  * is exactly what was counted as sent, and the drops are there to see.
- * Needs root; skipped otherwise. */
+ * Needs root; skipped otherwise. SAKER_TEST_DRIVER=kmod runs it on the
+ * kernel module (SAKER_TEST_KMOD: a saker.ko to load when none is). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
@@ -14,15 +15,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "runtime/base/evt.h"
 #include "runtime/base/evt_schema.h"
-#include "runtime/probe.h"
-#include "runtime/ring_src.h"
+#include "runtime/evt_source.h"
 
 #define PAIRS 50000
 
@@ -40,58 +42,55 @@ static void *storm(void *arg)
 
 static void counters_add_up_under_stress(void **state)
 {
-	struct probe_opts po = { .sz = sizeof(po), .ring_bytes = 1u << 16 };
-	struct probe *p = NULL;
-	struct ring_src *rs = NULL;
-	struct probe_stats all, cs;
+	const char *kind = getenv("SAKER_TEST_DRIVER");
+	struct evt_source_opts o = { .sz = sizeof(o), .ring_bytes = 1u << 16,
+				     .path = getenv("SAKER_TEST_KMOD") };
+	struct evt_source *src = NULL;
+	struct evt_source_stats all, cs;
 	uint64_t *got;
 	pthread_t th[2];
 	char err[512];
 	bool *on;
-	int *fds, n, ncpu;
-	const void *rec;
-	uint32_t len;
-	uint16_t cpu;
+	int n, ncpu;
+	struct evt e;
 
 	(void)state;
 	if (geteuid() != 0)
 		skip();
-	assert_int_equal(probe__open(&po, &p, err, sizeof(err)), 0);
-	n = probe__ncpus(p);
+	if (evt_source__open(kind ? kind : "modern_ebpf", &o, &src, err, sizeof(err)))
+		fail_msg("%s", err);
+	n = src->ncpus;
 	on = calloc(evt_schema_syscall_count(), sizeof(*on));
 	on[evt_schema_syscall_by_name("openat")] = true;
 	on[evt_schema_syscall_by_name("close")] = true;
-	probe__set_syscalls(p, on);
-	assert_int_equal(probe__attach(p, err, sizeof(err)), 0);
+	src->ops->set_syscalls(src, on);
+	assert_int_equal(src->ops->start(src, err, sizeof(err)), 0);
 
 	ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1;
 	for (int i = 0; i < ncpu; i++)
 		assert_int_equal(pthread_create(&th[i], NULL, storm, (void *)(intptr_t)i), 0);
 	for (int i = 0; i < ncpu; i++)
 		pthread_join(th[i], NULL);
-	probe__detach(p);
+	src->ops->stop(src);
 
-	fds = calloc((size_t)n, sizeof(*fds));
 	got = calloc((size_t)n, sizeof(*got));
-	for (int c = 0; c < n; c++)
-		fds[c] = probe__ring_fd(p, c);
-	assert_int_equal(ring_src__open(fds, n, probe__ring_bytes(p), &rs), 0);
-	while ((rec = ring_src__next(rs, &len, &cpu)) != NULL)
-		got[cpu]++;
+	while (evt_source__next(src, &e, err, sizeof(err)) == EVT_SOURCE_EVENT)
+		got[e.cpu]++;
 
-	probe__stats(p, -1, &all);
+	src->ops->stats(src, -1, &all);
 	assert_true(all.seen >= (uint64_t)ncpu * PAIRS * 2);
 	assert_true(all.drop_full > 0);
 	assert_int_equal(all.seen, all.sent + all.drop_full + all.drop_big);
 	for (int c = 0; c < n; c++) {
-		probe__stats(p, c, &cs);
+		src->ops->stats(src, c, &cs);
 		assert_int_equal(cs.seen, cs.sent + cs.drop_full + cs.drop_big);
 		assert_int_equal(got[c], cs.sent);
 	}
-	ring_src__free(rs);
-	probe__free(p);
+	printf("seen %llu, sent %llu, dropped %llu (ring full) on %d CPUs\n",
+	       (unsigned long long)all.seen, (unsigned long long)all.sent,
+	       (unsigned long long)all.drop_full, ncpu);
+	evt_source__close(src);
 	free(on);
-	free(fds);
 	free(got);
 }
 
