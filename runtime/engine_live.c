@@ -66,44 +66,42 @@ static int run_record(struct engine *en, const void *rec, uint32_t len, uint16_t
 	return engine_feed(en, &e, err, errlen);
 }
 
-/* Gives the probe the syscalls of the loaded rules (every syscall when
+/* Gives the probe the syscalls of the rules in force (every syscall when
  * there are none: --print), in the scratch table on of n entries; how
  * many. */
 static int switch_syscalls(struct engine *en, struct probe *p, bool *on, size_t n)
 {
+	const bool *sc = engine_syscalls(en);
 	int nsc = 0;
 
-	for (size_t i = 0; i < n; i++)
-		on[i] = !en->rs;
-	if (en->rs)
-		ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		on[i] = sc ? sc[i] : true;
 		nsc += on[i];
+	}
 	probe__set_syscalls(p, on);
 	return nsc;
 }
 
-/* Reloads the rules and gives the probe their syscalls; the probe stays
- * attached throughout. */
-static void reload(struct engine *en, struct probe *p, bool *on, size_t n)
+/* Between two events: rules the reload thread built go in force, the
+ * probe switches to their syscalls, and the replaced rules go back to that
+ * thread to be freed (no event uses them any more). */
+static void swap_rules(struct engine *en, struct engine_rules *r, struct probe *p, bool *on,
+		       size_t n)
 {
-	struct strbuf diags = STRBUF_INIT;
-	int err;
-
-	en->reload = 0;
-	err = engine__reload_rules(en, &diags);
-	if (diags.buf)
-		log_warn("rules reload:\n%s", diags.buf);
-	strbuf_release(&diags);
-	if (err) {
-		/* a load that fails before replacing anything leaves the
-		 * running rules; one that fails after leaves none */
-		log_error("rules reload failed (%s): %s", strerror(-err),
-			  en->dp ? "the running rules stay" : "no rules are loaded");
-		return;
-	}
-	log_info("rules reloaded: %zu rules, probe switched to %d syscalls", en->rs->nrules,
+	engine_reload_retire(en, engine_rules_swap(en, r));
+	log_info("rules reloaded: %zu rules, probe switched to %d syscalls", r->rs->nrules,
 		 switch_syscalls(en, p, on, n));
+}
+
+/* The probe's counters for syscall_event_drops. */
+static void probe_drop_counts(void *ctx, struct drop_counts *out)
+{
+	struct probe_stats st;
+
+	probe__stats(ctx, -1, &st);
+	out->n_evts = st.seen;
+	out->n_drops = st.drop_full + st.drop_big;
+	out->n_drops_buffer = st.drop_full;
 }
 
 static void idle(long *ns)
@@ -160,6 +158,8 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		goto out;
 	}
 	en->live = true;
+	en->drop_counts = probe_drop_counts;
+	en->drop_ctx = p;
 	log_info("watching this machine: probe attached on %d CPUs for %d syscalls, "
 		 "state seeded with %" PRIu64 " threads and %" PRIu64 " fds",
 		 en->live_ncpus, nsc, ps.threads, ps.fds);
@@ -169,11 +169,16 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		uint16_t cpu;
 		const void *rec;
 
-		if (en->reload && en->rs)
-			reload(en, p, on, n);
+		struct engine_rules *nr;
+
+		if (en->reload && en->ev) {
+			en->reload = 0;
+			engine_reload_request(en);
+		}
+		if ((nr = engine_reload_take(en)) != NULL)
+			swap_rules(en, nr, p, on, n);
 		rec = ring_src__next(rs, &len, &cpu);
 		if (!rec) {
-			outputs__flush(en->out);
 			ring_src__release(rs);
 			idle(&idle_ns);
 			continue;
@@ -206,8 +211,10 @@ out:
 			en->live_cpus[c].drop_big = pst.drop_big;
 		}
 	}
+	en->drop_counts = NULL;
+	engine_reload_stop(en);
 	ret = engine_writer_close(en, ret, err, errlen);
-	outputs__flush(en->out);
+	outputs__close(en->out);
 	ring_src__free(rs);
 	probe__free(p);
 	mem_free(on);
