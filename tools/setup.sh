@@ -10,6 +10,7 @@ pkgs=(
 	libcmocka-dev libbenchmark-dev libpcre2-dev
 	libbpf-dev bpftool linux-libc-dev libelf-dev libsystemd-dev
 	python3
+	openssl rsyslog
 )
 
 missing=()
