@@ -16,6 +16,12 @@
 
 #include "runtime/base/mem.h"
 
+/* Empty looks the consumer naps through (a millisecond each) before it
+ * sleeps until woken: while alerts keep coming, producers never pay for a
+ * wake-up, and an idle consumer costs nothing. */
+#define QUEUE_NAPS 8
+#define QUEUE_NAP_NS 1000000
+
 struct slot {
 	atomic_size_t seq;
 	void *item;
@@ -29,6 +35,7 @@ struct alert_queue {
 	_Alignas(64) atomic_uint count;		/* items pushed and not popped */
 	_Alignas(64) atomic_uint wake_seq;	/* the futex word */
 	atomic_int sleeping;			/* the consumer waits on wake_seq */
+	unsigned naps;				/* the consumer's empty looks in a row */
 	struct slot slots[];
 };
 
@@ -123,6 +130,7 @@ void *alert_queue__pop(struct alert_queue *q)
 	if (!s)
 		return NULL;
 	item = s->item;
+	q->naps = 0;
 	atomic_store_explicit(&q->head, pos + 1, memory_order_relaxed);
 	atomic_store_explicit(&s->seq, pos + q->mask + 1, memory_order_release);
 	atomic_fetch_sub_explicit(&q->count, 1, memory_order_relaxed);
@@ -140,6 +148,15 @@ void alert_queue__wait(struct alert_queue *q, int timeout_ms)
 	struct timespec ts, *tp = NULL;
 	size_t pos;
 
+	if (ready(q, &pos))
+		return;
+	if (q->naps < QUEUE_NAPS && timeout_ms != 0) {
+		struct timespec nap = { 0, QUEUE_NAP_NS };
+
+		q->naps++;
+		nanosleep(&nap, NULL);
+		return;
+	}
 	atomic_store(&q->sleeping, 1);
 	atomic_thread_fence(memory_order_seq_cst);
 	if (!ready(q, &pos)) {

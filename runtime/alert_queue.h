@@ -2,8 +2,9 @@
  * producers, one consumer (a ring of slots stamped with sequence numbers,
  * so a push is one compare-and-swap and a pop one load and two stores).
  * A push never blocks: a full queue says so and the caller counts the
- * drop. The consumer can sleep until something is pushed; producers pay a
- * system call only to wake a consumer that sleeps. Prefix alert_queue_
+ * drop. The consumer naps while items keep coming and sleeps when they
+ * stop; producers pay a system call only to wake a consumer that sleeps.
+ * Prefix alert_queue_
  * (methods alert_queue__). */
 #pragma once
 #include <stdbool.h>
@@ -24,8 +25,10 @@ void *alert_queue__pop(struct alert_queue *q);
 /* Items in the queue (a snapshot). */
 uint32_t alert_queue__len(const struct alert_queue *q);
 
-/* The consumer sleeps until an item is pushed, alert_queue__wake is
- * called or timeout_ms passed (< 0: no limit); at once when not empty. */
+/* The consumer waits for an item: at once when there is one; a nap of a
+ * millisecond for the first empty looks in a row; then a sleep until an
+ * item is pushed, alert_queue__wake is called or timeout_ms passed (< 0:
+ * no limit). Producers wake only a consumer that sleeps. */
 void alert_queue__wait(struct alert_queue *q, int timeout_ms);
 /* Wakes the consumer (any thread). */
 void alert_queue__wake(struct alert_queue *q);

@@ -56,7 +56,8 @@ struct outputs {
 	unsigned timeout_ms;
 	pthread_t th;
 	bool started, closed;
-	atomic_bool closing;
+	atomic_bool closing;		/* no more alerts: finish */
+	atomic_bool watch_done;		/* the sinks are joined: the output thread ends */
 	_Atomic uint64_t queued, dropped;
 };
 
@@ -175,7 +176,8 @@ static void watch(struct outputs *o)
 		struct sink *s = &o->sinks[i];
 		uint64_t since = atomic_load(&s->busy_since);
 
-		if (!since || since == s->reported ||
+		/* since may be later than now: the write began after the look */
+		if (!since || since == s->reported || since > now ||
 		    now - since < (uint64_t)o->timeout_ms * 1000000ull)
 			continue;
 		s->reported = since;
@@ -216,18 +218,23 @@ static void *output_main(void *arg)
 	int tick = o->timeout_ms < 4 * OUTPUTS_TICK_MS ? (int)(o->timeout_ms / 4) + 1
 						       : OUTPUTS_TICK_MS;
 
+	bool sinks_closing = false;
+
 	block_signals();
-	for (;;) {
+	/* after the last alert is handed on, the sinks are told to finish and
+	 * watched until outputs__close is done with them */
+	while (!atomic_load(&o->watch_done)) {
 		struct out_msg *m;
 
 		while ((m = alert_queue__pop(o->q)) != NULL)
 			dispatch(o, m);
 		watch(o);
-		if (atomic_load(&o->closing) && !alert_queue__len(o->q))
-			break;
+		if (!sinks_closing && atomic_load(&o->closing) && !alert_queue__len(o->q)) {
+			close_sinks(o);
+			sinks_closing = true;
+		}
 		alert_queue__wait(o->q, tick);
 	}
-	close_sinks(o);
 	return NULL;
 }
 
@@ -370,23 +377,12 @@ static uint32_t join_until(struct outputs *o, const struct timespec *dl)
 	return left;
 }
 
-void outputs__close(struct outputs *o)
+/* Sinks still busy at output_timeout: told to stop, and left behind when
+ * they do not. */
+static void give_up(struct outputs *o)
 {
 	struct timespec dl;
 
-	if (!o || o->closed)
-		return;
-	o->closed = true;
-	atomic_store(&o->closing, true);
-	if (o->started) {
-		alert_queue__wake(o->q);
-		pthread_join(o->th, NULL);
-	} else {
-		close_sinks(o);
-	}
-	dl = deadline_after(o->timeout_ms);
-	if (!join_until(o, &dl))
-		return;
 	log_error("output channels still blocked, discarding all remaining notifications");
 	for (uint32_t i = 0; i < o->nsinks; i++) {
 		if (o->sinks[i].started) {
@@ -408,6 +404,29 @@ void outputs__close(struct outputs *o)
 		pthread_detach(s->th);
 		s->started = false;
 		s->abandoned = true;
+	}
+}
+
+void outputs__close(struct outputs *o)
+{
+	struct timespec dl;
+
+	if (!o || o->closed)
+		return;
+	o->closed = true;
+	atomic_store(&o->closing, true);
+	if (o->started)
+		alert_queue__wake(o->q);
+	else
+		close_sinks(o);
+	dl = deadline_after(o->timeout_ms);
+	if (join_until(o, &dl))
+		give_up(o);
+	if (o->started) {
+		atomic_store(&o->watch_done, true);
+		alert_queue__wake(o->q);
+		pthread_join(o->th, NULL);
+		o->started = false;
 	}
 }
 
