@@ -36,8 +36,10 @@ void alert_internal(const struct alert_fmt_opts *o, uint64_t ts, enum rl_priorit
 
 	if (n > sizeof(sorted) / sizeof(sorted[0]))
 		n = sizeof(sorted) / sizeof(sorted[0]);
-	memcpy(sorted, kv, n * sizeof(*kv));
-	qsort(sorted, n, sizeof(*sorted), by_key);
+	if (n) {
+		memcpy(sorted, kv, n * sizeof(*kv));
+		qsort(sorted, n, sizeof(*sorted), by_key);
+	}
 	if (!o->json) {
 		alert_fmt_time(ts, false, false, out);
 		strbuf_printf(out, ": %s %s (", rl_priority_name(prio), msg);

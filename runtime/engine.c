@@ -593,13 +593,12 @@ static int check_drops(struct engine *en, uint64_t ts, char *err, size_t errlen)
 			"n_drops_buffer_close_exit", "n_drops_buffer_proc_exit",
 			"n_drops_scratch_map", "n_drops_page_faults", "n_drops_bug", "ebpf_enabled",
 		};
+		const uint64_t vals[21] = { [0] = d.n_evts, [1] = d.n_drops,
+					    [2] = d.n_drops_buffer, [20] = ebpf };
 		struct alert_kv kv[21];
 
 		for (int i = 0; i < 21; i++) {
-			uint64_t x = i == 0 ? d.n_evts : i == 1 ? d.n_drops
-				   : i == 2 ? d.n_drops_buffer : i == 20 ? ebpf : 0;
-
-			snprintf(v[i], sizeof(v[i]), "%" PRIu64, x);
+			snprintf(v[i], sizeof(v[i]), "%" PRIu64, vals[i]);
 			kv[i] = (struct alert_kv){ keys[i], v[i] };
 		}
 		snprintf(msg, sizeof(msg), "%s. %" PRIu64 " system calls dropped in last second.",

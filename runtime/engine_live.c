@@ -168,7 +168,6 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		uint32_t len;
 		uint16_t cpu;
 		const void *rec;
-
 		struct engine_rules *nr;
 
 		if (en->reload && en->ev) {
