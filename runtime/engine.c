@@ -464,14 +464,12 @@ void engine__update(struct engine *en, const struct evt *e)
 		print_event(en, e);
 }
 
-uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
+/* The rules of r the current event matches (engine__match). */
+static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit, uint32_t *out)
 {
-	struct engine_rules *r = en->ev;
 	const uint32_t *cand;
 	uint32_t n, m = 0;
 
-	if (!r)
-		return 0;
 	if (jit && r->jit) {
 		uint16_t code = en->x.e->type;
 
@@ -493,6 +491,11 @@ uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
 	return m;
 }
 
+uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
+{
+	return en->ev ? match(en, en->ev, jit, out) : 0;
+}
+
 void engine__finish(struct engine *en)
 {
 	state__post(en->st);
@@ -503,12 +506,14 @@ void engine__process(struct engine *en, const struct evt *e)
 {
 	uint32_t n;
 
+	struct engine_rules *r;
+
 	en->type_counts[e->type]++;
 	engine__update(en, e);
-	if (en->ev) {
-		n = engine__match(en, true, en->ev->matches);
+	if ((r = en->ev) != NULL) {
+		n = match(en, r, true, r->matches);
 		for (uint32_t i = 0; i < n; i++)
-			alert(en, en->ev->matches[i]);
+			alert(en, r->matches[i]);
 	}
 	engine__finish(en);
 }
