@@ -23,7 +23,8 @@ static int file_open(const struct out_sink_opts *o, void **out, char *err, size_
 	struct out_file *s;
 
 	if (!o->cfg->file_output_filename || !*o->cfg->file_output_filename) {
-		snprintf(err, errlen, "file_output.filename is empty");
+		snprintf(err, errlen, "file output enabled but no filename in configuration block "
+			 "(file_output.filename)");
 		return -EINVAL;
 	}
 	s = mem_calloc(1, sizeof(*s));

@@ -93,7 +93,8 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 	CURL *h;
 
 	if (!c->http_output_url || !*c->http_output_url) {
-		snprintf(err, errlen, "http_output.url is empty");
+		snprintf(err, errlen, "http output enabled but no url in configuration block "
+			 "(http_output.url)");
 		return -EINVAL;
 	}
 	pthread_once(&curl_once, curl_init);

@@ -40,7 +40,8 @@ static int program_open(const struct out_sink_opts *o, void **out, char *err, si
 	struct out_program *s;
 
 	if (!o->cfg->program_output_program || !*o->cfg->program_output_program) {
-		snprintf(err, errlen, "program_output.program is empty");
+		snprintf(err, errlen, "program output enabled but no program in configuration block "
+			 "(program_output.program)");
 		return -EINVAL;
 	}
 	s = mem_calloc(1, sizeof(*s));

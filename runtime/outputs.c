@@ -253,6 +253,11 @@ static int add_sink(struct outputs *o, const struct config *cfg, const struct ou
 	ret = ops->open(&so, &s->impl, err, sizeof(err));
 	if (ret == -ENOMEM)
 		return ret;
+	if (ret == -EINVAL) {
+		/* a configuration that cannot work: saker does not start */
+		log_error("%s", err);
+		return ret;
+	}
 	if (ret) {
 		log_error("output %s left out: %s", ops->name, err);
 		return 0;

@@ -24,7 +24,9 @@ struct strbuf;
 
 /* Every enabled sink opened and its thread started; a sink that cannot
  * open is logged and left out, as in Falco. -U is cfg->buffered_outputs
- * false. 0, -ENOMEM, or -errno when a thread cannot start. */
+ * false. 0; -EINVAL (logged) when an enabled sink lacks its file, program
+ * or URL, which stops Falco too; -ENOMEM; -errno when a thread cannot
+ * start. */
 int outputs__new(const struct config *cfg, struct outputs **out);
 /* Closes (outputs__close) and frees. */
 void outputs__free(struct outputs *o);

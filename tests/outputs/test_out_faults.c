@@ -6,8 +6,9 @@
  * outputs (a bound, not a benchmark: a stalled loop would take many
  * times longer), exits 0, prints every other alert, logs each failing
  * sink once, and its statistics account for every alert of every sink:
- * written + failed + dropped = handed to the outputs. The ASan build runs
- * the same on the small capture that ships with saker. */
+ * written + failed + dropped = handed to the outputs. An output enabled
+ * without what it writes to stops saker at start, as it stops Falco. The
+ * ASan build runs the same on the small capture that ships with saker. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -310,6 +311,29 @@ static void full_queue(void **state)
 	oh_run_release(&r);
 }
 
+/* An output enabled without its file, program or URL stops saker before
+ * it starts, with Falco's sentence. */
+static void enabled_without_target(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "file_output.enabled=true", "file output enabled but no filename" },
+		{ "program_output.enabled=true", "program output enabled but no program" },
+		{ "http_output.enabled=true", "http output enabled but no url" },
+	};
+	struct oh_run r;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *argv[] = { "-r", g_many, "-e", SMALL_CAPTURE, "-o", cases[i][0], NULL };
+
+		oh_saker(argv, NULL, &r);
+		assert_int_equal(r.status, 1);
+		assert_non_null(strstr(r.err, cases[i][1]));
+		assert_string_equal(r.out, "");
+		oh_run_release(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +343,7 @@ int main(void)
 		cmocka_unit_test(file_that_fails),
 		cmocka_unit_test(stdout_closed),
 		cmocka_unit_test_teardown(full_queue, oh_stop_helpers),
+		cmocka_unit_test(enabled_without_target),
 	};
 
 	if (access(OH_PYTHON, X_OK)) {
