@@ -299,18 +299,28 @@ static void replay_official_outputs_on(struct bench_state *st)
 }
 BENCH(replay_official_outputs_on);
 
-/* The rule that fires on every open, in a file of its own. */
+static char every_open_path[] = "/tmp/saker-bench-every-open-XXXXXX";
+
+static void remove_every_open(void)
+{
+	unlink(every_open_path);
+}
+
+/* The rule that fires on every open, in a file of its own (removed at
+ * exit). */
 static const char *every_open_rules(void)
 {
-	static char path[] = "/tmp/saker-bench-every-open-XXXXXX";
 	static bool made;
 	FILE *f;
 	int fd;
 
 	if (made)
-		return path;
-	fd = mkstemp(path);
-	if (fd < 0 || !(f = fdopen(fd, "w")))
+		return every_open_path;
+	fd = mkstemp(every_open_path);
+	if (fd < 0)
+		return NULL;
+	atexit(remove_every_open);
+	if (!(f = fdopen(fd, "w")))
 		return NULL;
 	fputs("- rule: every open\n"
 	      "  desc: every file a process opens\n"
@@ -319,7 +329,7 @@ static const char *every_open_rules(void)
 	      "  priority: NOTICE\n", f);
 	fclose(f);
 	made = true;
-	return path;
+	return every_open_path;
 }
 
 static void replay_every_open(struct bench_state *st, enum sinks sinks)
