@@ -128,21 +128,30 @@ static void all_failed(const struct oh_run *r, const char *sink, const char *log
 	assert_int_equal(oh_count(r->err, logged), 1);
 }
 
+/* Starts a receiver that accepts and never answers; the -o setting of
+ * its URL in url. */
+static pid_t hung_receiver(char *url, size_t n)
+{
+	const char *args[] = { "--mode", "hang", NULL };
+	int port;
+	pid_t rx = oh_receiver(g_dir, args, &port);
+
+	snprintf(url, n, "http_output.url=http://127.0.0.1:%d/", port);
+	return rx;
+}
+
 /* A receiver that takes the connection and never answers: the HTTP sink
  * is reported blocked, writes nothing, holds back neither the replay nor
  * stdout, and what it could not send is counted. */
 static void receiver_that_never_answers(void **state)
 {
-	const char *args[] = { "--mode", "hang", NULL };
 	const char *sinks[] = { "stdout", "http", NULL };
 	char url[128];
 	struct oh_run r;
-	int port;
 	pid_t rx;
 
 	(void)state;
-	rx = oh_receiver(g_dir, args, &port);
-	snprintf(url, sizeof(url), "http_output.url=http://127.0.0.1:%d/", port);
+	rx = hung_receiver(url, sizeof(url));
 	{
 		const char *opts[] = { "http_output.enabled=true", url, NULL };
 
@@ -271,16 +280,13 @@ static void stdout_closed(void **state)
  * logged once, every alert is accounted for. */
 static void full_queue(void **state)
 {
-	const char *args[] = { "--mode", "hang", NULL };
 	const char *sinks[] = { "file", "http", NULL };
 	char url[128], file[320];
 	struct oh_run r;
-	int port;
 	pid_t rx;
 
 	(void)state;
-	rx = oh_receiver(g_dir, args, &port);
-	snprintf(url, sizeof(url), "http_output.url=http://127.0.0.1:%d/", port);
+	rx = hung_receiver(url, sizeof(url));
 	snprintf(file, sizeof(file), "file_output.filename=%s/many.txt", g_dir);
 	{
 		const char *opts[] = { "outputs_queue.capacity=16", "http_output.enabled=true",
