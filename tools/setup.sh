@@ -25,6 +25,8 @@ pkgs=(
 	iproute2 openssl e2fsprogs
 	# the kernel module and its VM suite (tests/kmod)
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod file
+	# the outputs suite (tests/outputs)
+	rsyslog
 )
 
 missing=()
