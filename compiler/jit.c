@@ -18,7 +18,9 @@
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
-#include <llvm-c/Transforms/PassBuilder.h>
+#include <llvm-c/Transforms/IPO.h>
+#include <llvm-c/Transforms/InstCombine.h>
+#include <llvm-c/Transforms/Scalar.h>
 
 #include "bpf/shared/ppm_events.h"
 #include "compiler/evttypes.h"
@@ -31,10 +33,24 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 
-/* The optimisations worth their compile time on this code: the linked
- * evaluators inlined (the rest of their file dropped), memo slots to
- * registers, redundant loads and branches folded. */
-#define JIT_PASSES "always-inline,globaldce,function(sroa,early-cse,instcombine,simplifycfg)"
+/* The optimisations worth their compile time on this code, in order: the
+ * linked evaluators inlined (the rest of their file dropped), memo slots
+ * to registers, redundant loads and branches folded. jit_opts.passes
+ * names a list of them instead. */
+static const struct {
+	const char *name;
+	void (*add)(LLVMPassManagerRef pm);
+	bool module;		/* a module pass (else one per function) */
+} jit_pass_tab[] = {
+	{ "always-inline", LLVMAddAlwaysInlinerPass, true },
+	{ "globaldce", LLVMAddGlobalDCEPass, true },
+	{ "sroa", LLVMAddScalarReplAggregatesPass, false },
+	{ "early-cse", LLVMAddEarlyCSEPass, false },
+	{ "instcombine", LLVMAddInstructionCombiningPass, false },
+	{ "simplifycfg", LLVMAddCFGSimplificationPass, false },
+};
+
+#define JIT_PASSES "always-inline,globaldce,sroa,early-cse,instcombine,simplifycfg"
 
 /* Largest numeric `in` set turned into a switch. */
 #define JIT_MAX_INLINE_SET 32
@@ -1212,12 +1228,49 @@ static int link_helpers(struct gen *g, char *err, size_t errlen)
 	return 0;
 }
 
+/* Runs the passes named in list (comma-separated names of jit_pass_tab):
+ * the module passes first, then the function passes over each function.
+ * 0, or -EINVAL for a name it does not know. */
+static int optimise(LLVMModuleRef m, const char *list, char *err, size_t errlen)
+{
+	LLVMPassManagerRef mpm = LLVMCreatePassManager();
+	LLVMPassManagerRef fpm = LLVMCreateFunctionPassManagerForModule(m);
+	const char *p = list;
+	int ret = 0;
+
+	while (*p && !ret) {
+		size_t l = strcspn(p, ",");
+		size_t i = 0;
+
+		while (i < sizeof(jit_pass_tab) / sizeof(jit_pass_tab[0]) &&
+		       (strlen(jit_pass_tab[i].name) != l || strncmp(jit_pass_tab[i].name, p, l)))
+			i++;
+		if (i == sizeof(jit_pass_tab) / sizeof(jit_pass_tab[0])) {
+			snprintf(err, errlen, "optimising: unknown pass '%.*s'", (int)l, p);
+			ret = -EINVAL;
+			break;
+		}
+		jit_pass_tab[i].add(jit_pass_tab[i].module ? mpm : fpm);
+		p += l + (p[l] == ',');
+	}
+	if (!ret) {
+		LLVMRunPassManager(mpm, m);
+		LLVMInitializeFunctionPassManager(fpm);
+		for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+			if (!LLVMIsDeclaration(f))
+				LLVMRunFunctionPassManager(fpm, f);
+		LLVMFinalizeFunctionPassManager(fpm);
+	}
+	LLVMDisposePassManager(fpm);
+	LLVMDisposePassManager(mpm);
+	return ret;
+}
+
 /* Generates, optimises and adds one shard's module to its own LLJIT. */
 static int shard_compile(struct shard *sh)
 {
 	LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
 	struct gen g = { .ip = sh->j->ip, .rs = interp_ruleset(sh->j->ip), .st = &sh->st, .j = sh->j };
-	LLVMPassBuilderOptionsRef pbo;
 	LLVMOrcThreadSafeModuleRef tsm;
 	LLVMErrorRef e;
 	char *msg = NULL;
@@ -1241,13 +1294,11 @@ static int shard_compile(struct shard *sh)
 		LLVMOrcDisposeThreadSafeContext(tsc);
 		return ret;
 	}
-	pbo = LLVMCreatePassBuilderOptions();
-	e = LLVMRunPasses(g.m, sh->o->passes ? sh->o->passes : JIT_PASSES, NULL, pbo);
-	LLVMDisposePassBuilderOptions(pbo);
-	if (e) {
+	if ((ret = optimise(g.m, sh->o->passes ? sh->o->passes : JIT_PASSES, sh->err,
+			    sizeof(sh->err)))) {
 		LLVMDisposeModule(g.m);
 		LLVMOrcDisposeThreadSafeContext(tsc);
-		return llvm_fail(e, "optimising", sh->err, sizeof(sh->err));
+		return ret;
 	}
 	tsm = LLVMOrcCreateNewThreadSafeModule(g.m, tsc);
 	LLVMOrcDisposeThreadSafeContext(tsc);

@@ -3,8 +3,10 @@
  * update, and the lists of matching rules must be equal, for the three
  * official rules files and for rules generated at random from the grammar
  * and the field catalogue (fixed seed; SAKER_DIFF_SEED and SAKER_DIFF_RULES
- * choose others for longer runs). build/saker's alert output must be the
- * same bytes with and without --no-jit. */
+ * choose others for longer runs). Tiered evaluation switches from the
+ * interpreter to the JIT between two events with the same answers.
+ * build/saker's alert output must be the same bytes tiered (the default),
+ * with --jit-wait and with --no-jit. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +170,72 @@ static void official_rules_agree(void **state)
 		engine__free(en);
 		config_release(&cfg);
 	}
+}
+
+/* Tiered evaluation: the JIT compiles in the background while the
+ * interpreter evaluates; held until half of the events went through the
+ * interpreter, it then takes over between two events, and every event's
+ * matches are the interpreter's on both sides of the switch. */
+static void tier_switch_mid_stream(void **state)
+{
+	struct engine_opts eo = { .sz = sizeof(eo), .jit_tiered = true };
+	struct engine_stats s;
+	struct config cfg;
+	struct engine *en;
+	uint32_t *a, *b, n;
+	struct scap_reader *r;
+	struct scap_err se;
+	struct scap_cb cb;
+	struct evt e;
+	uint64_t seen = 0, jit_matches = 0, half = BENCH_EVENTS / 2;
+
+	(void)state;
+	config_init(&cfg);
+	cfg.stdout_output = false;
+	cfg.rule_matching = CONFIG_MATCH_ALL;
+	eo.cfg = &cfg;
+	assert_int_equal(engine__new(&eo, &en), 0);
+	engine__jit_hold(en, true);
+	assert_int_equal(engine__load_rules(en, official, 3, NULL), 0);
+	n = engine__ruleset(en)->nrules + 1;
+	a = calloc(n, sizeof(*a));
+	b = calloc(n, sizeof(*b));
+	assert_non_null(a);
+	assert_non_null(b);
+	engine__seed_cb(en, &cb);
+	assert_int_equal(scap_reader__open(CAPS "bench-falcoset.scap.gz", &cb, &r, &se), 0);
+	while (seen < BENCH_EVENTS && scap_reader__next(r, &e, &se) == 0) {
+		uint32_t na, nb;
+
+		if (!e.info)
+			continue;
+		if (seen == half) {
+			engine__stats(en, &s);
+			assert_false(s.jit);	/* held: the interpreter so far */
+			engine__jit_hold(en, false);
+			engine__jit_wait(en);
+			engine__stats(en, &s);
+			assert_true(s.jit);
+			assert_int_equal(s.jit_from_event, half);
+		}
+		seen++;
+		engine__update(en, &e);
+		na = engine__match(en, true, a);
+		nb = engine__match(en, false, b);
+		if (na != nb || memcmp(a, b, na * sizeof(*a)))
+			fail_msg("event %llu: %u matches tiered, %u in the interpreter",
+				 (unsigned long long)seen, na, nb);
+		if (seen > half)
+			jit_matches += na;
+		engine__finish(en);
+	}
+	assert_true(seen > half);
+	assert_true(jit_matches > 0);
+	scap_reader__free(r);
+	free(a);
+	free(b);
+	engine__free(en);
+	config_release(&cfg);
 }
 
 /* Random rules. */
@@ -448,6 +516,12 @@ static void saker_output_identical(void **state)
 				snprintf(full, sizeof(full), "%s/saker --no-jit %s -e " CAPS "%s 2>/dev/null",
 					 SAKER_BINARY_DIR, cmd, cap);
 				b = run(full, &lb);
+				assert_int_equal(la, lb);
+				assert_memory_equal(a, b, la);
+				free(b);
+				snprintf(full, sizeof(full), "%s/saker --jit-wait %s -e " CAPS "%s 2>/dev/null",
+					 SAKER_BINARY_DIR, cmd, cap);
+				b = run(full, &lb);
 			}
 			assert_int_equal(la, lb);
 			assert_memory_equal(a, b, la);
@@ -501,6 +575,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(llvm_failure_falls_back),
 		cmocka_unit_test(official_rules_agree),
+		cmocka_unit_test(tier_switch_mid_stream),
 		cmocka_unit_test(random_rules_agree),
 		cmocka_unit_test(saker_output_identical),
 	};
