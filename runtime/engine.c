@@ -728,6 +728,8 @@ void engine__stats(const struct engine *en, struct engine_stats *out)
 	out->jit = en->ev && en->ev->jit != NULL;
 	out->jit_compile_ns = en->ev ? en->ev->jit_compile_ns : 0;
 	out->jit_param_reads = en->ev ? en->ev->jit_param_reads : 0;
+	out->jit_cache_hits = en->ev ? en->ev->jit_cache_hits : 0;
+	out->jit_cache_misses = en->ev ? en->ev->jit_cache_misses : 0;
 	out->proc_memo_evictions = en->ev && en->ev->pm ? proc_memo_evictions(en->ev->pm) : 0;
 	engine_reload_counts(en, &out->reloads_asked, &out->reloads, &out->reloads_failed);
 	out->drops_detected = en->drops.detected;
@@ -749,13 +751,18 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		      ", evicted fds %" PRIu64 ", evicted users %" PRIu64 ", malformed events %" PRIu64
 		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
 		      ss.users_evicted, ss.events_malformed);
-	if (r && s.jit && s.jit_from_event)
-		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms, in force after %" PRIu64
-			      " events in the interpreter), per-thread results evicted %" PRIu64 "\n",
-			      s.jit_compile_ns / 1e6, s.jit_from_event, s.proc_memo_evictions);
-	else if (r && s.jit)
-		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms), per-thread results evicted %"
-			      PRIu64 "\n", s.jit_compile_ns / 1e6, s.proc_memo_evictions);
+	if (r && s.jit) {
+		strbuf_printf(sb, "evaluator: jit (%s in %.1f ms", s.jit_cache_misses ?
+			      "compiled" : "linked from the cache", s.jit_compile_ns / 1e6);
+		if (s.jit_cache_hits && s.jit_cache_misses)
+			strbuf_printf(sb, ", %u of %u parts from the cache", s.jit_cache_hits,
+				      s.jit_cache_hits + s.jit_cache_misses);
+		if (s.jit_from_event)
+			strbuf_printf(sb, ", in force after %" PRIu64 " events in the interpreter",
+				      s.jit_from_event);
+		strbuf_printf(sb, "), per-thread results evicted %" PRIu64 "\n",
+			      s.proc_memo_evictions);
+	}
 	else if (r && r->tier)
 		strbuf_printf(sb, "evaluator: interpreter (the JIT was not ready before the end)\n");
 	else if (r)

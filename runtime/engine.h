@@ -50,6 +50,8 @@ struct engine_stats {
 	uint64_t jit_compile_ns;	/* last JIT compilation */
 	uint64_t jit_from_event;	/* tiered: events the interpreter evaluated
 					 * before the JIT took over */
+	uint32_t jit_cache_hits;	/* parts of the JIT's code linked from its cache */
+	uint32_t jit_cache_misses;	/* parts compiled */
 	uint32_t jit_param_reads;	/* comparisons reading their parameter in place */
 	uint64_t proc_memo_evictions;	/* per-thread rule results lost to another thread */
 	uint64_t reloads_asked, reloads, reloads_failed;	/* SIGHUP's rules reloads */

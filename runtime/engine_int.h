@@ -45,6 +45,7 @@ struct engine_rules {
 	uint64_t jit_compile_ns;
 	uint32_t jit_param_reads;
 	uint32_t jit_fallbacks;
+	uint32_t jit_cache_hits, jit_cache_misses;	/* shards linked from the cache, compiled */
 };
 
 struct engine_reload;

@@ -12,6 +12,8 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "compiler/evttypes.h"
 #include "compiler/jit.h"
@@ -27,6 +29,7 @@ struct jit_result {
 	struct proc_memo *pm;
 	uint64_t compile_ns;
 	uint32_t param_reads;
+	uint32_t cache_hits, cache_misses;	/* shards linked from the cache, compiled */
 	bool fallback;
 	int err;		/* -ENOMEM */
 };
@@ -94,6 +97,31 @@ static uint8_t *proc_memo_cb(void *ctx)
 
 /* ---- compiling ---- */
 
+static void cache_note(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_warn("%s", msg);
+}
+
+/* The JIT cache's directory: the configured one, else root's under
+ * /var/cache, else the user's cache directory; "" for none. */
+static void cache_dir(const struct config *cfg, char *buf, size_t n)
+{
+	const char *d = config_get_str(cfg, "jit.cache.dir"), *x, *home;
+
+	buf[0] = '\0';
+	if (!config_get_bool(cfg, "jit.cache.enabled"))
+		return;
+	if (*d)
+		snprintf(buf, n, "%s", d);
+	else if (geteuid() == 0)
+		snprintf(buf, n, "/var/cache/saker/jit");
+	else if ((x = getenv("XDG_CACHE_HOME")) && *x == '/')
+		snprintf(buf, n, "%s/saker/jit", x);
+	else if ((home = getenv("HOME")) && *home == '/')
+		snprintf(buf, n, "%s/.cache/saker/jit", home);
+}
+
 /* Native code and its per-thread memo for r, reading only what does not
  * change while events run. */
 static void compile(struct engine_rules *r, struct jit_result *out)
@@ -114,8 +142,14 @@ static void compile(struct engine_rules *r, struct jit_result *out)
 		.param_of = param_cb,
 	};
 	struct jit_stats js;
-	char msg[512];
-	int err = jit__new(r->ip, &jo, &out->jit, msg, sizeof(msg));
+	char msg[512], dir[1024];
+	int err;
+
+	cache_dir(en->cfg, dir, sizeof(dir));
+	jo.cache_dir = dir;
+	jo.cache_max_bytes = (uint64_t)config_get_int(en->cfg, "jit.cache.max_size") << 20;
+	jo.note = cache_note;
+	err = jit__new(r->ip, &jo, &out->jit, msg, sizeof(msg));
 
 	if (err == -ENOMEM) {
 		out->err = err;
@@ -129,6 +163,8 @@ static void compile(struct engine_rules *r, struct jit_result *out)
 	jit_stats(out->jit, &js);
 	out->compile_ns = js.compile_ns;
 	out->param_reads = js.param_reads;
+	out->cache_hits = js.cache_hits;
+	out->cache_misses = js.cache_misses;
 	out->err = proc_memo__new(jit_proc_slots(out->jit), ENGINE_PROC_MEMO_THREADS, &out->pm);
 	if (out->err) {
 		jit__free(out->jit);
@@ -143,6 +179,8 @@ static int apply(struct engine_rules *r, const struct jit_result *res)
 	r->pm = res->pm;
 	r->jit_compile_ns = res->compile_ns;
 	r->jit_param_reads = res->param_reads;
+	r->jit_cache_hits = res->cache_hits;
+	r->jit_cache_misses = res->cache_misses;
 	r->jit_fallbacks += res->fallback;
 	return res->err;
 }
