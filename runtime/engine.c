@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "compiler/fields.h"
@@ -266,6 +267,7 @@ static int map_hits(struct engine_rules *r, const struct engine_rules *prev)
 int engine_rules_build(struct engine *en, const char *const *files, size_t n, bool background,
 		       struct strbuf *diags, struct engine_rules **out)
 {
+	int64_t heap0 = mem_thread_net();
 	struct engine_rules *r = mem_calloc(1, sizeof(*r));
 	size_t nsc = evt_schema_syscall_count();
 	uint32_t nr;
@@ -295,12 +297,16 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n, bo
 	}
 	ruleset__syscalls(r->rs, en->cfg->all_syscalls, r->syscalls);
 	err = dispatch__new(r->rs, rule_ok, r, &r->dp);
+	/* the JIT counts its own heap (engine_jit.c) */
+	heap0 -= mem_thread_net();
 	if (!err && !en->no_jit)
 		err = engine_jit_start(r, background);
+	heap0 += mem_thread_net();
 	if (!err)
 		err = map_hits(r, atomic_load(&en->ev_pub));
 	if (err)
 		goto fail;
+	r->heap += mem_thread_net() - heap0;
 	*out = r;
 	return 0;
 fail:
@@ -730,10 +736,45 @@ void engine__stats(const struct engine *en, struct engine_stats *out)
 	out->jit_param_reads = en->ev ? en->ev->jit_param_reads : 0;
 	out->jit_cache_hits = en->ev ? en->ev->jit_cache_hits : 0;
 	out->jit_cache_misses = en->ev ? en->ev->jit_cache_misses : 0;
+	out->rules_heap = en->ev ? en->ev->heap : 0;
 	out->proc_memo_evictions = en->ev && en->ev->pm ? proc_memo_evictions(en->ev->pm) : 0;
 	engine_reload_counts(en, &out->reloads_asked, &out->reloads, &out->reloads_failed);
 	out->drops_detected = en->drops.detected;
 	out->drop_actions = en->drops.taken;
+}
+
+/* The process's memory: the heap by owner (on jemalloc), the resident set
+ * now and at its peak, a live driver's rings. */
+static void engine_format_memory(const struct engine *en, const struct engine_stats *s,
+				 const struct state_stats *ss, struct strbuf *sb)
+{
+	struct mem_stats ms;
+	struct rusage ru;
+	long size_pages, rss_pages = 0;
+	FILE *f;
+
+	if (mem_accounted() && !mem_stats(&ms)) {
+		int64_t other = (int64_t)ms.allocated - ss->heap_bytes - s->rules_heap;
+
+		strbuf_printf(sb, "memory: heap %.1f MiB (state %.1f, rules %.1f, other %.1f)",
+			      ms.allocated / 1048576.0, ss->heap_bytes / 1048576.0,
+			      s->rules_heap / 1048576.0, (other > 0 ? other : 0) / 1048576.0);
+	} else {
+		strbuf_adds(sb, "memory: heap by owner not counted (libc's malloc)");
+	}
+	if ((f = fopen("/proc/self/statm", "r"))) {
+		if (fscanf(f, "%ld %ld", &size_pages, &rss_pages) != 2)
+			rss_pages = 0;
+		fclose(f);
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	strbuf_printf(sb, ", resident %.1f MiB, peak %.1f MiB",
+		      rss_pages * (double)sysconf(_SC_PAGESIZE) / 1048576.0, ru.ru_maxrss / 1024.0);
+	if (en->live && en->live_ncpus)
+		strbuf_printf(sb, ", rings %.1f MiB mapped (%d CPUs)",
+			      (double)en->live_ring_bytes * en->live_ncpus / 1048576.0,
+			      en->live_ncpus);
+	strbuf_addc(sb, '\n');
 }
 
 void engine__format_stats(const struct engine *en, struct strbuf *sb)
@@ -767,6 +808,7 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		strbuf_printf(sb, "evaluator: interpreter (the JIT was not ready before the end)\n");
 	else if (r)
 		strbuf_printf(sb, "evaluator: interpreter\n");
+	engine_format_memory(en, &s, &ss, sb);
 	if (s.reloads_asked)
 		strbuf_printf(sb, "rules reloads: asked %" PRIu64 ", done %" PRIu64 ", failed %"
 			      PRIu64 "\n", s.reloads_asked, s.reloads, s.reloads_failed);

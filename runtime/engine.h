@@ -52,6 +52,7 @@ struct engine_stats {
 					 * before the JIT took over */
 	uint32_t jit_cache_hits;	/* parts of the JIT's code linked from its cache */
 	uint32_t jit_cache_misses;	/* parts compiled */
+	int64_t rules_heap;		/* heap the rules in force hold, their JIT's included */
 	uint32_t jit_param_reads;	/* comparisons reading their parameter in place */
 	uint64_t proc_memo_evictions;	/* per-thread rule results lost to another thread */
 	uint64_t reloads_asked, reloads, reloads_failed;	/* SIGHUP's rules reloads */

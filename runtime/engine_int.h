@@ -46,6 +46,7 @@ struct engine_rules {
 	uint32_t jit_param_reads;
 	uint32_t jit_fallbacks;
 	uint32_t jit_cache_hits, jit_cache_misses;	/* shards linked from the cache, compiled */
+	int64_t heap;			/* bytes the build kept (the JIT's included) */
 };
 
 struct engine_reload;
@@ -81,6 +82,7 @@ struct engine {
 		uint64_t drop_full, drop_big;
 	} *live_cpus;			/* the driver's drops per CPU */
 	int live_ncpus;
+	size_t live_ring_bytes;		/* each CPU's ring */
 	char **rule_files;		/* as loaded, for reloads */
 	size_t nrule_files;
 	volatile sig_atomic_t stop;

@@ -30,6 +30,7 @@ struct jit_result {
 	uint64_t compile_ns;
 	uint32_t param_reads;
 	uint32_t cache_hits, cache_misses;	/* shards linked from the cache, compiled */
+	int64_t heap;		/* bytes the compilation kept */
 	bool fallback;
 	int err;		/* -ENOMEM */
 };
@@ -143,6 +144,7 @@ static void compile(struct engine_rules *r, struct jit_result *out)
 	};
 	struct jit_stats js;
 	char msg[512], dir[1024];
+	int64_t heap0 = mem_thread_net();
 	int err;
 
 	cache_dir(en->cfg, dir, sizeof(dir));
@@ -170,6 +172,7 @@ static void compile(struct engine_rules *r, struct jit_result *out)
 		jit__free(out->jit);
 		out->jit = NULL;
 	}
+	out->heap = mem_thread_net() - heap0;
 }
 
 /* The results into r. */
@@ -182,6 +185,7 @@ static int apply(struct engine_rules *r, const struct jit_result *res)
 	r->jit_cache_hits = res->cache_hits;
 	r->jit_cache_misses = res->cache_misses;
 	r->jit_fallbacks += res->fallback;
+	r->heap += res->heap;
 	return res->err;
 }
 
