@@ -51,6 +51,7 @@ struct scap_reader {
 	size_t mem_len, mem_pos;
 	void *map;			/* mem is this mapping of the file */
 	size_t map_dropped;		/* bytes of it given back */
+	size_t map_ahead;		/* bytes of it asked to be read ahead */
 	const uint8_t *body;		/* the current block's body: in mem, or blk */
 	uint64_t off;			/* stream offset of the next block */
 	uint8_t *blk;			/* current block body (+ trailer) */
@@ -101,10 +102,17 @@ static int fail(struct scap_err *err, uint64_t off, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* A mapped file as the reader moves on: the pages MAP_DROP behind given
- * back. */
+/* A mapped file as the reader moves on: the file read ahead of it (the
+ * kernel reads while the events are processed), the pages MAP_DROP behind
+ * given back. */
 static void map_advance(struct scap_reader *r)
 {
+	if (r->mem_pos + 2 * MAP_DROP > r->map_ahead && r->map_ahead < r->mem_len) {
+		size_t n = r->mem_len - r->map_ahead < MAP_DROP ? r->mem_len - r->map_ahead : MAP_DROP;
+
+		madvise((uint8_t *)r->map + r->map_ahead, n, MADV_WILLNEED);
+		r->map_ahead += n;
+	}
 	if (r->mem_pos - r->map_dropped >= 2 * MAP_DROP) {
 		madvise((uint8_t *)r->map + r->map_dropped, MAP_DROP, MADV_DONTNEED);
 		r->map_dropped += MAP_DROP;
