@@ -73,6 +73,7 @@ struct state {
 	int64_t heap;			/* net bytes its public functions allocated */
 	struct thr_ent **buckets, **grp_buckets, **kid_buckets;
 	size_t nbuckets, nthreads;
+	size_t max_buckets;		/* nbuckets grows up to this */
 	struct thr_list live, dead;
 	struct user_tab *users;		/* user_tab.c */
 	struct state_stats st;
