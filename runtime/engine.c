@@ -97,11 +97,12 @@ void engine_rules_free(struct engine_rules *r)
 {
 	if (!r)
 		return;
+	/* first: a background JIT still compiling reads what follows */
+	engine_jit_release(r);
 	for (uint32_t i = 0; r->fsc && i < r->nfsc; i++)
 		extract_scratch_release(&r->fsc[i]);
 	mem_free(r->fsc);
 	mem_free(r->preps);
-	engine_jit_release(r);
 	dispatch__free(r->dp);
 	interp__free(r->ip);
 	ruleset__free(r->rs);
