@@ -31,6 +31,7 @@
 #include "runtime/config.h"
 #include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
+#include "runtime/dns_names.h"
 #include "runtime/evt_source.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
@@ -86,6 +87,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
 	drop_alert_init(&en->drops, o->cfg);
+	dns_names_install();
 	*out = en;
 	return 0;
 fail:
