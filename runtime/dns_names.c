@@ -29,6 +29,7 @@
 #define PERIOD_MIN_NS (10ull * 1000000000ull)
 #define PERIOD_MAX_NS (320ull * 1000000000ull)
 #define SLOTS (DNS_NAMES_MAX * 2)	/* the hash's slots: a power of two */
+#define FIRST_AT_ONCE 8			/* first resolutions in flight at once */
 
 struct addrs {
 	uint8_t n4, n6;
@@ -179,8 +180,11 @@ static void *resolver_main(void *arg)
 		n = atomic_load(&ntab);
 		pthread_mutex_unlock(&mu);
 		if (n > seen) {
-			resolve_new(seen, n);
-			seen = n;
+			/* a few at once: each answer in flight is a thread */
+			uint32_t to = n - seen > FIRST_AT_ONCE ? seen + FIRST_AT_ONCE : n;
+
+			resolve_new(seen, to);
+			seen = to;
 			continue;
 		}
 		now = now_ns();
