@@ -1110,6 +1110,20 @@ static int entry_str(struct ctx *x, const struct ydoc_node *m, const char *k, ch
 	return 0;
 }
 
+/* The boolean of key k in map m, false when absent; -EINVAL when it is
+ * not one. */
+static int entry_bool(struct ctx *x, const struct ydoc_node *m, const char *k, bool *out)
+{
+	struct ydoc_node **v = map_slot((struct ydoc_node *)m, k);
+
+	*out = false;
+	if (!v || (*v)->kind == YDOC_NULL)
+		return 0;
+	if ((*v)->kind == YDOC_SCALAR && parse_bool((*v)->str, out))
+		return 0;
+	return failf(x, &(*v)->start, "append_output.%s: expected true or false", k);
+}
+
 static int add_extra_field(struct ctx *x, struct config_append_output *a,
 			   const struct ydoc_node *at, const char *key, const char *fmt)
 {
@@ -1141,20 +1155,50 @@ static int add_extra_field(struct ctx *x, struct config_append_output *a,
 	return 0;
 }
 
+/* -EINVAL naming the first key of map m that is not among keys (a
+ * NULL-terminated list) and where it is. */
+static int only_keys(struct ctx *x, const struct ydoc_node *m, const char *what,
+		     const char *const *keys)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		const struct ydoc_node *k = m->kids[2 * i];
+		size_t j = 0;
+
+		while (keys[j] && (k->kind != YDOC_SCALAR || strcmp(keys[j], k->str)))
+			j++;
+		if (!keys[j])
+			return failf(x, &k->start, "%s: unknown key '%s'", what,
+				     k->kind == YDOC_SCALAR ? k->str : "?");
+	}
+	return 0;
+}
+
 /* One append_output entry: match (source, tags, rule), extra_output,
- * extra_fields (field names, or one `name: format` pair each). */
+ * extra_fields (field names, or one `name: format` pair each); any other
+ * key is refused. */
 static int load_append_entry(struct ctx *x, const struct ydoc_node *m,
 			     struct config_append_output *a)
 {
 	struct ydoc_node **match, **tags, **fields;
 	int err;
 
+	static const char *const entry_keys[] = { "match", "extra_output", "extra_fields",
+						  "suggested_output", NULL };
+	static const char *const match_keys[] = { "source", "tags", "rule", NULL };
+
 	if (m->kind != YDOC_MAP)
 		return failf(x, &m->start, "append_output: expected a map for each entry");
+	if ((err = only_keys(x, m, "append_output", entry_keys)))
+		return err;
 	match = map_slot((struct ydoc_node *)m, "match");
 	if (match && (*match)->kind != YDOC_MAP && (*match)->kind != YDOC_NULL)
 		return failf(x, &(*match)->start, "append_output.match: expected a map");
+	if (match && (*match)->kind == YDOC_MAP &&
+	    (err = only_keys(x, *match, "append_output.match", match_keys)))
+		return err;
 	if ((err = entry_str(x, m, "extra_output", &a->extra_output)))
+		return err;
+	if ((err = entry_bool(x, m, "suggested_output", &a->suggested_output)))
 		return err;
 	if (match && (*match)->kind == YDOC_MAP &&
 	    ((err = entry_str(x, *match, "source", &a->source)) ||

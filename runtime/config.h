@@ -44,6 +44,8 @@ struct config_append_output {
 	char *extra_output;
 	struct config_extra_field *fields;
 	size_t nfields;
+	bool suggested_output;	/* the fields plugins suggest for outputs
+				 * (addOutput) appended, `name=%name` each */
 };
 
 struct config {

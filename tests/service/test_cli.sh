@@ -43,6 +43,9 @@ printf 'webserver:\n  enabled: true\n  listen_port: [1\n' > "$TMP/bad.yaml"
 expect_fail "Error: $TMP/bad.yaml:4:1: invalid YAML: did not find expected ','" "${S[@]}" -c "$TMP/bad.yaml" --version
 printf 'outputs:\n  rate: 1\n' > "$TMP/old.yaml"
 expect_fail "Error: $TMP/old.yaml:1:1: unknown configuration key 'outputs'" "${S[@]}" -c "$TMP/old.yaml" --dry-run
+printf 'append_output:\n  - match:\n      sorce: syscall\n    extra_output: x\n' > "$TMP/ao.yaml"
+expect_fail "Error: $TMP/ao.yaml:3:7: append_output.match: unknown key 'sorce'" "${S[@]}" -c "$TMP/ao.yaml" --dry-run
+expect_fail "append_output: unknown key 'extra'" "${S[@]}" -o 'append_output=[{extra: x}]' --dry-run
 expect_fail "Error: Could not find configuration file at $TMP/missing.yaml" "${S[@]}" -c "$TMP/missing.yaml" --version
 expect_fail "Error: unknown event source" "${S[@]}" --list k8s_audit
 expect_fail "not permitted" "${S[@]}" --disable-source syscall --version
