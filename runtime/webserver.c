@@ -228,13 +228,15 @@ int webserver__start(const struct config *cfg, struct metrics *m, struct webserv
 		}
 		flags |= MHD_USE_TLS;
 	}
-	/* the file holds the certificate and its key: each option takes its part */
+	/* the logger first, so that the library's own says nothing; the
+	 * address reused as a restarted server needs (SO_REUSEADDR, the
+	 * library's default), never shared with another server; the file
+	 * holds the certificate and its key: each option takes its part */
 	w->d = lm.start_daemon(flags, (uint16_t)port, NULL, NULL, handle, w,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 				tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, w->pem,
 				MHD_OPTION_HTTPS_MEM_CERT, w->pem, MHD_OPTION_END);
 	if (!w->d) {
