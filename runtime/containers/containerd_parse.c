@@ -4,7 +4,7 @@
  * rootfs propagation for each, as Falco's containerd engine reads them);
  * the name is the Kubernetes container name (io.kubernetes.container.name)
  * or nerdctl's; the pod comes from the CRI plugin's annotations and its
- * sandbox container (labels other than the plugin's own, and the address
+ * sandbox container (labels other than containerd's and its plugin's, the address
  * and CNI result of the plugin's sandbox metadata). */
 #include "runtime/containers/containerd_parse.h"
 
@@ -22,6 +22,7 @@
 #define CRI_SANDBOX_META "io.cri-containerd.sandbox.metadata"
 #define CRI_CONTAINER_META "io.cri-containerd.container.metadata"
 #define CRI_LABEL_PREFIX "io.cri-containerd."
+#define CTRD_LABEL_PREFIX "io.containerd."
 
 int containerd_parse_list(const uint8_t *buf, size_t len, Ctrd__ListContainersResponse **out,
 			  char *err, size_t errlen)
@@ -168,7 +169,8 @@ int containerd_parse_sandbox(struct ctr_meta *m, const Ctrd__Container *sandbox)
 	for (size_t i = 0; !ret && i < sandbox->n_labels; i++) {
 		const Ctrd__Container__LabelsEntry *l = sandbox->labels[i];
 
-		if (l->key && l->value && strncmp(l->key, CRI_LABEL_PREFIX, strlen(CRI_LABEL_PREFIX)))
+		if (l->key && l->value && strncmp(l->key, CRI_LABEL_PREFIX, strlen(CRI_LABEL_PREFIX)) &&
+		    strncmp(l->key, CTRD_LABEL_PREFIX, strlen(CTRD_LABEL_PREFIX)))
 			ret = ctr_meta__add_label(m, true, l->key, l->value);
 	}
 	meta = any_json(extension(sandbox, CRI_SANDBOX_META));

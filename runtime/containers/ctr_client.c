@@ -84,6 +84,7 @@ static void rt_ok(struct ctr_client *c, struct ctr_rt *rt)
 	rt->fails = 0;
 	rt->retry_ns = 0;
 	rt->last_err = 0;
+	rt->answered = true;
 }
 
 static void rt_failed(struct ctr_client *c, struct ctr_rt *rt, int err, const char *msg)
@@ -111,15 +112,22 @@ static void rt_failed(struct ctr_client *c, struct ctr_rt *rt, int err, const ch
 	rt->last_err = err;
 }
 
-/* Whether rt may be asked now: not in backoff, and its socket exists. */
-static bool rt_available(struct ctr_rt *rt, uint64_t now)
+/* Whether rt may be asked now: not in backoff, and its socket exists. A
+ * socket never seen is a runtime not installed or not started: left alone
+ * quietly; one that answered before and is gone is an outage. */
+static bool rt_available(struct ctr_client *c, struct ctr_rt *rt, uint64_t now)
 {
 	struct stat sb;
+	char msg[300];
 
 	if (now < rt->retry_ns)
 		return false;
 	if (stat(rt->socket, &sb) || !S_ISSOCK(sb.st_mode)) {
-		rt->retry_ns = now + ABSENT_NS;	/* not installed, or not started: quietly */
+		if (rt->answered && !rt->last_err) {
+			snprintf(msg, sizeof(msg), "nothing listens on %s (it is gone)", rt->socket);
+			rt_failed(c, rt, -EHOSTDOWN, msg);
+		}
+		rt->retry_ns = now + ABSENT_NS;
 		return false;
 	}
 	return true;
@@ -166,7 +174,7 @@ static void seed(struct ctr_client *c)
 		struct ctr_rt *rt = c->rts[i];
 		int r;
 
-		if (!rt_available(rt, now_ns()))
+		if (!rt_available(c, rt, now_ns()))
 			continue;
 		BUMP(c, lookups);
 		r = rt->ops->list(rt, give_seed, c, err, sizeof(err));
@@ -216,7 +224,7 @@ static bool lookup(struct ctr_client *c, struct pending *p)
 		struct ctr_rt *rt = c->rts[i];
 		int r;
 
-		if (!rt_available(rt, now)) {
+		if (!rt_available(c, rt, now)) {
 			p->blocked |= rt->last_err != 0;
 			continue;
 		}

@@ -10,6 +10,7 @@
  * (malformed); -EPROTONOSUPPORT the socket speaks another API (CRI-O's
  * CRI only); -EIO any other failure; -ENOMEM. err says what happened. */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,7 @@ struct ctr_rt {
 	uint32_t fails;		/* failures in a row */
 	uint64_t retry_ns;	/* CLOCK_MONOTONIC time before which it is left alone */
 	int last_err;		/* the error of the outage being reported (0: healthy) */
+	bool answered;		/* it answered once */
 };
 
 /* The Docker Engine API on socket: docker's (type CTR_TYPE_DOCKER) or
