@@ -90,6 +90,14 @@ struct rl_exception {
 	struct item_ctx ctx;
 };
 
+/* An output field append_output adds to a rule's JSON output_fields: key
+ * and format (raw: the single field `%key`, printed with its own type). */
+struct rl_extra_field {
+	const char *key;
+	struct src_text fmt;
+	bool raw;
+};
+
 struct rl_rule {
 	const char *name;
 	const char *desc;
@@ -105,6 +113,8 @@ struct rl_rule {
 	uint32_t index, visibility;
 	struct item_ctx ctx;
 	struct src_loc cond_loc, output_loc;
+	struct rl_extra_field *extra_fields;	/* append_output's, in order */
+	uint32_t nextra_fields;
 };
 
 struct rl_plugin_req {

@@ -941,10 +941,11 @@ static bool grow_toks(struct s *s, struct out_tok **toks, uint32_t n, uint32_t *
 	return true;
 }
 
-static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
+static bool parse_output(struct s *s, struct sema_rule *sr, const struct src_text *text,
+			 struct out_tok **out, uint32_t *nout, bool *unknown)
 {
 	struct rl_rule *r = sr->src;
-	const char *f = r->output.s;
+	const char *f = text->s;
 	uint32_t n = 0, cap = 8, i = 0, lit_start = 0;
 	struct out_tok *toks = arena_alloc(s->a, cap * sizeof(*toks));
 
@@ -998,7 +999,7 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 			memcpy(name, f + start, tl);
 			name[tl] = '\0';
 			at_text(s, DIAG_LOAD_ERR_COMPILE_OUTPUT, &r->ctx, "rule output", r->output_loc,
-				&r->output, i, "invalid formatting token %s", name);
+				text, i, "invalid formatting token %s", name);
 			return false;
 		}
 		memcpy(name, f + start, name_end - start);
@@ -1043,12 +1044,12 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 			*unknown = rc == -ENOENT;
 			if (!(*unknown && r->skip_unknown))
 				at_text(s, DIAG_LOAD_ERR_COMPILE_OUTPUT, &r->ctx, "rule output",
-					r->output_loc, &r->output, start, "%s", err);
+					r->output_loc, text, start, "%s", err);
 			return false;
 		}
 		if (ref->fi->flags & FF_DEPRECATED)
 			at_text(s, DIAG_LOAD_DEPRECATED_ITEM, &r->ctx, "rule output", r->output_loc,
-				&r->output, start,
+				text, start,
 				"usage of deprecated field '%s' has been detected in the rule output",
 				ref->fi->name);
 		if (!fields_supported(ref->fi))
@@ -1071,8 +1072,32 @@ static bool parse_output(struct s *s, struct sema_rule *sr, bool *unknown)
 	toks[n].lit = arena_strdup(s->a, f + lit_start);
 	toks[n].fref = NULL;
 	n++;
-	sr->out = toks;
-	sr->nout = n;
+	*out = toks;
+	*nout = n;
+	return true;
+}
+
+/* The append_output fields of the rule, parsed like its output. */
+static bool parse_extra_fields(struct s *s, struct sema_rule *sr, bool *unknown)
+{
+	struct rl_rule *r = sr->src;
+
+	if (!r->nextra_fields)
+		return true;
+	sr->extra = arena_alloc(s->a, r->nextra_fields * sizeof(*sr->extra));
+	if (!sr->extra) {
+		s->oom = true;
+		return false;
+	}
+	for (uint32_t i = 0; i < r->nextra_fields; i++) {
+		struct sema_extra *e = &sr->extra[i];
+
+		e->key = r->extra_fields[i].key;
+		e->raw = r->extra_fields[i].raw;
+		if (!parse_output(s, sr, &r->extra_fields[i].fmt, &e->out, &e->nout, unknown))
+			return false;
+		sr->nextra++;
+	}
 	return true;
 }
 
@@ -1099,7 +1124,8 @@ static void compile_rule(struct s *s, struct sema_rule *sr)
 			"%%container.info is deprecated and no longer useful: it stands for "
 			"container_id=%%container.id container_name=%%container.name");
 	/* a bad output does not stop the condition from being checked */
-	if (!parse_output(s, sr, &out_unknown)) {
+	if (!parse_output(s, sr, &r->output, &sr->out, &sr->nout, &out_unknown) ||
+	    !parse_extra_fields(s, sr, &out_unknown)) {
 		if (out_unknown && r->skip_unknown) {
 			at_item(s, DIAG_LOAD_UNKNOWN_FIELD, &r->ctx, "unknown field in output; rule skipped");
 			sr->skipped = true;

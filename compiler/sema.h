@@ -17,12 +17,22 @@ struct out_tok {
 	const char *field_text;		/* the field as written, e.g. proc.aname[2] */
 };
 
+/* An extra output field (append_output) parsed like an output. */
+struct sema_extra {
+	const char *key;
+	struct out_tok *out;
+	uint32_t nout;
+	bool raw;
+};
+
 struct sema_rule {
 	struct rl_rule *src;
 	struct ast_node *ast;		/* checked condition; NULL when the rule failed */
 	struct src_text cond;		/* condition text with exceptions folded in */
 	struct out_tok *out;
 	uint32_t nout;
+	struct sema_extra *extra;	/* src->extra_fields, parsed */
+	uint32_t nextra;
 	bool skipped;			/* skip-if-unknown-filter applied */
 };
 

@@ -55,16 +55,64 @@ static int tag_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+void alert_fmt_time(uint64_t ts, bool iso8601, bool json, struct strbuf *out)
+{
+	time_text(ts, iso8601, json, out);
+}
+
+/* A format's tokens with every %field substituted. */
+static void tokens_text(const struct out_tok *t, uint32_t n, alert_fmt_field_fn fn, void *ctx,
+			struct strbuf *out)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		strbuf_adds(out, t[i].lit);
+		if (t[i].fref) {
+			struct fval v = { .kind = FV_NONE };
+
+			fn(ctx, t[i].fref, &v);
+			field_render_text(t[i].fref->fi, &v, out);
+		}
+	}
+}
+
 /* The message: the output format with every %field substituted. */
 static void message(const struct sema_rule *r, alert_fmt_field_fn fn, void *ctx, struct strbuf *out)
 {
-	for (uint32_t i = 0; i < r->nout; i++) {
-		strbuf_adds(out, r->out[i].lit);
-		if (r->out[i].fref) {
+	tokens_text(r->out, r->nout, fn, ctx, out);
+}
+
+/* Whether append_output gives the rule an extra field named key (which
+ * then replaces the output's field of that name). */
+static bool extra_named(const struct sema_rule *r, const char *key)
+{
+	for (uint32_t i = 0; i < r->nextra; i++)
+		if (!strcmp(r->extra[i].key, key))
+			return true;
+	return false;
+}
+
+/* append_output's extra fields: a raw field with its own JSON type, a
+ * format as a string. */
+static void extra_fields_json(const struct sema_rule *r, uint64_t ts, alert_fmt_field_fn fn,
+			      void *ctx, struct strbuf *out)
+{
+	for (uint32_t i = 0; i < r->nextra; i++) {
+		const struct sema_extra *x = &r->extra[i];
+
+		strbuf_addc(out, ',');
+		strbuf_add_json_str(out, x->key);
+		strbuf_addc(out, ':');
+		if (x->raw && x->nout == 2 && x->out[0].fref && !*x->out[0].lit) {
 			struct fval v = { .kind = FV_NONE };
 
-			fn(ctx, r->out[i].fref, &v);
-			field_render_text(r->out[i].fref->fi, &v, out);
+			fn(ctx, x->out[0].fref, &v);
+			field_render_json(x->out[0].fref->fi, &v, ts, out);
+		} else {
+			struct strbuf tmp = STRBUF_INIT;
+
+			tokens_text(x->out, x->nout, fn, ctx, &tmp);
+			strbuf_add_json_str(out, tmp.buf ? tmp.buf : "");
+			strbuf_release(&tmp);
 		}
 	}
 }
@@ -105,7 +153,7 @@ void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64
 				continue;
 			for (uint32_t j = 0; j < i; j++)
 				dup |= r->out[j].fref && !strcmp(r->out[j].field_text, r->out[i].field_text);
-			if (dup)
+			if (dup || extra_named(r, r->out[i].field_text))
 				continue;
 			fn(ctx, r->out[i].fref, &v);
 			strbuf_addc(out, ',');
@@ -113,6 +161,7 @@ void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64
 			strbuf_addc(out, ':');
 			field_render_json(r->out[i].fref->fi, &v, ts, out);
 		}
+		extra_fields_json(r, ts, fn, ctx, out);
 		strbuf_addc(out, '}');
 	}
 	strbuf_adds(out, ",\"priority\":");

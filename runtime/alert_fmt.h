@@ -32,3 +32,7 @@ typedef void (*alert_fmt_field_fn)(void *ctx, const struct field_ref *f, struct 
 void alert_fmt(const struct alert_fmt_opts *o, const struct sema_rule *r, uint64_t ts,
 	       alert_fmt_field_fn fn, void *ctx, struct strbuf *out);
 
+/* The time ts (ns since the epoch) as alerts print it: JSON's
+ * 2006-01-02T15:04:05.000000000Z when json, else local time, with the
+ * date and zone when iso8601. */
+void alert_fmt_time(uint64_t ts, bool iso8601, bool json, struct strbuf *out);

@@ -691,6 +691,22 @@ static int apply_override(struct ctx *x, const char *kv)
 			return err;
 		}
 		val = m;
+	} else if (vl >= 2 && eq[1] == '[' && eq[vl] == ']') {
+		/* a flow list: parsed as the value of a one-key map */
+		char *text = arena_printf(x->c->arena, "v: %s", eq + 1);
+		struct ydoc_node *m;
+
+		if (!text)
+			return -ENOMEM;
+		err = parse_yaml(x, l.file, text, strlen(text), false, &m);
+		if (err || m->n != 1 || m->kids[1]->kind != YDOC_SEQ) {
+			char inner[512];
+
+			snprintf(inner, sizeof(inner), "%s", err ? x->err : "not a list");
+			snprintf(x->err, x->errlen, "-o %s: the value is not a YAML list: %s", kv, inner);
+			return err ? err : -EINVAL;
+		}
+		val = m->kids[1];
 	} else {
 		if (!(val = node_new(x->c->arena, YDOC_SCALAR, l)) ||
 		    !(val->str = arena_strdup(x->c->arena, eq + 1)))
@@ -1042,6 +1058,12 @@ void config_init(struct config *c)
 	c->kmod_ring_bytes = (size_t)8 << 20;
 	c->engine_kind = "modern_ebpf";
 	c->capture_env = true;
+	c->http_output_max_consecutive_timeouts = 5;
+	c->output_timeout_ms = 2000;
+	c->drop_actions = CONFIG_DROP_LOG | CONFIG_DROP_ALERT;
+	c->drop_threshold = .1;
+	c->drop_rate = .03333;
+	c->drop_max_burst = 1;
 }
 
 void config_release(struct config *c)
@@ -1062,6 +1084,219 @@ static bool is_ip_address(const char *s)
 	unsigned char buf[16];
 
 	return inet_pton(AF_INET, s, buf) == 1 || inet_pton(AF_INET6, s, buf) == 1;
+}
+
+/* ---- outputs, append_output and syscall_event_drops ------------------------- */
+
+static char *str_or_null(const struct config *c, const char *path)
+{
+	const char *v = config_get_str(c, path);
+
+	return *v ? (char *)v : NULL;
+}
+
+/* The scalar of key k in map m, NULL when absent; -EINVAL when it is not
+ * a scalar. */
+static int entry_str(struct ctx *x, const struct ydoc_node *m, const char *k, char **out)
+{
+	struct ydoc_node **v = map_slot((struct ydoc_node *)m, k);
+
+	*out = NULL;
+	if (!v || (*v)->kind == YDOC_NULL)
+		return 0;
+	if ((*v)->kind != YDOC_SCALAR)
+		return failf(x, &(*v)->start, "append_output.%s: expected a string", k);
+	*out = (char *)(*v)->str;
+	return 0;
+}
+
+static int add_extra_field(struct ctx *x, struct config_append_output *a,
+			   const struct ydoc_node *at, const char *key, const char *fmt)
+{
+	struct arena *ar = x->c->arena;
+	struct config_extra_field *n;
+
+	for (size_t i = 0; i < a->nfields; i++)
+		if (!strcmp(a->fields[i].key, key))
+			return failf(x, &at->start, "append_output: extra field '%s' defined twice",
+				     key);
+	n = arena_alloc(ar, (a->nfields + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	if (a->nfields)
+		memcpy(n, a->fields, a->nfields * sizeof(*n));
+	a->fields = n;
+	n = &a->fields[a->nfields];
+	n->raw = !fmt;
+	n->key = arena_strdup(ar, key);
+	if (fmt) {
+		n->format = arena_strdup(ar, fmt);
+	} else if ((n->format = arena_alloc(ar, strlen(key) + 2))) {
+		n->format[0] = '%';
+		strcpy(n->format + 1, key);
+	}
+	if (!n->key || !n->format)
+		return -ENOMEM;
+	a->nfields++;
+	return 0;
+}
+
+/* One append_output entry: match (source, tags, rule), extra_output,
+ * extra_fields (field names, or one `name: format` pair each). */
+static int load_append_entry(struct ctx *x, const struct ydoc_node *m,
+			     struct config_append_output *a)
+{
+	struct ydoc_node **match, **tags, **fields;
+	int err;
+
+	if (m->kind != YDOC_MAP)
+		return failf(x, &m->start, "append_output: expected a map for each entry");
+	match = map_slot((struct ydoc_node *)m, "match");
+	if (match && (*match)->kind != YDOC_MAP && (*match)->kind != YDOC_NULL)
+		return failf(x, &(*match)->start, "append_output.match: expected a map");
+	if ((err = entry_str(x, m, "extra_output", &a->extra_output)))
+		return err;
+	if (match && (*match)->kind == YDOC_MAP &&
+	    ((err = entry_str(x, *match, "source", &a->source)) ||
+	     (err = entry_str(x, *match, "rule", &a->rule))))
+		return err;
+	tags = match && (*match)->kind == YDOC_MAP ? map_slot(*match, "tags") : NULL;
+	if (tags && (*tags)->kind == YDOC_SCALAR) {
+		if ((err = push_str(x->c->arena, &a->tags, &a->ntags, (*tags)->str)))
+			return err;
+	} else if (tags && (*tags)->kind == YDOC_SEQ) {
+		for (size_t i = 0; i < (*tags)->n; i++) {
+			const struct ydoc_node *t = (*tags)->kids[i];
+
+			if (t->kind != YDOC_SCALAR)
+				return failf(x, &t->start, "append_output.match.tags: expected strings");
+			if ((err = push_str(x->c->arena, &a->tags, &a->ntags, t->str)))
+				return err;
+		}
+	} else if (tags && (*tags)->kind != YDOC_NULL) {
+		return failf(x, &(*tags)->start, "append_output.match.tags: expected a list of strings");
+	}
+	fields = map_slot((struct ydoc_node *)m, "extra_fields");
+	if (fields && (*fields)->kind != YDOC_SEQ && (*fields)->kind != YDOC_NULL)
+		return failf(x, &(*fields)->start, "append_output.extra_fields: expected a list");
+	for (size_t i = 0; fields && (*fields)->kind == YDOC_SEQ && i < (*fields)->n; i++) {
+		const struct ydoc_node *f = (*fields)->kids[i];
+
+		if (f->kind == YDOC_SCALAR)
+			err = add_extra_field(x, a, f, f->str, NULL);
+		else if (f->kind == YDOC_MAP && f->n == 1 && f->kids[0]->kind == YDOC_SCALAR &&
+			 f->kids[1]->kind == YDOC_SCALAR)
+			err = add_extra_field(x, a, f, f->kids[0]->str, f->kids[1]->str);
+		else
+			err = failf(x, &f->start, "append_output.extra_fields: expected a field name "
+				    "or one 'name: format' pair");
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int load_append_output(struct ctx *x)
+{
+	const struct ydoc_node *seq = config_get(x->c, "append_output");
+	struct config *c = x->c;
+	int err;
+
+	if (!seq || seq->kind != YDOC_SEQ || !seq->n)
+		return 0;
+	c->append_output = arena_alloc(c->arena, seq->n * sizeof(*c->append_output));
+	if (!c->append_output)
+		return -ENOMEM;
+	memset(c->append_output, 0, seq->n * sizeof(*c->append_output));
+	for (size_t i = 0; i < seq->n; i++) {
+		if ((err = load_append_entry(x, seq->kids[i], &c->append_output[i])))
+			return err;
+		c->nappend_output++;
+	}
+	return 0;
+}
+
+/* syscall_event_drops.actions: Falco's names; ignore goes with neither log
+ * nor alert. */
+static int load_drop_actions(struct ctx *x)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} acts[] = {
+		{ "ignore", CONFIG_DROP_IGNORE }, { "log", CONFIG_DROP_LOG },
+		{ "alert", CONFIG_DROP_ALERT }, { "exit", CONFIG_DROP_EXIT },
+	};
+	struct config *c = x->c;
+	const char *k = "syscall_event_drops.actions";
+
+	c->drop_actions = 0;
+	for (size_t i = 0; i < config_list_len(c, k); i++) {
+		const char *v = config_list_str(c, k, i);
+		unsigned bit = 0;
+
+		for (size_t j = 0; j < sizeof(acts) / sizeof(acts[0]); j++)
+			if (!strcmp(v, acts[j].name))
+				bit = acts[j].bit;
+		if (!bit)
+			return fail_at(x, k, "syscall_event_drops.actions: '%s' is none of ignore, "
+				       "log, alert, exit", v);
+		/* as Falco: log or alert after ignore (not before) is refused */
+		if ((bit & (CONFIG_DROP_LOG | CONFIG_DROP_ALERT)) &&
+		    (c->drop_actions & CONFIG_DROP_IGNORE))
+			return fail_at(x, k, "syscall_event_drops.actions: action \"%s\" does not "
+				       "make sense with the \"ignore\" action", v);
+		c->drop_actions |= bit;
+	}
+	return 0;
+}
+
+/* The outputs' keys into the struct. */
+static int apply_outputs(struct ctx *x)
+{
+	struct config *c = x->c;
+	int err;
+
+	c->syslog_output = config_get_bool(c, "syslog_output.enabled");
+	c->program_output = config_get_bool(c, "program_output.enabled");
+	c->program_output_keep_alive = config_get_bool(c, "program_output.keep_alive");
+	c->program_output_program = str_or_null(c, "program_output.program");
+	c->http_output = config_get_bool(c, "http_output.enabled");
+	c->http_output_url = str_or_null(c, "http_output.url");
+	c->http_output_user_agent = str_or_null(c, "http_output.user_agent");
+	c->http_output_insecure = config_get_bool(c, "http_output.insecure");
+	c->http_output_ca_cert = str_or_null(c, "http_output.ca_cert");
+	c->http_output_ca_bundle = str_or_null(c, "http_output.ca_bundle");
+	c->http_output_ca_path = str_or_null(c, "http_output.ca_path");
+	c->http_output_mtls = config_get_bool(c, "http_output.mtls");
+	c->http_output_client_cert = str_or_null(c, "http_output.client_cert");
+	c->http_output_client_key = str_or_null(c, "http_output.client_key");
+	c->http_output_echo = config_get_bool(c, "http_output.echo");
+	c->http_output_compress_uploads = config_get_bool(c, "http_output.compress_uploads");
+	c->http_output_keep_alive = config_get_bool(c, "http_output.keep_alive");
+	c->http_output_max_consecutive_timeouts =
+		(unsigned)config_get_int(c, "http_output.max_consecutive_timeouts");
+	c->outputs_queue_capacity = (unsigned long)config_get_int(c, "outputs_queue.capacity");
+	c->output_timeout_ms = (unsigned)config_get_int(c, "output_timeout");
+	c->drop_threshold = config_get_num(c, "syscall_event_drops.threshold");
+	c->drop_rate = config_get_num(c, "syscall_event_drops.rate");
+	c->drop_max_burst = (double)config_get_int(c, "syscall_event_drops.max_burst");
+	c->drop_simulate = config_get_bool(c, "syscall_event_drops.simulate_drops");
+	if (c->program_output && !c->program_output_program)
+		return fail_at(x, "program_output.enabled",
+			       "%sprogram output enabled but no program in configuration block", "");
+	if (c->http_output && !c->http_output_url)
+		return fail_at(x, "http_output.enabled",
+			       "%shttp output enabled but no url in configuration block", "");
+	if (c->drop_threshold < 0 || c->drop_threshold > 1)
+		return fail_at(x, "syscall_event_drops.threshold",
+			       "%ssyscall_event_drops.threshold must be from 0 to 1", "");
+	if (c->drop_rate < 0)
+		return fail_at(x, "syscall_event_drops.rate",
+			       "%ssyscall_event_drops.rate must not be negative", "");
+	if ((err = load_drop_actions(x)))
+		return err;
+	return load_append_output(x);
 }
 
 /* Falco's checks across keys, then the hot keys into the struct. */
@@ -1089,8 +1324,8 @@ static int apply(struct ctx *x)
 	c->file_output_keep_alive = config_get_bool(c, "file_output.keep_alive");
 	v = config_get_str(c, "file_output.filename");
 	if (c->file_output && !*v)
-		return fail_at(x, "file_output.enabled", "%sfile_output is enabled without a filename",
-			       "");
+		return fail_at(x, "file_output.enabled",
+			       "%sfile output enabled but no filename in configuration block", "");
 	c->file_output_filename = *v ? (char *)v : NULL;
 	c->buffered_outputs = config_get_bool(c, "buffered_outputs");
 	c->all_syscalls = config_get_bool(c, "base_syscalls.all");
@@ -1144,7 +1379,7 @@ static int apply(struct ctx *x)
 				       "%smetrics are enabled with no output: set metrics.output_rule, "
 				       "metrics.output_file or webserver.prometheus_metrics_enabled", "");
 	}
-	return 0;
+	return apply_outputs(x);
 }
 
 int config_load(struct config *c, const char *path, const char *const *overrides, size_t n,

@@ -17,6 +17,35 @@ struct arena;
 struct strbuf;
 struct ydoc_node;
 
+/* syscall_event_drops.actions, as bits; Falco takes the first of them in
+ * this order. */
+enum config_drop_action {
+	CONFIG_DROP_IGNORE = 1u << 0,
+	CONFIG_DROP_LOG = 1u << 1,
+	CONFIG_DROP_ALERT = 1u << 2,
+	CONFIG_DROP_EXIT = 1u << 3,
+};
+
+/* One extra_fields entry of append_output: `key: format`, or a bare field
+ * name (raw: its value as the field's own JSON type). */
+struct config_extra_field {
+	char *key;
+	char *format;
+	bool raw;
+};
+
+/* One append_output entry: the rules it matches (all of source, every tag
+ * and rule name that are set) and what it appends. */
+struct config_append_output {
+	char *source;
+	char **tags;
+	size_t ntags;
+	char *rule;
+	char *extra_output;
+	struct config_extra_field *fields;
+	size_t nfields;
+};
+
 struct config {
 	bool json_output;
 	bool json_include_output_property;
@@ -50,6 +79,37 @@ struct config {
 	size_t nfiles;
 	char **dirs;			/* config_files directories read */
 	size_t ndirs;
+
+	/* outputs (runtime/outputs.c and out_*.c); strings and append_output
+	 * live in the tree's arena */
+	bool syslog_output;
+	bool program_output;
+	bool program_output_keep_alive;
+	char *program_output_program;
+	bool http_output;
+	char *http_output_url;
+	char *http_output_user_agent;	/* NULL: saker/VERSION */
+	bool http_output_insecure;
+	char *http_output_ca_cert;
+	char *http_output_ca_bundle;
+	char *http_output_ca_path;
+	bool http_output_mtls;
+	char *http_output_client_cert;
+	char *http_output_client_key;
+	bool http_output_echo;
+	bool http_output_compress_uploads;
+	bool http_output_keep_alive;
+	unsigned http_output_max_consecutive_timeouts;
+	unsigned long outputs_queue_capacity;	/* 0: saker's bound */
+	unsigned output_timeout_ms;
+	struct config_append_output *append_output;
+	size_t nappend_output;
+	/* syscall_event_drops */
+	unsigned drop_actions;		/* enum config_drop_action bits; 0: ignore */
+	double drop_threshold;
+	double drop_rate;
+	double drop_max_burst;
+	bool drop_simulate;
 };
 
 /* The values of the table's defaults, no tree. */

@@ -18,12 +18,15 @@
 #include "compiler/evttypes.h"
 #include "compiler/ruleset.h"
 #include "runtime/alert_fmt.h"
+#include "runtime/alert_internal.h"
+#include "runtime/append_output.h"
 #include "runtime/base/evt.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/evt_fmt.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
+#include "runtime/base/strmap.h"
 #include "runtime/config.h"
 #include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
@@ -34,6 +37,7 @@
 #include "runtime/scap.h"
 #include "state/state.h"
 
+static const char DROP_RULE[] = "Falco internal: syscall event drop";
 
 int engine__new(const struct engine_opts *o, struct engine **out)
 {
@@ -80,6 +84,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->proc_gen = state__proc_gen_ptr(en->st);
 	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
+	drop_alert_init(&en->drops, o->cfg);
 	*out = en;
 	return 0;
 fail:
@@ -87,29 +92,24 @@ fail:
 	return err;
 }
 
-static void free_eval(struct engine *en)
+void engine_rules_free(struct engine_rules *r)
 {
-	for (uint32_t i = 0; i < en->nfsc; i++)
-		extract_scratch_release(&en->fsc[i]);
-	mem_free(en->fsc);
-	mem_free(en->preps);
-	en->fsc = NULL;
-	en->preps = NULL;
-	en->nfsc = 0;
-	jit__free(en->jit);
-	proc_memo__free(en->pm);
-	en->pm = NULL;
-	dispatch__free(en->dp);
-	interp__free(en->ip);
-	ruleset__free(en->rs);
-	mem_free(en->hits);
-	mem_free(en->matches);
-	en->jit = NULL;
-	en->matches = NULL;
-	en->dp = NULL;
-	en->ip = NULL;
-	en->rs = NULL;
-	en->hits = NULL;
+	if (!r)
+		return;
+	for (uint32_t i = 0; r->fsc && i < r->nfsc; i++)
+		extract_scratch_release(&r->fsc[i]);
+	mem_free(r->fsc);
+	mem_free(r->preps);
+	jit__free(r->jit);
+	proc_memo__free(r->pm);
+	dispatch__free(r->dp);
+	interp__free(r->ip);
+	ruleset__free(r->rs);
+	mem_free(r->hits);
+	mem_free(r->matches);
+	mem_free(r->syscalls);
+	mem_free(r->from);
+	mem_free(r);
 }
 
 void engine__free(struct engine *en)
@@ -117,14 +117,15 @@ void engine__free(struct engine *en)
 	if (!en)
 		return;
 	engine_ctr_stop(en);
-	free_eval(en);
+	engine_reload_stop(en);
+	outputs__free(en->out);
+	engine_rules_free(en->ev);
 	if (en->w)
 		scap_writer__close(en->w);
 	mem_free(en->live_cpus);
 	for (size_t i = 0; i < en->nrule_files; i++)
 		mem_free(en->rule_files[i]);
 	mem_free(en->rule_files);
-	outputs__free(en->out);
 	state__free(en->st);
 	extract_scratch_release(&en->asc);
 	extract_scratch_release(&en->xmemo.sc);
@@ -135,14 +136,16 @@ void engine__free(struct engine *en)
 
 struct ruleset *engine__ruleset(struct engine *en)
 {
-	return en->rs;
+	return en->ev ? en->ev->rs : NULL;
 }
 
+/* Interpreter extraction at run time: ctx is the engine, the field's
+ * scratch that of the rules in force. */
 static void extract_cb(void *ctx, uint32_t id, const struct ir_opnd *o, struct fval *out)
 {
 	struct engine *en = ctx;
 
-	extract_field(&en->x, o->fi, o->arg, &en->fsc[id], out);
+	extract_field(&en->x, o->fi, o->arg, &en->ev->fsc[id], out);
 }
 
 static void alert_field_cb(void *ctx, const struct field_ref *f, struct fval *out)
@@ -152,50 +155,51 @@ static void alert_field_cb(void *ctx, const struct field_ref *f, struct fval *ou
 	extract_field(&en->x, f->fi, f->arg, &en->asc, out);
 }
 
-/* A rule takes part when it compiled, is enabled and is at or above the
+/* The build callbacks below get the rules being built as ctx. A rule
+ * takes part when it compiled, is enabled and is at or above the
  * configured minimum priority. */
 static bool rule_ok(void *ctx, uint32_t i)
 {
-	struct engine *en = ctx;
-	const struct ruleset_rule *r = &en->rs->rules[i];
+	struct engine_rules *r = ctx;
+	const struct ruleset_rule *rr = &r->rs->rules[i];
 
-	return interp_rule_ok(en->ip, i) && r->src->enabled &&
-	       r->src->priority <= en->cfg->min_priority;
+	return interp_rule_ok(r->ip, i) && rr->src->enabled &&
+	       rr->src->priority <= r->en->cfg->min_priority;
 }
 
 static const uint32_t *jit_cands(void *ctx, uint32_t t, uint32_t *n)
 {
-	struct engine *en = ctx;
+	struct engine_rules *r = ctx;
 
-	return dispatch_type_rules(en->dp, t, n);
+	return dispatch_type_rules(r->dp, t, n);
 }
 
 static bool direct_cb(void *ctx, uint32_t id, struct jit_direct *out)
 {
-	struct engine *en = ctx;
-	const struct ir_opnd *o = interp_field(en->ip, id);
+	struct engine_rules *r = ctx;
+	const struct ir_opnd *o = interp_field(r->ip, id);
 
 	if (!o || o->kind != IRV_FIELD)
 		return false;
-	en->preps[id] = (struct extract_prep){ .fi = o->fi, .arg = o->arg, .sc = &en->fsc[id] };
-	out->fn = extract_prepare(&en->preps[id]);
-	out->a = &en->x;
-	out->b = &en->preps[id];
+	r->preps[id] = (struct extract_prep){ .fi = o->fi, .arg = o->arg, .sc = &r->fsc[id] };
+	out->fn = extract_prepare(&r->preps[id]);
+	out->a = &r->en->x;
+	out->b = &r->preps[id];
 	return true;
 }
 
 static bool static_cb(void *ctx, uint32_t id, uint16_t code, struct fval *out)
 {
-	struct engine *en = ctx;
-	const struct ir_opnd *o = interp_field(en->ip, id);
+	struct engine_rules *r = ctx;
+	const struct ir_opnd *o = interp_field(r->ip, id);
 
 	return o && o->kind == IRV_FIELD && extract_static(o->fi, o->arg, code, out);
 }
 
 static bool param_cb(void *ctx, uint32_t id, uint16_t code, struct jit_param *out)
 {
-	struct engine *en = ctx;
-	const struct ir_opnd *o = interp_field(en->ip, id);
+	struct engine_rules *r = ctx;
+	const struct ir_opnd *o = interp_field(r->ip, id);
 	struct extract_param_layout l;
 
 	if (!o || o->kind != IRV_FIELD || !extract_param_layout(o->fi, o->arg, code, &l))
@@ -204,49 +208,51 @@ static bool param_cb(void *ctx, uint32_t id, uint16_t code, struct jit_param *ou
 	return true;
 }
 
+/* At run time (ctx: the engine): the current thread's memo. */
 static uint8_t *proc_memo_cb(void *ctx)
 {
 	struct engine *en = ctx;
 	const struct thr *t = en->x.cur.thr;
 
 	if (!t)
-		return proc_memo_scratch(en->pm);
-	return proc_memo_get(en->pm, t->tid, *en->proc_gen);
+		return proc_memo_scratch(en->ev->pm);
+	return proc_memo_get(en->ev->pm, t->tid, *en->proc_gen);
 }
 
 /* Compiles the conditions to native code; when LLVM fails, says so once
  * and keeps the interpreter. */
-static int start_jit(struct engine *en)
+static int start_jit(struct engine_rules *r)
 {
+	struct engine *en = r->en;
 	struct jit_opts jo = {
 		.sz = sizeof(jo),
 		.ntypes = (uint32_t)evttypes_count(),
 		.cands = jit_cands,
-		.cands_ctx = en,
+		.cands_ctx = r,
 		.first_match = en->cfg->rule_matching == CONFIG_MATCH_FIRST,
 		.passes = en->jit_passes,
 		.proc_memo = proc_memo_cb,
 		.direct = direct_cb,
-		.direct_ctx = en,
+		.direct_ctx = r,
 		.static_value = static_cb,
 		.evt_ctx_off = offsetof(struct engine, x) + offsetof(struct extract_evt, e),
 		.param_of = param_cb,
 	};
 	struct jit_stats js;
 	char msg[512];
-	int err = jit__new(en->ip, &jo, &en->jit, msg, sizeof(msg));
+	int err = jit__new(r->ip, &jo, &r->jit, msg, sizeof(msg));
 
 	if (err == -ENOMEM)
 		return err;
 	if (err) {
-		en->stats.jit_fallbacks++;
+		r->jit_fallbacks++;
 		log_warn("JIT compilation failed, rules run in the interpreter: %s", msg);
 		return 0;
 	}
-	jit_stats(en->jit, &js);
-	en->stats.jit_compile_ns = js.compile_ns;
-	en->stats.jit_param_reads = js.param_reads;
-	return proc_memo__new(jit_proc_slots(en->jit), ENGINE_PROC_MEMO_THREADS, &en->pm);
+	jit_stats(r->jit, &js);
+	r->jit_compile_ns = js.compile_ns;
+	r->jit_param_reads = js.param_reads;
+	return proc_memo__new(jit_proc_slots(r->jit), ENGINE_PROC_MEMO_THREADS, &r->pm);
 }
 
 static void format_diags(const struct ruleset *rs, struct strbuf *sb)
@@ -284,11 +290,11 @@ static int keep_rule_files(struct engine *en, const char *const *files, size_t n
 	return 0;
 }
 
-/* Loads and compiles the files into a ruleset of their own; diagnostics
- * are formatted into diags. 0; -EINVAL when a file has errors (nothing is
- * kept); -errno. */
-static int read_rules(const char *const *files, size_t n, struct strbuf *diags,
-		      struct ruleset **out)
+/* Loads and compiles the files into a ruleset of their own, with the
+ * configuration's append_output; diagnostics are formatted into diags. 0;
+ * -EINVAL when a file has errors (nothing is kept); -errno. */
+static int read_rules(const struct config *cfg, const char *const *files, size_t n,
+		      struct strbuf *diags, struct ruleset **out)
 {
 	struct ruleset *rs;
 	int err;
@@ -301,6 +307,9 @@ static int read_rules(const char *const *files, size_t n, struct strbuf *diags,
 		if (err && err != -EINVAL)
 			goto bad;
 	}
+	err = append_output_apply(rs, cfg);
+	if (err == -ENOMEM)
+		goto bad;
 	err = ruleset__compile(rs);
 	if (err == -ENOMEM)
 		goto bad;
@@ -321,62 +330,146 @@ int engine__set_rule_files(struct engine *en, const char *const *files, size_t n
 	return keep_rule_files(en, files, n);
 }
 
-int engine__reload_rules(struct engine *en, struct strbuf *diags)
+/* Where each rule of r was in prev (by name), so its alert count goes on. */
+static int map_hits(struct engine_rules *r, const struct engine_rules *prev)
 {
+	struct strmap names = STRMAP_INIT;
+	int err = 0;
+
+	r->prev = prev;
+	if (!prev)
+		return 0;
+	r->from = mem_calloc(r->rs->nrules ? r->rs->nrules : 1, sizeof(*r->from));
+	if (!r->from)
+		return -ENOMEM;
+	for (size_t i = 0; i < prev->rs->nrules && !err; i++)
+		err = strmap_put(&names, prev->rs->rules[i].src->name, (uint32_t)i);
+	for (size_t i = 0; i < r->rs->nrules && !err; i++) {
+		int64_t j = strmap_get(&names, r->rs->rules[i].src->name);
+
+		r->from[i] = j < 0 ? UINT32_MAX : (uint32_t)j;
+	}
+	strmap_release(&names);
+	return err;
+}
+
+int engine_rules_build(struct engine *en, const char *const *files, size_t n,
+		       struct strbuf *diags, struct engine_rules **out)
+{
+	struct engine_rules *r = mem_calloc(1, sizeof(*r));
+	size_t nsc = evt_schema_syscall_count();
+	uint32_t nr;
 	int err;
 
-	if (en->reload_hook && (err = en->reload_hook(en->reload_ctx, en)))
-		return err;
-	return engine__load_rules(en, (const char *const *)en->rule_files, en->nrule_files, diags);
+	if (!r)
+		return -ENOMEM;
+	r->en = en;
+	/* rules that do not load leave the running ones as they are */
+	err = read_rules(en->cfg, files, n, diags, &r->rs);
+	if (err)
+		goto fail;
+	config_rules_apply(en->cfg, r->rs);	/* the configuration's `rules:` */
+	err = interp__new(r->rs, extract_cb, &r->ip);
+	if (err)
+		goto fail;
+	nr = (uint32_t)r->rs->nrules;
+	r->nfsc = interp_nfields(r->ip);
+	r->fsc = mem_calloc(r->nfsc ? r->nfsc : 1, sizeof(*r->fsc));
+	r->preps = mem_calloc(r->nfsc ? r->nfsc : 1, sizeof(*r->preps));
+	r->hits = mem_calloc(nr ? nr : 1, sizeof(*r->hits));
+	r->matches = mem_calloc(nr ? nr : 1, sizeof(*r->matches));
+	r->syscalls = mem_calloc(nsc ? nsc : 1, sizeof(*r->syscalls));
+	if (!r->fsc || !r->preps || !r->hits || !r->matches || !r->syscalls) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	ruleset__syscalls(r->rs, en->cfg->all_syscalls, r->syscalls);
+	err = dispatch__new(r->rs, rule_ok, r, &r->dp);
+	if (!err && !en->no_jit)
+		err = start_jit(r);
+	if (!err)
+		err = map_hits(r, atomic_load(&en->ev_pub));
+	if (err)
+		goto fail;
+	*out = r;
+	return 0;
+fail:
+	engine_rules_free(r);
+	return err;
+}
+
+struct engine_rules *engine_rules_swap(struct engine *en, struct engine_rules *r)
+{
+	struct engine_rules *old = en->ev;
+
+	if (old && r->from && r->prev == old) {
+		for (size_t i = 0; i < r->rs->nrules; i++)
+			if (r->from[i] != UINT32_MAX)
+				r->hits[i] = old->hits[r->from[i]];
+	}
+	en->stats.jit_fallbacks += r->jit_fallbacks;
+	en->rules_gen++;
+	en->ev = r;
+	atomic_store(&en->ev_pub, r);
+	return old;
+}
+
+const bool *engine_syscalls(const struct engine *en)
+{
+	return en->ev ? en->ev->syscalls : NULL;
+}
+
+int engine_switch_syscalls(struct engine *en, struct evt_source *src)
+{
+	const bool *sc = engine_syscalls(en);
+	size_t n = evt_schema_syscall_count();
+	bool *on;
+	int nsc = 0;
+
+	if (!src->ops->set_syscalls)
+		return 0;
+	if (!(on = mem_calloc(n ? n : 1, sizeof(*on))))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		on[i] = sc ? sc[i] : true;
+		nsc += on[i];
+	}
+	src->ops->set_syscalls(src, on);
+	mem_free(on);
+	return nsc;
 }
 
 int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags)
 {
-	struct ruleset *rs;
+	struct engine_rules *r;
 	int err;
 
 	err = keep_rule_files(en, files, n);
 	if (err)
 		return err;
-	/* rules that do not load leave the running ones as they are */
-	err = read_rules(files, n, diags, &rs);
+	err = engine_rules_build(en, files, n, diags, &r);
 	if (err)
 		return err;
-	config_rules_apply(en->cfg, rs);	/* the configuration's `rules:` */
-	free_eval(en);
-	en->rs = rs;
-	en->rules_gen++;
-	err = interp__new(en->rs, extract_cb, &en->ip);
-	if (err)
-		return err;
-	en->nfsc = interp_nfields(en->ip);
-	en->fsc = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->fsc));
-	en->preps = mem_calloc(en->nfsc ? en->nfsc : 1, sizeof(*en->preps));
-	en->hits = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->hits));
-	en->matches = mem_calloc(en->rs->nrules ? en->rs->nrules : 1, sizeof(*en->matches));
-	if (!en->fsc || !en->preps || !en->hits || !en->matches)
-		return -ENOMEM;
-	err = dispatch__new(en->rs, rule_ok, en, &en->dp);
-	if (err || en->no_jit)
-		return err;
-	return start_jit(en);
+	engine_rules_free(engine_rules_swap(en, r));
+	return 0;
 }
 
 static void alert(struct engine *en, uint32_t rule)
 {
-	const struct ruleset_rule *r = &en->rs->rules[rule];
+	const struct ruleset_rule *r = &en->ev->rs->rules[rule];
 
 	strbuf_reset(&en->line);
 	alert_fmt(&en->afo, r->sema, en->x.e->ts, alert_field_cb, en, &en->line);
 	if (en->line.oom)
 		return;
 	en->stats.alerts++;
-	en->hits[rule]++;
-	if (outputs__emit(en->out, en->line.buf, en->line.len))
-		en->stats.output_errors++;
+	en->ev->hits[rule]++;
+	outputs__emit(en->out, r->src->priority, en->line.buf, en->line.len);
 }
 
+/* --print: the event as sysdig prints it, straight to stdout (every
+ * event, none dropped: this is no alert). */
 static void print_event(struct engine *en, const struct evt *e)
 {
 	struct evt_fmt_fd fdr;
@@ -385,8 +478,13 @@ static void print_event(struct engine *en, const struct evt *e)
 	extract_fmt_ctx(&en->x, &fdr);
 	strbuf_reset(&en->line);
 	evt_fmt_line(&en->line, en->x.num, e, t && t->comm ? t->comm : "<NA>", &fdr);
-	if (!en->line.oom)
-		outputs__emit(en->out, en->line.buf, en->line.len);
+	if (en->line.oom)
+		return;
+	strbuf_addc(&en->line, '\n');
+	if (fwrite(en->line.buf, 1, en->line.len, stdout) != en->line.len)
+		en->stats.output_errors++;
+	else if (!en->cfg->buffered_outputs)
+		fflush(stdout);
 }
 
 void engine__update(struct engine *en, const struct evt *e)
@@ -401,30 +499,36 @@ void engine__update(struct engine *en, const struct evt *e)
 		print_event(en, e);
 }
 
-uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
+/* The rules of r the current event matches (engine__match). */
+static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit, uint32_t *out)
 {
 	const uint32_t *cand;
 	uint32_t n, m = 0;
 
-	if (jit && en->jit) {
+	if (jit && r->jit) {
 		uint16_t code = en->x.e->type;
 
 		if (code == PPME_GENERIC_E || code == PPME_GENERIC_X)
-			return jit_eval(en->jit, dispatch_evttype(en->x.e),
+			return jit_eval(r->jit, dispatch_evttype(en->x.e),
 					en->x.e->info->dir == EVD_ENTER ? 0 : 1, en, out);
-		return jit_eval_code(en->jit, code, en, out);
+		return jit_eval_code(r->jit, code, en, out);
 	}
-	if (!en->dp || !(cand = dispatch_rules(en->dp, en->x.e, &n)) || !n)
+	if (!r->dp || !(cand = dispatch_rules(r->dp, en->x.e, &n)) || !n)
 		return 0;
-	interp_begin_event(en->ip);
+	interp_begin_event(r->ip);
 	for (uint32_t i = 0; i < n; i++) {
-		if (!interp_eval_rule(en->ip, cand[i], en))
+		if (!interp_eval_rule(r->ip, cand[i], en))
 			continue;
 		out[m++] = cand[i];
 		if (en->cfg->rule_matching == CONFIG_MATCH_FIRST)
 			break;
 	}
 	return m;
+}
+
+uint32_t engine__match(struct engine *en, bool jit, uint32_t *out)
+{
+	return en->ev ? match(en, en->ev, jit, out) : 0;
 }
 
 void engine__finish(struct engine *en)
@@ -437,12 +541,14 @@ void engine__process(struct engine *en, const struct evt *e)
 {
 	uint32_t n;
 
+	struct engine_rules *r;
+
 	en->type_counts[e->type]++;
 	engine__update(en, e);
-	if (en->matches) {
-		n = engine__match(en, true, en->matches);
+	if ((r = en->ev) != NULL) {
+		n = match(en, r, true, r->matches);
 		for (uint32_t i = 0; i < n; i++)
-			alert(en, en->matches[i]);
+			alert(en, r->matches[i]);
 	}
 	engine__finish(en);
 }
@@ -484,6 +590,73 @@ int engine_writer_close(struct engine *en, int ret, char *err, size_t errlen)
 	return werr;
 }
 
+/* syscall_event_drops' look once a second of event time, and its action. */
+static int check_drops(struct engine *en, uint64_t ts, char *err, size_t errlen)
+{
+	struct drop_counts now = { .n_evts = en->stats.seen }, d = { 0 };
+	char msg[160], v[21][24];
+	struct strbuf sb = STRBUF_INIT;
+	bool ebpf = en->src && en->src->live && strcmp(en->src->ops->kind, "kmod");
+
+	if (en->src) {
+		struct evt_source_stats ss;
+
+		en->src->ops->stats(en->src, -1, &ss);
+		now.n_evts = ss.seen;
+		now.n_drops = ss.drop_full + ss.drop_big;
+		now.n_drops_buffer = ss.drop_full;
+	}
+	switch (drop_alert_check(&en->drops, ts, &now, &d)) {
+	case DROP_ACT_NONE:
+	case DROP_ACT_IGNORE:
+		return 0;
+	case DROP_ACT_LOG:
+		log_debug("%s. %" PRIu64 " system calls dropped in last second.", DROP_RULE,
+			  d.n_drops);
+		return 0;
+	case DROP_ACT_EXIT:
+		log_error("%s. %" PRIu64 " system calls dropped in last second.", DROP_RULE,
+			  d.n_drops);
+		log_error("Exiting.");
+		snprintf(err, errlen, "syscall event drops: exiting, as syscall_event_drops.actions "
+			 "says");
+		en->stop = 1;
+		return -ECANCELED;
+	case DROP_ACT_ALERT:
+		break;
+	}
+	/* Falco's fields, as strings; the categories saker's probe does not
+	 * count are 0 */
+	{
+		const char *keys[21] = {
+			"n_evts", "n_drops", "n_drops_buffer_total",
+			"n_drops_buffer_clone_fork_enter", "n_drops_buffer_clone_fork_exit",
+			"n_drops_buffer_execve_enter", "n_drops_buffer_execve_exit",
+			"n_drops_buffer_connect_enter", "n_drops_buffer_connect_exit",
+			"n_drops_buffer_open_enter", "n_drops_buffer_open_exit",
+			"n_drops_buffer_dir_file_enter", "n_drops_buffer_dir_file_exit",
+			"n_drops_buffer_other_interest_enter", "n_drops_buffer_other_interest_exit",
+			"n_drops_buffer_close_exit", "n_drops_buffer_proc_exit",
+			"n_drops_scratch_map", "n_drops_page_faults", "n_drops_bug", "ebpf_enabled",
+		};
+		const uint64_t vals[21] = { [0] = d.n_evts, [1] = d.n_drops,
+					    [2] = d.n_drops_buffer, [20] = ebpf };
+		struct alert_kv kv[21];
+
+		for (int i = 0; i < 21; i++) {
+			snprintf(v[i], sizeof(v[i]), "%" PRIu64, vals[i]);
+			kv[i] = (struct alert_kv){ keys[i], v[i] };
+		}
+		snprintf(msg, sizeof(msg), "%s. %" PRIu64 " system calls dropped in last second.",
+			 DROP_RULE, d.n_drops);
+		alert_internal(&en->afo, ts, RL_PRIO_DEBUG, DROP_RULE, msg, kv, 21, &sb);
+	}
+	if (!sb.oom && sb.buf)
+		outputs__emit(en->out, RL_PRIO_DEBUG, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return 0;
+}
+
 int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen)
 {
 	int ret;
@@ -493,6 +666,8 @@ int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen
 		return ret;
 	}
 	engine_poll_service(en);
+	if (drop_alert_due(&en->drops, e->ts) && (ret = check_drops(en, e->ts, err, errlen)))
+		return ret;
 	if (!e->info) {
 		en->stats.skipped++;
 		return 0;
@@ -548,8 +723,12 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 		return ret;
 	en->src = src;
 	while (!en->stop) {
-		if (en->reload && en->rs)
-			engine_reload(en, src);
+		struct engine_rules *nr;
+
+		if (en->reload && en->ev)
+			engine_reload_ask(en);
+		if ((nr = engine_reload_take(en)) != NULL)
+			engine_reload_put(en, src, nr);
 		r = src->ops->next(src, &e, err, errlen);
 		if (r == EVT_SOURCE_EVENT) {
 			idle_ns = IDLE_MIN_NS;
@@ -564,7 +743,6 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 			goto out;
 		}
 		engine_poll_service(en);
-		outputs__flush(en->out);
 		src->ops->release(src);
 		idle(&idle_ns);
 	}
@@ -580,7 +758,8 @@ out:
 	take_source_stats(en, src);
 	en->src = NULL;
 	ret = engine_writer_close(en, ret, err, errlen);
-	outputs__flush(en->out);
+	engine_reload_stop(en);
+	outputs__close(en->out);
 	return ret;
 }
 
@@ -622,13 +801,19 @@ void engine__request_service(struct engine *en)
 void engine__stats(const struct engine *en, struct engine_stats *out)
 {
 	*out = en->stats;
-	out->output_errors = outputs__errors(en->out);
-	out->jit = en->jit != NULL;
-	out->proc_memo_evictions = en->pm ? proc_memo_evictions(en->pm) : 0;
+	out->output_errors += outputs__lost(en->out);
+	out->jit = en->ev && en->ev->jit != NULL;
+	out->jit_compile_ns = en->ev ? en->ev->jit_compile_ns : 0;
+	out->jit_param_reads = en->ev ? en->ev->jit_param_reads : 0;
+	out->proc_memo_evictions = en->ev && en->ev->pm ? proc_memo_evictions(en->ev->pm) : 0;
+	engine_reload_counts(en, &out->reloads_asked, &out->reloads, &out->reloads_failed);
+	out->drops_detected = en->drops.detected;
+	out->drop_actions = en->drops.taken;
 }
 
 void engine__format_stats(const struct engine *en, struct strbuf *sb)
 {
+	const struct engine_rules *r = en->ev;
 	struct state_stats ss;
 	struct engine_stats s;
 
@@ -641,20 +826,27 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		      ", evicted fds %" PRIu64 ", evicted users %" PRIu64 ", malformed events %" PRIu64
 		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
 		      ss.users_evicted, ss.events_malformed);
-	if (en->rs && s.jit)
+	if (r && s.jit)
 		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms), per-thread results evicted %"
 			      PRIu64 "\n", s.jit_compile_ns / 1e6, s.proc_memo_evictions);
-	else if (en->rs)
+	else if (r)
 		strbuf_printf(sb, "evaluator: interpreter\n");
+	if (s.reloads_asked)
+		strbuf_printf(sb, "rules reloads: asked %" PRIu64 ", done %" PRIu64 ", failed %"
+			      PRIu64 "\n", s.reloads_asked, s.reloads, s.reloads_failed);
+	if (s.drops_detected || en->drops.simulate)
+		strbuf_printf(sb, "syscall event drops: detected %" PRIu64 " times, actions taken %"
+			      PRIu64 "\n", s.drops_detected, s.drop_actions);
+	outputs__format_stats(en->out, sb);
 	if (s.output_errors)
 		strbuf_printf(sb, "output errors: %" PRIu64 "\n", s.output_errors);
 	engine_ctr_format_stats(en, sb);
 	if (en->live)
 		engine_format_live_stats(en, sb);
-	if (!en->rs || !s.alerts)
+	if (!r || !s.alerts)
 		return;
 	strbuf_adds(sb, "alerts by rule:\n");
-	for (size_t i = 0; i < en->rs->nrules; i++)
-		if (en->hits[i])
-			strbuf_printf(sb, "  %s: %" PRIu64 "\n", en->rs->rules[i].src->name, en->hits[i]);
+	for (size_t i = 0; i < r->rs->nrules; i++)
+		if (r->hits[i])
+			strbuf_printf(sb, "  %s: %" PRIu64 "\n", r->rs->rules[i].src->name, r->hits[i]);
 }

@@ -37,12 +37,17 @@ struct engine_stats {
 	uint64_t dropped;	/* lost by the source before saker saw them */
 	uint64_t alerts;	/* alerts emitted */
 	uint64_t alerts_filtered;	/* matches below the minimum priority */
-	uint64_t output_errors;	/* alert lines an output failed to take */
+	uint64_t output_errors;	/* alerts lost by the outputs: queue full, a sink's
+				 * queue full, failed writes, discarded at exit
+				 * (and --print lines stdout refused) */
 	uint64_t jit_fallbacks;	/* rule loads the JIT failed on (interpreter used) */
 	bool jit;		/* conditions run as native code */
 	uint64_t jit_compile_ns;	/* last JIT compilation */
 	uint32_t jit_param_reads;	/* comparisons reading their parameter in place */
 	uint64_t proc_memo_evictions;	/* per-thread rule results lost to another thread */
+	uint64_t reloads_asked, reloads, reloads_failed;	/* SIGHUP's rules reloads */
+	uint64_t drops_detected;	/* seconds with syscall event drops above the threshold */
+	uint64_t drop_actions;		/* syscall_event_drops actions taken */
 };
 
 struct engine;
@@ -58,11 +63,10 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags);
 struct ruleset *engine__ruleset(struct engine *en);
 
-/* Loads the same rules files again (they may have changed), as
- * engine__load_rules does. */
-int engine__reload_rules(struct engine *en, struct strbuf *diags);
-/* Asks a running live loop to reload the rules between two events, and to
- * switch the probe's syscalls to the new set (signal-safe). */
+/* Asks a running live loop to reload the rules (signal-safe): they are
+ * built on another thread while events go on through the running ones,
+ * then put in force between two events, with the probe switched to their
+ * syscalls; a file that fails leaves the running rules. */
 void engine__request_reload(struct engine *en);
 /* The rules files the next reload reads. 0 or -ENOMEM. */
 int engine__set_rule_files(struct engine *en, const char *const *files, size_t n);

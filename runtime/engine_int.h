@@ -11,6 +11,7 @@
 #include "runtime/base/evt.h"
 #include "runtime/base/strbuf.h"
 #include "runtime/dispatch.h"
+#include "runtime/drop_alert.h"
 #include "runtime/engine.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
@@ -21,32 +22,54 @@
 /* Threads whose process-static rule results the JIT keeps at a time. */
 #define ENGINE_PROC_MEMO_THREADS 4096
 
+/* One loaded ruleset and everything that evaluates it, built whole (on
+ * the reload thread for a reload) and put in place with one pointer
+ * between two events; the event thread is its only user from then on. */
+struct engine_rules {
+	struct engine *en;
+	struct ruleset *rs;
+	struct interp *ip;
+	struct jit *jit;		/* NULL: the interpreter evaluates */
+	struct proc_memo *pm;		/* the JIT's per-thread results */
+	struct dispatch *dp;
+	struct extract_scratch *fsc;	/* one per interpreter field */
+	struct extract_prep *preps;	/* the same fields, for the JIT */
+	uint32_t nfsc;
+	uint32_t *matches;		/* rules matched by the current event */
+	uint64_t *hits;			/* alerts per rule */
+	bool *syscalls;			/* the probe's set for these rules */
+	uint32_t *from;			/* per rule: its index in `prev` (hits
+					 * carried over), UINT32_MAX if new */
+	const struct engine_rules *prev;	/* the rules current when built */
+	uint64_t jit_compile_ns;
+	uint32_t jit_param_reads;
+	uint32_t jit_fallbacks;
+};
+
+struct engine_reload;
+
 struct engine {
 	const struct config *cfg;
 	bool print_events;
 	bool no_jit;
 	const char *jit_passes;
 	char *write_path;
-	struct ruleset *rs;
-	struct interp *ip;
-	struct jit *jit;		/* NULL: the interpreter evaluates */
-	uint32_t *matches;		/* rules matched by the current event */
-	struct proc_memo *pm;		/* the JIT's per-thread results */
+	struct engine_rules *ev;	/* the rules in force, NULL before any */
+	/* the same, as the reload thread may read it */
+	_Atomic(const struct engine_rules *) ev_pub;
 	const uint64_t *proc_gen;	/* the state's process generation */
-	struct dispatch *dp;
 	struct state *st;
 	struct outputs *out;
 	struct scap_writer *w;
 	struct extract_evt x;
-	struct extract_scratch *fsc;	/* one per interpreter field */
-	struct extract_prep *preps;	/* the same fields, for the JIT */
-	uint32_t nfsc;
 	struct extract_scratch asc;	/* alert formatting */
 	struct extract_memo xmemo;
 	struct alert_fmt_opts afo;
 	struct strbuf line;
-	uint64_t *hits;			/* alerts per rule */
 	struct engine_stats stats;
+	struct engine_reload *reloader;	/* SIGHUP's builder thread, once asked */
+	uint64_t reloads_asked, reloads_done, reloads_failed;	/* of builders stopped */
+	struct drop_alert drops;	/* syscall_event_drops (a live source's counters) */
 	char hostname[256];
 	uint64_t type_counts[PPM_EVENT_MAX];	/* events processed per type */
 	bool live;			/* events from a live driver */
@@ -60,7 +83,7 @@ struct engine {
 	volatile sig_atomic_t reload;	/* rules files to be read again */
 	int (*reload_hook)(void *ctx, struct engine *en);
 	void *reload_ctx;
-	uint64_t rules_gen;		/* bumped by every successful load */
+	uint64_t rules_gen;		/* bumped by every set of rules put in force */
 	struct evt_source *src;		/* the source while engine__run_source runs */
 	atomic_int svc_req;		/* ENGINE_SVC_* bits: what to run between events */
 	engine_service_fn svc;
@@ -97,6 +120,40 @@ static inline void engine_poll_service(struct engine *en)
 	}
 }
 
+/* Loads and compiles the files into rules of their own with their
+ * evaluators (the interpreter, the JIT unless --no-jit), reading only what
+ * does not change while events run, so any thread may call it. 0;
+ * -EINVAL when a file has errors (diagnostics in diags); -errno. */
+int engine_rules_build(struct engine *en, const char *const *files, size_t n,
+		       struct strbuf *diags, struct engine_rules **out);
+void engine_rules_free(struct engine_rules *r);
+/* Puts r in force in place of the current rules (between two events, on
+ * the event thread) and returns those, for the caller to free. */
+struct engine_rules *engine_rules_swap(struct engine *en, struct engine_rules *r);
+/* The probe's syscall set of the rules in force (every syscall without
+ * rules), n entries. */
+const bool *engine_syscalls(const struct engine *en);
+struct evt_source;
+/* Gives src (when it filters syscalls) the set of the rules in force; how
+ * many syscalls that is. */
+int engine_switch_syscalls(struct engine *en, struct evt_source *src);
+
+/* The reload thread (engine_reload.c), driven by the event loop:
+ * engine_reload_ask (on a reload request: the reload hook, then a build
+ * of the rules files on the thread, started the first time);
+ * engine_reload_take gives the built rules when there are some (one atomic
+ * load otherwise); engine_reload_put puts them in force between two
+ * events, switches the source to their syscalls and hands the replaced
+ * rules back to the thread to be freed; engine_reload_stop ends the
+ * thread. */
+void engine_reload_ask(struct engine *en);
+struct engine_rules *engine_reload_take(struct engine *en);
+void engine_reload_put(struct engine *en, struct evt_source *src, struct engine_rules *r);
+void engine_reload_stop(struct engine *en);
+/* Reloads requested, done and failed, for the statistics. */
+void engine_reload_counts(const struct engine *en, uint64_t *asked, uint64_t *done,
+			  uint64_t *failed);
+
 /* Opens the -w capture (when asked) with machine info mi; 0 or -errno with
  * err filled. */
 int engine_writer_open(struct engine *en, const struct scap_machine *mi, char *err, size_t errlen);
@@ -107,9 +164,5 @@ int engine_writer_close(struct engine *en, int ret, char *err, size_t errlen);
  * (unknown type, counted) or run through engine__process. 0, or the
  * writer's error (err filled). */
 int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen);
-struct evt_source;
-/* Reloads the rules files (SIGHUP) and switches a live source to their
- * syscalls (engine_live.c). */
-void engine_reload(struct engine *en, struct evt_source *src);
 /* The live source's lines of the statistics (engine_live.c). */
 void engine_format_live_stats(const struct engine *en, struct strbuf *sb);

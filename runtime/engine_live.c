@@ -4,8 +4,8 @@
  * /proc scan, so nothing between the scan and the first event is missed
  * (events that race the scan meet a state that already has their threads);
  * then the engine's one loop (engine__run_source), which drains the rings
- * at the end. SIGHUP reloads the rules and switches the driver's syscalls
- * without reloading it. */
+ * at the end and switches the driver's syscalls, without reloading it,
+ * when reloaded rules go in force. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,50 +19,6 @@
 #include "runtime/config.h"
 #include "runtime/engine_int.h"
 #include "runtime/evt_source.h"
-
-/* Gives the source the syscalls of the loaded rules (every syscall when
- * there are none: --print); how many, or -ENOMEM. */
-static int switch_syscalls(struct engine *en, struct evt_source *src)
-{
-	size_t n = evt_schema_syscall_count();
-	bool *on = mem_calloc(n, sizeof(*on));
-	int nsc = 0;
-
-	if (!on)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		on[i] = !en->rs;
-	if (en->rs)
-		ruleset__syscalls(en->rs, en->cfg->all_syscalls, on);
-	for (size_t i = 0; i < n; i++)
-		nsc += on[i];
-	src->ops->set_syscalls(src, on);
-	mem_free(on);
-	return nsc;
-}
-
-void engine_reload(struct engine *en, struct evt_source *src)
-{
-	struct strbuf diags = STRBUF_INIT;
-	int err, nsc = 0;
-
-	en->reload = 0;
-	err = engine__reload_rules(en, &diags);
-	if (diags.buf)
-		log_warn("rules reload:\n%s", diags.buf);
-	strbuf_release(&diags);
-	if (err) {
-		/* a load that fails before replacing anything leaves the
-		 * running rules; one that fails after leaves none */
-		log_error("rules reload failed (%s): %s", strerror(-err),
-			  en->dp ? "the running rules stay" : "no rules are loaded");
-		return;
-	}
-	if (src->ops->set_syscalls)
-		nsc = switch_syscalls(en, src);
-	log_info("rules reloaded: %zu rules, %s switched to %d syscalls", en->rs->nrules,
-		 src->ops->kind, nsc);
-}
 
 int engine__run_live(struct engine *en, char *err, size_t errlen)
 {
@@ -84,7 +40,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		return ret;
 	en->live_ncpus = src->ncpus;
 	en->live_cpus = mem_calloc((size_t)(src->ncpus ? src->ncpus : 1), sizeof(*en->live_cpus));
-	nsc = switch_syscalls(en, src);
+	nsc = engine_switch_syscalls(en, src);
 	if (!en->live_cpus || nsc < 0) {
 		ret = -ENOMEM;
 		snprintf(err, errlen, "out of memory");

@@ -171,17 +171,11 @@ static bool event_name(const struct extract_evt *x, struct extract_scratch *sc, 
 	return m->fd_ok;
 }
 
-/* Path text with runs of '/' made one (in place when there are none). */
-static void squeeze_slashes(struct extract_scratch *sc, const char *p, uint32_t n, struct fval *out)
+/* Path text with runs of '/' made one, into the scratch (p may be
+ * anywhere but the scratch). */
+static void squeeze_slashes(struct extract_scratch *sc, const char *p, uint32_t n,
+			    struct fval *out)
 {
-	const char *q = p, *end = p + n;
-
-	while ((q = memchr(q, '/', (size_t)(end - q))) && q + 1 < end && q[1] != '/')
-		q++;
-	if (!q || q + 1 >= end) {
-		fval_set_str(out, p, n);
-		return;
-	}
 	strbuf_reset(&sc->sb);
 	for (uint32_t i = 0; i < n; i++)
 		if (p[i] != '/' || !i || p[i - 1] != '/')

@@ -68,7 +68,7 @@ static void free_rules(struct snap *s)
 /* Copies what the rules are (names, tags), once per load. */
 static void copy_rules(struct snap *s, const struct engine *en)
 {
-	const struct ruleset *rs = en->rs;
+	const struct ruleset *rs = en->ev ? en->ev->rs : NULL;
 	size_t n = rs ? rs->nrules : 0;
 
 	free_rules(s);
@@ -135,10 +135,10 @@ static void take_snapshot(struct metrics *m)
 		if (m->stats_fd >= 0 && src->ops->prog_stats)
 			src->ops->prog_stats(src, add_prog, s);
 	}
-	if (s->rules_gen != en->rules_gen || (!s->rules && en->rs))
+	if (s->rules_gen != en->rules_gen || (!s->rules && en->ev))
 		copy_rules(s, en);
-	if (s->hits && en->hits && en->rs && s->nrules == en->rs->nrules)
-		memcpy(s->hits, en->hits, s->nrules * sizeof(*s->hits));
+	if (s->hits && en->ev && s->nrules == en->ev->rs->nrules)
+		memcpy(s->hits, en->ev->hits, s->nrules * sizeof(*s->hits));
 	s->seq++;
 }
 
@@ -158,7 +158,7 @@ static void service(void *ctx)
 		pthread_cond_broadcast(&m->cv);
 	}
 	if (m->line.len) {
-		outputs__emit(m->en->out, m->line.buf, m->line.len);
+		outputs__emit(m->en->out, RL_PRIO_INFORMATIONAL, m->line.buf, m->line.len);
 		strbuf_reset(&m->line);
 	}
 	pthread_mutex_unlock(&m->mu);

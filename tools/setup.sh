@@ -27,6 +27,8 @@ pkgs=(
 	libgrpc-dev libprotobuf-c-dev protobuf-c-compiler docker.io podman containerd runc
 	# the kernel module and its VM suite (tests/kmod)
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod file
+	# the outputs suite (tests/outputs)
+	rsyslog
 )
 
 missing=()

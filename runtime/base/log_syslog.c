@@ -5,7 +5,7 @@
 
 void log_syslog_open(const char *ident)
 {
-	openlog(ident, LOG_PID, LOG_USER);
+	openlog(ident, 0, LOG_USER);
 }
 
 void log_syslog_write(int level, const char *msg)

@@ -106,7 +106,7 @@ static void test_refused_keys(void **state)
 		{ "priority: loud\n", ":1:11: ", "priority" },
 		{ "rule_matching: some\n", ":1:16: ", "rule_matching" },
 		{ "json_output: maybe\n", ":1:14: ", "json_output" },
-		{ "file_output:\n  enabled: true\n", ":2:12: ", "file_output" },
+		{ "file_output:\n  enabled: true\n", ":2:12: ", "file output enabled but no filename" },
 		{ "metrics:\n  enabled: true\n  interval: 15\n  output_rule: true\n", ":3:13: ",
 		  "metrics.interval" },
 		{ "metrics:\n  enabled: true\n  interval: 1h\n  output_rule: false\n", ":2:12: ",
@@ -285,7 +285,7 @@ static void test_env_and_defaults(void **state)
 	assert_string_equal(c.file_output_filename, "/tmp/alerts.txt");
 	assert_string_equal(config_get_str(&c, "http_output.url"), "${NOT_EXPANDED}/x");
 	/* keys of other parts read through the tree, with the table's defaults */
-	assert_string_equal(config_get_str(&c, "http_output.user_agent"), "falcosecurity/falco");
+	assert_string_equal(config_get_str(&c, "http_output.ca_path"), "/etc/ssl/certs");
 	assert_int_equal(config_get_int(&c, "output_timeout"), 2000);
 	assert_int_equal(config_list_len(&c, "container_engines.cri.sockets"), 3);
 	assert_string_equal(config_list_str(&c, "container_engines.cri.sockets", 0),
