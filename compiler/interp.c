@@ -378,6 +378,7 @@ void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *
 	const struct inode *in = &ip->nodes[node];
 
 	out->cmp = &in->cmp;
+	out->node = node;
 	out->lhs = in->lhs;
 	out->rhs = in->rhs;
 }

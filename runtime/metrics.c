@@ -398,6 +398,12 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 	push_u(l, MC_SAKER, "jit_fallbacks", MU_COUNT, true, s->es.jit_fallbacks);
 	push_u(l, MC_SAKER, "jit_param_reads", MU_COUNT, false, s->es.jit_param_reads);
 	push_u(l, MC_SAKER, "proc_memo_evictions", MU_COUNT, true, s->es.proc_memo_evictions);
+	if (mem_accounted()) {
+		push_u(l, MC_SAKER, "memory.state_heap_bytes", MU_BYTES, false,
+		       s->ss.heap_bytes > 0 ? (uint64_t)s->ss.heap_bytes : 0);
+		push_u(l, MC_SAKER, "memory.rules_heap_bytes", MU_BYTES, false,
+		       s->es.rules_heap > 0 ? (uint64_t)s->es.rules_heap : 0);
+	}
 	push_u(l, MC_SAKER, "n_threads_evicted", MU_COUNT, true, s->ss.threads_evicted);
 	push_u(l, MC_SAKER, "n_fds_evicted", MU_COUNT, true, s->ss.fds_evicted);
 	push_u(l, MC_SAKER, "n_users_evicted", MU_COUNT, true, s->ss.users_evicted);

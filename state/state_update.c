@@ -1261,7 +1261,7 @@ static void on_container(struct state *st, const struct evt *e, struct state_cur
 	}
 }
 
-void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
+static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 {
 	struct ectx c = { .st = st, .e = e, .added_fd = -1 };
 	bool created;
@@ -1293,11 +1293,19 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	if ((e->info->flags & EVF_SKIP_PARSE_RESET) || e->type == PPME_SCHEDSWITCH_6_E) {
 		/* scheduler and info events leave the thread's last event alone */
 	} else if (e->info->dir == EVD_ENTER) {
-		/* keep the record for its exit */
+		/* keep the record for its exit, in a buffer sized to the
+		 * largest the thread made (rounded up: few reallocations) */
 		if (e->len <= STATE_ENTER_MAX) {
-			if (!c.te->enter)
-				c.te->enter = mem_malloc(STATE_ENTER_MAX);
-			if (c.te->enter) {
+			if (e->len > c.te->enter_cap) {
+				uint32_t cap = (e->len + STATE_ENTER_ROUND - 1) & ~(STATE_ENTER_ROUND - 1u);
+				uint8_t *p = mem_realloc(c.te->enter, cap);
+
+				if (p) {
+					c.te->enter = p;
+					c.te->enter_cap = cap;
+				}
+			}
+			if (e->len <= c.te->enter_cap) {
 				memcpy(c.te->enter, e->raw, e->len);
 				c.te->enter_len = e->len;
 				c.te->enter_type = e->type;
@@ -1395,7 +1403,7 @@ static void thr_exit(struct state *st, struct thr_ent *te, int64_t reaper)
 		state_thr_remove(st, pid);
 }
 
-void state__post(struct state *st)
+static void post(struct state *st)
 {
 	if (st->close_tid >= 0) {
 		struct thr_ent *te = state_thr_get(st, st->close_tid);
@@ -1411,4 +1419,20 @@ void state__post(struct state *st)
 			thr_exit(st, te, st->exit_reaper);
 		st->exit_tid = -1;
 	}
+}
+
+void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
+{
+	STATE_HEAP_BEGIN();
+
+	update(st, e, cur);
+	STATE_HEAP_END(st);
+}
+
+void state__post(struct state *st)
+{
+	STATE_HEAP_BEGIN();
+
+	post(st);
+	STATE_HEAP_END(st);
 }

@@ -18,3 +18,12 @@ struct mem_stats {
 };
 /* 0; -ENOTSUP when saker runs on libc's malloc; -EIO. */
 int mem_stats(struct mem_stats *out);
+
+/* Net bytes the calling thread has allocated (allocated minus freed) since
+ * it started: the difference across a piece of work is what it kept.
+ * Two loads, no call; 0 when saker runs on libc's malloc (mem_accounted
+ * says which). */
+#include <stdbool.h>
+#include <stdint.h>
+bool mem_accounted(void);
+int64_t mem_thread_net(void);
