@@ -22,7 +22,7 @@
 
 struct containerd_rt {
 	struct ctr_rt base;
-	struct grpc_unary *g;
+	struct grpc_unary *g;	/* made at the first call: gRPC starts threads of its own */
 };
 
 /* Calls method with message req (packed here). */
@@ -35,6 +35,10 @@ static int call(struct containerd_rt *c, const char *method, const char *ns,
 
 	if (!buf)
 		return -ENOMEM;
+	if (!c->g && (ret = grpc_unary__new(c->base.socket, &c->g))) {
+		mem_free(buf);
+		return ret;
+	}
 	protobuf_c_message_pack(req, buf);
 	ret = grpc_unary__call(c->g, method, ns, buf, n, c->base.timeout_ms, resp, len, err, errlen);
 	mem_free(buf);
@@ -242,7 +246,6 @@ static const struct ctr_rt_ops containerd_ops = {
 int containerd_rt__new(const char *socket, long timeout_ms, struct ctr_rt **out)
 {
 	struct containerd_rt *c = mem_calloc(1, sizeof(*c));
-	int ret;
 
 	if (!c)
 		return -ENOMEM;
@@ -250,10 +253,9 @@ int containerd_rt__new(const char *socket, long timeout_ms, struct ctr_rt **out)
 	c->base.type = CTR_TYPE_CONTAINERD;
 	c->base.timeout_ms = timeout_ms;
 	c->base.socket = mem_strdup(socket);
-	ret = c->base.socket ? grpc_unary__new(socket, &c->g) : -ENOMEM;
-	if (ret) {
+	if (!c->base.socket) {
 		containerd_free(&c->base);
-		return ret;
+		return -ENOMEM;
 	}
 	*out = &c->base;
 	return 0;
