@@ -31,6 +31,7 @@
 #include "runtime/config.h"
 #include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
+#include "runtime/dns_names.h"
 #include "runtime/evt_source.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
@@ -87,6 +88,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
 	drop_alert_init(&en->drops, o->cfg);
+	dns_names_install();
 	*out = en;
 	return 0;
 fail:
@@ -98,11 +100,12 @@ void engine_rules_free(struct engine_rules *r)
 {
 	if (!r)
 		return;
+	/* first: a background JIT still compiling reads what follows */
+	engine_jit_release(r);
 	for (uint32_t i = 0; r->fsc && i < r->nfsc; i++)
 		extract_scratch_release(&r->fsc[i]);
 	mem_free(r->fsc);
 	mem_free(r->preps);
-	engine_jit_release(r);
 	dispatch__free(r->dp);
 	interp__free(r->ip);
 	ruleset__free(r->rs);

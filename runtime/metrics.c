@@ -339,7 +339,17 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 	push_u(l, MC_MISC, "host_boot_ts", MU_TS_NS, false,
 	       now - now_ns(CLOCK_BOOTTIME));
 	push_u(l, MC_MISC, "host_num_cpus", MU_COUNT, false, (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
-	push_u(l, MC_MISC, "outputs_queue_num_drops", MU_COUNT, true, 0);
+	{
+		/* alerts no queue had room for: the outputs' and each sink's */
+		struct outputs_stats os;
+		uint64_t drops;
+
+		outputs__stats(m->en->out, &os);
+		drops = os.dropped;
+		for (uint32_t i = 0; i < os.nsinks; i++)
+			drops += os.sinks[i].dropped;
+		push_u(l, MC_MISC, "outputs_queue_num_drops", MU_COUNT, true, drops);
+	}
 	push_u(l, MC_MISC, "duration_sec", MU_S_COUNT, true, (now - m->start_ns) / 1000000000ull);
 	if (metrics_flag(m, "metrics.resource_utilization_enabled"))
 		resource_metrics(m, l);

@@ -59,11 +59,21 @@ struct thr_list {
 	struct thr_ent *head, *tail;
 };
 
+#define STATE_PIDX_MEMO 512	/* (event type, parameter name) -> index */
+
+struct state_pidx {
+	const char *name;
+	uint16_t type;
+	int16_t idx;
+};
+
 struct state {
 	struct state_opts o;
+	struct state_pidx pidx[STATE_PIDX_MEMO];
 	int64_t heap;			/* net bytes its public functions allocated */
 	struct thr_ent **buckets, **grp_buckets, **kid_buckets;
 	size_t nbuckets, nthreads;
+	size_t max_buckets;		/* nbuckets grows up to this */
 	struct thr_list live, dead;
 	struct user_tab *users;		/* user_tab.c */
 	struct state_stats st;

@@ -115,16 +115,34 @@ static bool int_at(const struct evt *e, int i, int64_t *v)
 	}
 }
 
+/* The index of parameter name in events of e's type, by the name's
+ * address: the handlers name parameters with literals and the schema's own
+ * strings, so (type, address) decides it and one probe of the state's
+ * memo replaces the search by name. */
+static int param_index(struct state *st, const struct evt *e, const char *name)
+{
+	uint32_t h = ((uint32_t)((uintptr_t)name >> 3) ^ (e->type * 0x9e3779b1u)) &
+		     (STATE_PIDX_MEMO - 1);
+	struct state_pidx *m = &st->pidx[h];
+
+	if (m->name != name || m->type != e->type) {
+		m->name = name;
+		m->type = e->type;
+		m->idx = (int16_t)evt_param_index(e, name);
+	}
+	return m->idx;
+}
+
 static bool find(const struct ectx *c, const char *name, const struct evt **ev, uint32_t *i)
 {
-	int k = evt_param_index(c->e, name);
+	int k = param_index(c->st, c->e, name);
 
 	if (k >= 0 && (uint32_t)k < c->e->nparams) {
 		*ev = c->e;
 		*i = (uint32_t)k;
 		return true;
 	}
-	if (c->enter && (k = evt_param_index(c->enter, name)) >= 0 &&
+	if (c->enter && (k = param_index(c->st, c->enter, name)) >= 0 &&
 	    (uint32_t)k < c->enter->nparams) {
 		*ev = c->enter;
 		*i = (uint32_t)k;
@@ -196,7 +214,6 @@ static void set_blob_param(struct ectx *c, struct thr_blob *dst, const char *nam
 /* The event's return value (first parameter of a syscall exit). */
 static bool retval(const struct evt *e, int64_t *v)
 {
-	struct ectx c = { .e = e };
 	uint8_t t;
 
 	if (!e->info || e->info->dir != EVD_EXIT || !e->info->nparams)
@@ -204,7 +221,7 @@ static bool retval(const struct evt *e, int64_t *v)
 	t = e->info->params[0].type;
 	if (t != PT_ERRNO && t != PT_FD && t != PT_PID && t != PT_INT64)
 		return false;
-	return p_int(&c, e->info->params[0].name, v);
+	return int_at(e, 0, v);
 }
 
 /* ---- paths -------------------------------------------------------------- */

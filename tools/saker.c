@@ -604,7 +604,9 @@ static int run(struct app *a)
 	eo.cfg = &a->cfg;
 	eo.print_events = a->print;
 	eo.write_path = a->write_path;
-	eo.no_jit = a->no_jit || !config_get_bool(&a->cfg, "jit.enabled");
+	/* listing rules or checking the configuration evaluates no event */
+	eo.no_jit = a->no_jit || !config_get_bool(&a->cfg, "jit.enabled") || a->list_rules ||
+		    a->describe_rule || a->dry_run;
 	eo.jit_tiered = !a->jit_wait && !config_get_bool(&a->cfg, "jit.wait");
 	if ((e = engine__new(&eo, &a->en))) {
 		fprintf(stderr, "Error: %s\n", strerror(-e));

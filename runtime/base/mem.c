@@ -78,22 +78,25 @@ int mem_stats(struct mem_stats *out)
 #endif
 }
 
-#ifdef SAKER_MALLOC_JEMALLOC
-static __thread const uint64_t *thr_alloc, *thr_dealloc;
+__thread const uint64_t *mem_thr_alloc, *mem_thr_dealloc;
 static const uint64_t zero_counter;
 
-/* The thread's counters, looked up once. */
-static void thread_counters(void)
+/* The thread's counters (jemalloc's), looked up once; on libc's malloc
+ * two zeros. */
+void mem_thread_counters(void)
 {
-	size_t sz = sizeof(thr_alloc);
+#ifdef SAKER_MALLOC_JEMALLOC
+	size_t sz = sizeof(mem_thr_alloc);
 
-	if (mallctl("thread.allocatedp", (void *)&thr_alloc, &sz, NULL, 0))
-		thr_alloc = &zero_counter;
-	sz = sizeof(thr_dealloc);
-	if (mallctl("thread.deallocatedp", (void *)&thr_dealloc, &sz, NULL, 0))
-		thr_dealloc = &zero_counter;
-}
+	if (mallctl("thread.allocatedp", (void *)&mem_thr_alloc, &sz, NULL, 0))
+		mem_thr_alloc = &zero_counter;
+	sz = sizeof(mem_thr_dealloc);
+	if (mallctl("thread.deallocatedp", (void *)&mem_thr_dealloc, &sz, NULL, 0))
+		mem_thr_dealloc = &zero_counter;
+#else
+	mem_thr_alloc = mem_thr_dealloc = &zero_counter;
 #endif
+}
 
 bool mem_accounted(void)
 {
@@ -101,16 +104,5 @@ bool mem_accounted(void)
 	return true;
 #else
 	return false;
-#endif
-}
-
-int64_t mem_thread_net(void)
-{
-#ifdef SAKER_MALLOC_JEMALLOC
-	if (__builtin_expect(!thr_alloc, 0))
-		thread_counters();
-	return (int64_t)(*thr_alloc - *thr_dealloc);
-#else
-	return 0;
 #endif
 }

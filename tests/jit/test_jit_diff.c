@@ -187,11 +187,33 @@ static void official_rules_agree(void **state)
 	}
 }
 
+static void gen_rules(const char *path, unsigned seed, int n);
+
 /* Tiered evaluation: the JIT compiles in the background while the
  * interpreter evaluates; held until half of the events went through the
  * interpreter, it then takes over between two events, and every event's
- * matches are the interpreter's on both sides of the switch. */
+ * matches are the interpreter's on both sides of the switch. The official
+ * rules and random rules that match often, so that both sides match. */
+static void tier_switch(const char *const *files, size_t nfiles, uint64_t *jit_matches);
+
 static void tier_switch_mid_stream(void **state)
+{
+	char path[] = "/tmp/saker-jit-tier-XXXXXX.yaml";
+	const char *random[1] = { path };
+	uint64_t official_matches, random_matches;
+	int fd = mkstemps(path, 5);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	gen_rules(path, 11, 200);
+	tier_switch(official, 3, &official_matches);
+	tier_switch(random, 1, &random_matches);
+	unlink(path);
+	assert_true(random_matches > 0);
+}
+
+static void tier_switch(const char *const *files, size_t nfiles, uint64_t *jit_matches_out)
 {
 	struct engine_opts eo = { .sz = sizeof(eo), .jit_tiered = true };
 	struct engine_stats s;
@@ -204,14 +226,13 @@ static void tier_switch_mid_stream(void **state)
 	struct evt e;
 	uint64_t seen = 0, jit_matches = 0, half = BENCH_EVENTS / 2;
 
-	(void)state;
 	test_config(&cfg, NULL);
 	cfg.stdout_output = false;
 	cfg.rule_matching = CONFIG_MATCH_ALL;
 	eo.cfg = &cfg;
 	assert_int_equal(engine__new(&eo, &en), 0);
 	engine__jit_hold(en, true);
-	assert_int_equal(engine__load_rules(en, official, 3, NULL), 0);
+	assert_int_equal(engine__load_rules(en, files, nfiles, NULL), 0);
 	n = engine__ruleset(en)->nrules + 1;
 	a = calloc(n, sizeof(*a));
 	b = calloc(n, sizeof(*b));
@@ -245,7 +266,7 @@ static void tier_switch_mid_stream(void **state)
 		engine__finish(en);
 	}
 	assert_true(seen > half);
-	assert_true(jit_matches > 0);
+	*jit_matches_out = jit_matches;
 	scap_reader__free(r);
 	free(a);
 	free(b);
