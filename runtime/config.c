@@ -1558,6 +1558,40 @@ static void dump_node(const struct ydoc_node *n, struct strbuf *sb)
 	}
 }
 
+/* The tree as JSON without its rules files. */
+static void dump_beyond_rules(const struct config *c, struct strbuf *sb)
+{
+	const struct ydoc_node *r = c->root;
+
+	if (!r || r->kind != YDOC_MAP) {
+		config_dump_json(c, sb);
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const char *k = r->kids[2 * i]->str;
+
+		if (!strcmp(k, "rules_files") || !strcmp(k, "rules_file"))
+			continue;
+		strbuf_add_json_str(sb, k);
+		strbuf_addc(sb, ':');
+		dump_node(r->kids[2 * i + 1], sb);
+		strbuf_addc(sb, ',');
+	}
+}
+
+bool config_differs_beyond_rules(const struct config *a, const struct config *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	bool differ;
+
+	dump_beyond_rules(a, &x);
+	dump_beyond_rules(b, &y);
+	differ = x.oom || y.oom || (x.len != y.len) || (x.len && memcmp(x.buf, y.buf, x.len));
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return differ;
+}
+
 void config_dump_json(const struct config *c, struct strbuf *sb)
 {
 	if (c->root)

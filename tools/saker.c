@@ -51,6 +51,7 @@ struct app {
 	struct config cfg;
 	struct engine *en;
 	struct config_watch *watch;
+	bool restart;		/* the configuration changed beyond its rules files */
 	char **rule_files;		/* expanded, owned */
 	size_t nrule_files;
 };
@@ -328,8 +329,10 @@ static void watch_paths(struct app *a, const struct config *cfg)
 }
 
 /* On the event thread at every reload (SIGHUP, watch_config_files): the
- * configuration read again for its rules files; a configuration that no
- * longer loads keeps everything running as it is. */
+ * configuration read again. A change of its rules files alone reloads the
+ * rules with no event lost; any other change stops saker, which then
+ * starts again with it (as Falco restarts); a configuration that no longer
+ * loads keeps everything running as it is. */
 static int reload_hook(void *ctx, struct engine *en)
 {
 	struct app *a = ctx;
@@ -347,22 +350,19 @@ static int reload_hook(void *ctx, struct engine *en)
 			return e;
 		}
 	}
+	if (a->cfg_path && config_differs_beyond_rules(&a->cfg, &nc)) {
+		log_info("reload: the configuration changed beyond its rules files: "
+			 "restarting with it");
+		a->restart = true;
+		engine__stop(en);
+		config_release(&nc);
+		return 1;
+	}
 	e = resolve_rules(a, a->cfg_path ? &nc : &a->cfg, err, sizeof(err));
 	if (!e)
 		e = engine__set_rule_files(en, (const char *const *)a->rule_files, a->nrule_files);
 	else
 		log_error("reload: %s", err);
-	if (!e && a->cfg_path) {
-		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-
-		config_dump_json(&a->cfg, &x);
-		config_dump_json(&nc, &y);
-		if (x.buf && y.buf && strcmp(x.buf, y.buf))
-			log_warn("reload: the configuration changed: its rules files apply now, its "
-				 "other keys when saker starts again");
-		strbuf_release(&x);
-		strbuf_release(&y);
-	}
 	watch_paths(a, a->cfg_path ? &nc : &a->cfg);
 	config_release(&nc);
 	return e;
@@ -752,6 +752,13 @@ int main(int argc, char **argv)
 		ret = 1;
 	} else {
 		ret = run(&a);
+	}
+	if (a.restart && !ret) {
+		/* the same command line, on the configuration as it is now */
+		fflush(NULL);
+		execv("/proc/self/exe", argv);
+		fprintf(stderr, "Error: could not restart: %s\n", strerror(errno));
+		ret = 1;
 	}
 out:
 	free_rule_files(&a);
