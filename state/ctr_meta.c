@@ -10,6 +10,10 @@
 
 #include "runtime/base/mem.h"
 
+/* The builders count what they allocate and free into the record's heap. */
+#define META_HEAP_BEGIN() int64_t heap0_ = mem_thread_net()
+#define META_HEAP_END(m) ((m)->heap += mem_thread_net() - heap0_)
+
 static const char *const type_names[CTR_TYPE_MAX] = {
 #define CTR_TYPE(e, name, falco) [CTR_TYPE_##e] = name,
 #include "state/ctr_types.def"
@@ -43,10 +47,12 @@ uint8_t ctr_type_from_falco(uint32_t n)
 
 struct ctr_meta *ctr_meta__new(void)
 {
+	META_HEAP_BEGIN();
 	struct ctr_meta *m = mem_calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
+	META_HEAP_END(m);
 	m->privileged = m->host_pid = m->host_network = m->host_ipc = -1;
 	m->lookup = CTR_LOOKUP_SUCCESSFUL;
 	return m;
@@ -90,11 +96,10 @@ static char *dup_n(const char *s, size_t n)
 	return mem_strndup(s ? s : "", s ? (n == (size_t)-1 ? strlen(s) : n) : 0);
 }
 
-int ctr_meta__set(struct ctr_meta *m, const char **member, const char *s, size_t n)
+static int set(const char **member, const char *s, size_t n)
 {
 	char *c = dup_n(s, n);
 
-	(void)m;
 	if (!c)
 		return -ENOMEM;
 	mem_free((char *)*member);
@@ -102,8 +107,17 @@ int ctr_meta__set(struct ctr_meta *m, const char **member, const char *s, size_t
 	return 0;
 }
 
-int ctr_meta__add_mount(struct ctr_meta *m, const char *source, const char *dest,
-			const char *mode, bool rdwr, const char *propagation)
+int ctr_meta__set(struct ctr_meta *m, const char **member, const char *s, size_t n)
+{
+	META_HEAP_BEGIN();
+	int err = set(member, s, n);
+
+	META_HEAP_END(m);
+	return err;
+}
+
+static int add_mount(struct ctr_meta *m, const char *source, const char *dest, const char *mode,
+		     bool rdwr, const char *propagation)
 {
 	struct ctr_mount *v = mem_realloc((void *)m->mounts, (m->nmounts + 1) * sizeof(*v));
 	struct ctr_mount *mt;
@@ -119,7 +133,17 @@ int ctr_meta__add_mount(struct ctr_meta *m, const char *source, const char *dest
 	return mt->source && mt->dest && mt->mode && mt->propagation ? 0 : -ENOMEM;
 }
 
-int ctr_meta__add_label(struct ctr_meta *m, bool pod, const char *key, const char *value)
+int ctr_meta__add_mount(struct ctr_meta *m, const char *source, const char *dest,
+			const char *mode, bool rdwr, const char *propagation)
+{
+	META_HEAP_BEGIN();
+	int err = add_mount(m, source, dest, mode, rdwr, propagation);
+
+	META_HEAP_END(m);
+	return err;
+}
+
+static int add_label(struct ctr_meta *m, bool pod, const char *key, const char *value)
 {
 	const struct ctr_label **lp = pod ? &m->pod_labels : &m->labels;
 	uint32_t *np = pod ? &m->npod_labels : &m->nlabels;
@@ -144,6 +168,15 @@ int ctr_meta__add_label(struct ctr_meta *m, bool pod, const char *key, const cha
 	v[*np] = (struct ctr_label){ .key = dup_n(key, (size_t)-1), .value = val };
 	(*np)++;
 	return v[*np - 1].key ? 0 : -ENOMEM;
+}
+
+int ctr_meta__add_label(struct ctr_meta *m, bool pod, const char *key, const char *value)
+{
+	META_HEAP_BEGIN();
+	int err = add_label(m, pod, key, value);
+
+	META_HEAP_END(m);
+	return err;
 }
 
 const char *ctr_meta_label(const struct ctr_label *l, uint32_t n, const char *key)
@@ -184,7 +217,7 @@ static bool cut(const char *a, size_t n, char sep, size_t *l, const char **r, si
 	return true;
 }
 
-int ctr_meta__split_image(struct ctr_meta *m, const char *image)
+static int split_image(struct ctr_meta *m, const char *image)
 {
 	size_t n = strlen(image), hl = 0, rn, nl, tn = 0, dn = 0;
 	const char *rem = image, *tag = NULL, *dig = NULL, *r2;
@@ -214,8 +247,17 @@ int ctr_meta__split_image(struct ctr_meta *m, const char *image)
 		m->image_repo = repo;
 	}
 	if (tag && tn)
-		err = ctr_meta__set(m, &m->image_tag, tag, tn);
+		err = set(&m->image_tag, tag, tn);
 	if (!err && dig && dn)
-		err = ctr_meta__set(m, &m->image_digest, dig, dn);
+		err = set(&m->image_digest, dig, dn);
+	return err;
+}
+
+int ctr_meta__split_image(struct ctr_meta *m, const char *image)
+{
+	META_HEAP_BEGIN();
+	int err = split_image(m, image);
+
+	META_HEAP_END(m);
 	return err;
 }

@@ -59,6 +59,9 @@ struct ctr_meta {
 	const char *pod_sandbox_id;	/* "" outside Kubernetes */
 	const struct ctr_label *pod_labels;	/* the pod's labels, sorted by key */
 	uint32_t npod_labels;
+	/* the heap the record holds, as its builder's thread counted it
+	 * (runtime/base/mem.h; 0 on libc's malloc) */
+	int64_t heap;
 };
 
 /* Falco's name of a runtime type (container.type): "docker", "cri-o", ...

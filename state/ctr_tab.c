@@ -221,7 +221,7 @@ const struct ctr_meta *state__container(struct state *st, const char *id)
 	return e ? e->meta : NULL;
 }
 
-int state__container_put(struct state *st, struct ctr_meta *m)
+int state_ctr_put(struct state *st, struct ctr_meta *m)
 {
 	struct ctr_ent *e;
 	bool created;
@@ -243,6 +243,18 @@ int state__container_put(struct state *st, struct ctr_meta *m)
 	e->meta = m;
 	st->proc_gen++;
 	return 0;
+}
+
+int state__container_put(struct state *st, struct ctr_meta *m)
+{
+	/* m was built outside the window: its own bytes are added to it */
+	int64_t built = m->heap;
+	STATE_HEAP_BEGIN();
+	int ret = state_ctr_put(st, m);
+
+	STATE_HEAP_END(st);
+	st->heap += built;
+	return ret;
 }
 
 void state__set_container_hook(struct state *st, bool (*fn)(void *ctx, const char *id), void *ctx)

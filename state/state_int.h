@@ -129,6 +129,8 @@ void state_ctr_tab_release(struct state *st);
  * host, nothing happens); a new id is offered to the lookup hook. */
 void state_ctr_join(struct state *st, const char *id);
 void state_ctr_leave(struct state *st, const char *id);
+/* state__container_put inside a function that counts the heap already. */
+int state_ctr_put(struct state *st, struct ctr_meta *m);
 uint64_t state_ctr_count(const struct state *st);
 
 /* user_tab.c */

@@ -1272,7 +1272,7 @@ static void on_container(struct state *st, const struct evt *e, struct state_cur
 	}
 	if (m && m->id) {
 		cur->thr = container_thread(st, m->id);
-		state__container_put(st, m);
+		state_ctr_put(st, m);
 	} else {
 		ctr_meta__free(m);
 	}

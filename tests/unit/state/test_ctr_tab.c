@@ -3,8 +3,9 @@
  * cgroups make its entry and ask the lookup hook once; descriptions are
  * found by the short id; the table's bound evicts containers without
  * threads first and counts it; a failed lookup does not hide a successful
- * one; image references split as Falco splits them; a record survives
- * Falco's JSON both ways. */
+ * one; the state's heap counts the records it keeps (built on another
+ * thread or outside it) and not those it refuses; image references split
+ * as Falco splits them; a record survives Falco's JSON both ways. */
 #include "state/state.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
 #include "state/ctr_json.h"
 #include "state/ctr_meta.h"
@@ -137,6 +139,50 @@ static void test_bound_evicts_idle_first(void **state)
 	state__free(st);
 }
 
+static int64_t heap(struct state *st)
+{
+	struct state_stats ss;
+
+	state__stats(st, &ss);
+	return ss.heap_bytes;
+}
+
+static void test_heap_counts_records(void **state)
+{
+	struct state_opts o = { .sz = sizeof(o) };
+	struct state *st;
+	struct ctr_meta *m;
+	int64_t h0, built, first;
+
+	(void)state;
+	assert_int_equal(state__new(&o, &st), 0);
+	m = described('a', "a-name-long-enough-to-count", CTR_LOOKUP_SUCCESSFUL);
+	assert_int_equal(ctr_meta__add_mount(m, "/etc", "/host/etc", "ro", false, "rprivate"), 0);
+	assert_int_equal(ctr_meta__add_label(m, true, "app", "web"), 0);
+	built = m->heap;
+	h0 = heap(st);
+	assert_int_equal(state__container_put(st, m), 0);
+	if (!mem_accounted()) {	/* libc's malloc: nothing counted */
+		assert_int_equal(built, 0);
+		state__free(st);
+		return;
+	}
+	assert_true(built > (int64_t)sizeof(*m));
+	/* the record and the table's entry for it */
+	assert_true(heap(st) - h0 > built);
+	/* a failed lookup after a successful one is freed at once: no change */
+	h0 = heap(st);
+	assert_int_equal(state__container_put(st, described('a', "b", CTR_LOOKUP_FAILED)), 0);
+	assert_int_equal(heap(st), h0);
+	/* a successful one replaces the record: the old one's bytes go */
+	first = built;
+	m = described('a', "c", CTR_LOOKUP_SUCCESSFUL);
+	built = m->heap;
+	assert_int_equal(state__container_put(st, m), 0);
+	assert_int_equal(heap(st), h0 - first + built);
+	state__free(st);
+}
+
 static void split(const char *ref, const char *repo, const char *tag, const char *digest)
 {
 	struct ctr_meta *m = ctr_meta__new();
@@ -206,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_join_lookup_describe),
 		cmocka_unit_test(test_refused_requests_reposted),
 		cmocka_unit_test(test_bound_evicts_idle_first),
+		cmocka_unit_test(test_heap_counts_records),
 		cmocka_unit_test(test_split_image),
 		cmocka_unit_test(test_json_round_trip),
 	};
