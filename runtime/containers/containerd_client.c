@@ -35,7 +35,7 @@ static int call(struct containerd_rt *c, const char *method, const char *ns,
 
 	if (!buf)
 		return -ENOMEM;
-	if (!c->g && (ret = grpc_unary__new(c->base.socket, &c->g))) {
+	if (!c->g && (ret = grpc_unary__new(c->base.socket, &c->g, err, errlen))) {
 		mem_free(buf);
 		return ret;
 	}

@@ -92,9 +92,12 @@ static void rt_failed(struct ctr_client *c, struct ctr_rt *rt, int err, const ch
 	uint32_t shift = rt->fails < 7 ? rt->fails : 7;
 	uint64_t delay = RETRY_NS << shift;
 
-	if (err == -EPROTONOSUPPORT) {
-		log_warn("containers: %s (%s) does not speak the %s API (%s); not asked again",
-			 rt_name(rt), rt->socket, rt_name(rt), msg);
+	if (err == -EPROTONOSUPPORT || err == -ELIBACC) {
+		if (err == -ELIBACC)
+			log_warn("containers: %s (%s): %s; not asked", rt_name(rt), rt->socket, msg);
+		else
+			log_warn("containers: %s (%s) does not speak the %s API (%s); not asked again",
+				 rt_name(rt), rt->socket, rt_name(rt), msg);
 		rt->retry_ns = UINT64_MAX;
 		rt->last_err = err;
 		return;

@@ -8,7 +8,8 @@
  * nothing listens on the socket (or it does not exist); -ETIMEDOUT no
  * answer in time; -EBADMSG an answer that is not what the API says
  * (malformed); -EPROTONOSUPPORT the socket speaks another API (CRI-O's
- * CRI only); -EIO any other failure; -ENOMEM. err says what happened. */
+ * CRI only); -ELIBACC a library the client needs (libcurl, gRPC) cannot
+ * be opened; -EIO any other failure; -ENOMEM. err says what happened. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

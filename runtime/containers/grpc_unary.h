@@ -8,8 +8,10 @@
 
 struct grpc_unary;
 
-/* A channel to the unix socket at path. 0 or -ENOMEM. */
-int grpc_unary__new(const char *path, struct grpc_unary **out);
+/* A channel to the unix socket at path (gRPC's libraries opened at the
+ * first). 0, -ENOMEM, or -ELIBACC with err saying which library could
+ * not be opened. */
+int grpc_unary__new(const char *path, struct grpc_unary **out, char *err, size_t errlen);
 void grpc_unary__free(struct grpc_unary *g);
 
 /* Calls method ("/package.Service/Method") with the request bytes and,
