@@ -6,7 +6,8 @@
 # busybox-static into each (docker import, podman import, ctr image import
 # of an OCI archive made here: nothing is pulled). saker watches while
 # containers of each runtime read a marker file: docker with all
-# capabilities and a sensitive bind mount, docker in the host's
+# capabilities and a sensitive bind mount, the same mount from an image
+# the official rules trust with it (sysdig/sysdig), docker in the host's
 # namespaces, podman, containerd in namespace default, and a pod in
 # namespace k8s.io (a sandbox and a container carrying the labels and
 # annotations kubelet's CRI plugin sets). The alerts' container.* and k8s.*
@@ -163,6 +164,7 @@ echo "root:x:0:0:root:/root:/bin/sh" >rootfs/etc/passwd
 echo marker >rootfs/saker-marker
 tar -C rootfs -cf rootfs.tar .
 "${DK[@]}" import rootfs.tar saker-test/busybox:1.0 >/dev/null &&
+	"${DK[@]}" import rootfs.tar sysdig/sysdig:saker-test >/dev/null &&
 	in_ns "${PM[@]}" import rootfs.tar localhost/saker-test/busybox:2.0 >/dev/null 2>&1 &&
 	python3 "$HERE/oci_archive.py" rootfs.tar docker.io/saker-test/busybox:3.0 oci.tar &&
 	"${CT[@]}" -n k8s.io image import oci.tar >/dev/null &&
@@ -233,6 +235,9 @@ READ='cat /saker-marker >/dev/null; sleep 2; cat /saker-marker >/dev/null; sleep
 # docker: every capability but one, a sensitive bind mount, a label
 "${DK[@]}" run -d --name d-caps --cap-add ALL --cap-drop SYS_RESOURCE -v /etc:/host/etc:ro \
 	-l saker.test=d-caps saker-test/busybox:1.0 sh -c "$READ 61" >/dev/null || bad "docker run d-caps"
+# docker, the same mount from an image the official rules trust with it
+"${DK[@]}" run -d --name d-trusted -v /etc:/host/etc:ro sysdig/sysdig:saker-test \
+	sh -c "$READ 68" >/dev/null || bad "docker run d-trusted"
 # docker in the host's pid, network and ipc namespaces
 "${DK[@]}" run -d --name d-host --pid host --network host --ipc host saker-test/busybox:1.0 \
 	sh -c "$READ 62" >/dev/null || bad "docker run d-host"
@@ -274,7 +279,7 @@ in_ns "${PM[@]}" "${PRUN[@]}" --name p-back localhost/saker-test/busybox:2.0 sh 
 sleep 7
 
 # the runtimes' own view, for the check
-for n in d-caps d-host; do "${DK[@]}" inspect "$n" >"inspect-docker-$n.json"; done
+for n in d-caps d-host d-trusted; do "${DK[@]}" inspect "$n" >"inspect-docker-$n.json"; done
 for n in p-one p-down p-back; do in_ns "${PM[@]}" inspect "$n" >"inspect-podman-$n.json" 2>/dev/null; done
 "${CT[@]}" -n default c info "$CD_ID" >inspect-ctr-default.json
 "${CT[@]}" -n k8s.io c info "$K_ID" >inspect-ctr-k8s.json
