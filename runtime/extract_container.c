@@ -133,10 +133,13 @@ static bool ctr_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		return fields_at(id) && fields_at(id)->cls == FC_CTR;
 	cid = t->container_id ? t->container_id : "";
 	host = !*cid && !in_pidns(t);
+	if (id == FID_CONTAINER_ID) {	/* the rules' most read: no table lookup */
+		xt_cstr(out, host ? "host" : cid);
+		return true;
+	}
 	if (*cid && x->st)
 		m = state__container(x->st, cid);
 	switch (id) {
-	case FID_CONTAINER_ID: xt_cstr(out, host ? "host" : cid); return true;
 	case FID_CONTAINER_FULL_ID: case FID_CONTAINER_NAME: case FID_CONTAINER_TYPE:
 		if (host)
 			xt_cstr(out, "host");
