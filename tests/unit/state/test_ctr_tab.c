@@ -5,7 +5,9 @@
  * threads first and counts it; a failed lookup does not hide a successful
  * one; the state's heap counts the records it keeps (built on another
  * thread or outside it) and not those it refuses; image references split
- * as Falco splits them; a record survives Falco's JSON both ways. */
+ * as Falco splits them; a record survives Falco's JSON both ways, and
+ * the JSON Falco's engine writes into its captures (its keys, its extra
+ * members, its nulls) is read. */
 #include "state/state.h"
 
 #include <errno.h>
@@ -246,6 +248,54 @@ static void test_json_round_trip(void **state)
 	strbuf_release(&sb);
 }
 
+/* A container event's JSON as Falco's container engine lays it out:
+ * docker's type number, the image split in its own members, the address
+ * as text, members saker has no field for, a null label map. */
+static void test_json_falco_layout(void **state)
+{
+	static const char js[] =
+		"{\"container\":{\"Mounts\":[{\"Destination\":\"/srv\",\"Mode\":\"z\","
+		"\"Propagation\":\"rslave\",\"RW\":true,\"Source\":\"/data\"}],"
+		"\"User\":\"1000\",\"cni_json\":\"\",\"cpu_period\":100000,\"cpu_quota\":0,"
+		"\"created_time\":1700000000,\"env\":[\"A=1\"],"
+		"\"full_id\":\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\","
+		"\"host_ipc\":false,\"host_network\":true,\"host_pid\":false,"
+		"\"id\":\"0123456789ab\",\"image\":\"registry:5000/team/app:2\","
+		"\"imagedigest\":\"sha256:feed\",\"imageid\":\"beef\","
+		"\"imagerepo\":\"registry:5000/team/app\",\"imagetag\":\"2\","
+		"\"ip\":\"172.17.0.9\",\"is_pod_sandbox\":false,"
+		"\"labels\":{\"tier\":\"back\"},\"lookup_state\":1,\"memory_limit\":0,"
+		"\"name\":\"app-1\",\"pod_sandbox_id\":\"\",\"pod_sandbox_labels\":null,"
+		"\"port_mappings\":[],\"privileged\":false,\"swap_limit\":0,\"type\":0}}";
+	struct ctr_meta *m;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(ctr_json_parse(js, sizeof(js) - 1, &m, err, sizeof(err)), 0);
+	assert_string_equal(m->id, "0123456789ab");
+	assert_int_equal(strlen(m->full_id), 64);
+	assert_int_equal(m->type, CTR_TYPE_DOCKER);
+	assert_string_equal(ctr_type_name(m->type), "docker");
+	assert_string_equal(m->name, "app-1");
+	assert_string_equal(m->image_repo, "registry:5000/team/app");
+	assert_string_equal(m->image_tag, "2");
+	assert_string_equal(m->image_digest, "sha256:feed");
+	assert_string_equal(m->image_id, "beef");
+	assert_int_equal(m->lookup, CTR_LOOKUP_SUCCESSFUL);
+	assert_int_equal(m->privileged, 0);
+	assert_int_equal(m->host_network, 1);
+	assert_int_equal(m->ip, 0xac110009);
+	assert_int_equal(m->created_time, 1700000000);
+	assert_int_equal(m->nmounts, 1);
+	assert_string_equal(m->mounts[0].source, "/data");
+	assert_string_equal(m->mounts[0].dest, "/srv");
+	assert_string_equal(m->mounts[0].propagation, "rslave");
+	assert_true(m->mounts[0].rdwr);
+	assert_string_equal(ctr_meta_label(m->labels, m->nlabels, "tier"), "back");
+	assert_int_equal(m->npod_labels, 0);
+	ctr_meta__free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_heap_counts_records),
 		cmocka_unit_test(test_split_image),
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_json_falco_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
