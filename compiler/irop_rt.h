@@ -39,11 +39,10 @@ struct irop_rhs {
 	bool dns;		/* the left side is a domain field (FF_DOMAIN) */
 };
 
-/* Domain fields (fd.*ip.name), as Falco's: a value is the name (among those
- * the loaded rules compare these fields with) that resolves to the
- * address; an address no such name resolves to has no value, but =, in and
- * != still hold when the compared name resolves (or, for !=, does not) to
- * it. The extractor then gives FV_NONE with the address in its ip. The
+/* Domain fields (fd.*ip.name), compared as Falco compares them: the
+ * extractor gives no value but the connection's address in its ip; =
+ * and in hold when a compared name resolves to that address, != when it
+ * does not; any other operator (exists included) never holds. The
  * runtime's resolver (runtime/dns_names.c) is behind irop_dns; without one
  * names resolve to nothing. */
 struct irop_dns_ops {

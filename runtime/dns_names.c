@@ -4,10 +4,8 @@
  * moved. Names are only added (under a mutex, by whatever thread compiles
  * rules), never removed, so a name's text stays where it is; a hash of the
  * names (written before a name is published) finds one without a lock.
- * The thread resolves the names not yet resolved all at once
- * (getaddrinfo_a: a name whose server never answers holds up none of the
- * others), then each again on its own schedule. */
-#define _GNU_SOURCE
+ * The thread resolves the names not yet resolved on a few workers at
+ * once, then each again on its own schedule. */
 #include "runtime/dns_names.h"
 
 #include <errno.h>
@@ -29,6 +27,7 @@
 #define PERIOD_MIN_NS (10ull * 1000000000ull)
 #define PERIOD_MAX_NS (320ull * 1000000000ull)
 #define SLOTS (DNS_NAMES_MAX * 2)	/* the hash's slots: a power of two */
+#define FIRST_AT_ONCE 8			/* workers of first resolutions */
 
 struct addrs {
 	uint8_t n4, n6;
@@ -98,65 +97,68 @@ static bool store(struct entry *e, const struct addrs *a)
 	return changed;
 }
 
-/* Resolves the entries [from, to) together, each for the first time,
- * each published as soon as its answer comes. */
+/* Resolves name, its addresses in out (none when it does not resolve). */
+static void lookup(const char *name, struct addrs *out)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+
+	memset(out, 0, sizeof(*out));
+	if (!getaddrinfo(name, NULL, &hints, &res) && res) {
+		take_addrs(res, out);
+		freeaddrinfo(res);
+	}
+}
+
+/* The first resolutions of a batch: each worker takes the next name. */
+struct batch {
+	atomic_uint next;
+	uint32_t to;
+};
+
+static void *first_worker(void *arg)
+{
+	struct batch *b = arg;
+	uint32_t i;
+
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->to) {
+		struct entry *e = &tab[i];
+		struct addrs a;
+
+		lookup(e->name, &a);
+		store(e, &a);
+		e->period_ns = PERIOD_MIN_NS;
+		e->next_ns = now_ns() + e->period_ns;
+		atomic_store_explicit(&e->resolved, true, memory_order_release);
+	}
+	return NULL;
+}
+
+/* Resolves the entries [from, to) for the first time, FIRST_AT_ONCE at a
+ * time (a name whose server never answers holds up only its worker), each
+ * published as soon as its answer comes. */
 static void resolve_new(uint32_t from, uint32_t to)
 {
-	static const struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-	uint32_t n = to - from, left = n;
-	struct gaicb *cb = mem_calloc(n, sizeof(*cb));
-	struct gaicb **list = mem_calloc(n, sizeof(*list));
-	bool asked;
+	struct batch b = { .to = to };
+	pthread_t th[FIRST_AT_ONCE];
+	uint32_t nth = 0;
 
-	for (uint32_t i = 0; cb && list && i < n; i++) {
-		cb[i].ar_name = tab[from + i].name;
-		cb[i].ar_request = &hints;
-		list[i] = &cb[i];
-	}
-	asked = cb && list && !getaddrinfo_a(GAI_NOWAIT, list, (int)n, NULL);
-	if (!asked)
-		log_warn("fd.*ip.name: %u names cannot be resolved now: %s", n, strerror(errno));
-	while (left) {
-		struct timespec ts = { 1, 0 };
-
-		if (asked)
-			gai_suspend((const struct gaicb *const *)list, (int)n, &ts);
-		for (uint32_t i = 0; i < n; i++) {
-			struct entry *e = &tab[from + i];
-			struct addrs a = { 0 };
-
-			if (asked && (!list[i] || gai_error(list[i]) == EAI_INPROGRESS))
-				continue;
-			if (asked && !gai_error(list[i]) && cb[i].ar_result) {
-				take_addrs(cb[i].ar_result, &a);
-				freeaddrinfo(cb[i].ar_result);
-			}
-			if (list)
-				list[i] = NULL;
-			store(e, &a);
-			e->period_ns = PERIOD_MIN_NS;
-			e->next_ns = now_ns() + e->period_ns;
-			atomic_store_explicit(&e->resolved, true, memory_order_release);
-			left--;
-		}
-		if (!asked)
-			break;
-	}
-	mem_free(cb);
-	mem_free(list);
+	atomic_init(&b.next, from);
+	while (nth < FIRST_AT_ONCE && nth < to - from &&
+	       !pthread_create(&th[nth], NULL, first_worker, &b))
+		nth++;
+	if (!nth)
+		first_worker(&b);
+	for (uint32_t i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
 }
 
 /* Resolves e again; whether its addresses changed. */
 static bool refresh(struct entry *e)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL;
-	struct addrs a = { 0 };
+	struct addrs a;
 
-	if (!getaddrinfo(e->name, NULL, &hints, &res) && res) {
-		take_addrs(res, &a);
-		freeaddrinfo(res);
-	}
+	lookup(e->name, &a);
 	return store(e, &a);
 }
 

@@ -13,7 +13,6 @@
 #include <sys/socket.h>
 
 #include "runtime/base/evt_fmt.h"
-#include "runtime/dns_names.h"
 #include "runtime/extract_int.h"
 
 static bool fd_is_ip(const struct fdi *f)
@@ -49,16 +48,15 @@ static const struct fdi_ep *fd_remote(const struct extract_evt *x, const struct 
 	return client_is_local(x, f) ? &f->dst : &f->src;
 }
 
-/* fd.cip.name, fd.sip.name, fd.lip.name, fd.rip.name: the name (among
- * those the rules compare these fields with, runtime/dns_names.h) that
- * resolves to the address; when none does, no value but the address kept
- * in it for the comparisons with names (compiler/irop_rt.h), on a
- * connected IP socket only, as Falco compares. */
+/* fd.cip.name, fd.sip.name, fd.lip.name, fd.rip.name, as Falco compares
+ * them: no value, but the address kept in it, on a connected IP socket;
+ * comparisons hold by what the compared names resolve to
+ * (compiler/irop_rt.h), outputs print the name that resolves to the
+ * address (runtime/field_render.c). */
 static void domain_name(const struct extract_evt *x, const struct fdi *f, uint32_t id,
 			struct fval *out)
 {
 	const uint8_t *addr;
-	const char *name;
 	uint8_t fam;
 
 	if (!fd_is_ip(f) || f->role == FDI_ROLE_NONE)
@@ -69,12 +67,6 @@ static void domain_name(const struct extract_evt *x, const struct fdi *f, uint32
 	       : id == FID_FD_SIP_NAME ? f->dst.addr
 	       : id == FID_FD_LIP_NAME ? fd_local(x, f)->addr : fd_remote(x, f)->addr;
 	fam = f->type == FDI_IPV4_SOCK ? 4 : 6;
-	if ((name = dns_names_name_of(fam, addr))) {
-		xt_cstr(out, name);
-		return;
-	}
-	if (f->flags & FDI_F_SERVSOCK)
-		return;
 	out->ip.fam = fam;
 	memset(out->ip.b, 0, sizeof(out->ip.b));
 	memcpy(out->ip.b, addr, fam == 4 ? 4 : 16);

@@ -13,6 +13,7 @@
 #include "bpf/shared/ppm_events.h"
 #include "compiler/fields.h"
 #include "runtime/base/strbuf.h"
+#include "runtime/dns_names.h"
 
 struct how {
 	uint8_t type;	/* enum ppm_param_type */
@@ -146,9 +147,28 @@ static void one_text(const struct fval *v, struct how h, struct strbuf *out)
 	}
 }
 
+/* A domain field's value as outputs give it (FF_DOMAIN: the extractor
+ * gives the address, runtime/extract_fd.c): the name among the rules'
+ * that resolves to it. False when v is no such value or none does. */
+static bool domain_name(const struct field_info *fi, const struct fval *v, struct fval *name)
+{
+	const char *n;
+
+	if (!(fi->flags & FF_DOMAIN) || v->kind != FV_NONE || (v->ip.fam != 4 && v->ip.fam != 6) ||
+	    !(n = dns_names_name_of(v->ip.fam, v->ip.b)))
+		return false;
+	*name = (struct fval){ .kind = FV_STR, .s = { n, (uint32_t)strlen(n) } };
+	return true;
+}
+
 void field_render_text(const struct field_info *fi, const struct fval *v, struct strbuf *out)
 {
-	struct how h = how_of(fi, v);
+	struct fval dn;
+	struct how h;
+
+	if (domain_name(fi, v, &dn))
+		v = &dn;
+	h = how_of(fi, v);
 
 	if (v->kind != FV_LIST) {
 		one_text(v, h, out);
@@ -218,7 +238,12 @@ static void one_json(const struct fval *v, struct how h, struct strbuf *out)
 void field_render_json(const struct field_info *fi, const struct fval *v, uint64_t ts,
 		       struct strbuf *out)
 {
-	struct how h = how_of(fi, v);
+	struct fval dn;
+	struct how h;
+
+	if (domain_name(fi, v, &dn))
+		v = &dn;
+	h = how_of(fi, v);
 
 	if (v->kind == FV_NONE) {
 		strbuf_adds(out, "null");

@@ -106,7 +106,9 @@ static void truncated_capture_is_reported(void **state)
  * namespace) and a connection to an address one of them resolves to
  * carries that name. curl_google.scap connects to 2001:4860:4860::8888
  * (port 53) and to 2607:f8b0:4004:802::2004 (port 80); the hosts file
- * names the second only. Interpreted and compiled conditions alike. */
+ * names the second only, twice. = and in hold for any name that resolves
+ * to the address, != for the others, other operators never (as Falco's).
+ * Interpreted and compiled conditions alike. */
 static void domain_names_resolved(void **state)
 {
 	static const char *const modes[] = { "-o jit.enabled=false", "--jit-wait" };
@@ -121,7 +123,8 @@ static void domain_names_resolved(void **state)
 	snprintf(path, sizeof(path), "%s/hosts", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fputs("127.0.0.1 localhost\n2607:f8b0:4004:802::2004 saker-web.test\n", f);
+	fputs("127.0.0.1 localhost\n2607:f8b0:4004:802::2004 saker-web.test\n"
+	      "2607:f8b0:4004:802::2004 saker-alias.test\n", f);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/rules.yaml", dir);
 	f = fopen(path, "w");
@@ -137,6 +140,15 @@ static void domain_names_resolved(void **state)
 	      "- rule: not named\n  desc: d\n"
 	      "  condition: evt.type=connect and evt.dir=< and fd.sip.name != saker-web.test\n"
 	      "  output: \"unnamed sip=%fd.sip name=%fd.sip.name\"\n"
+	      "  priority: WARNING\n"
+	      "- rule: alias\n  desc: d\n"
+	      "  condition: evt.type=connect and evt.dir=< and fd.sip.name = saker-alias.test\n"
+	      "  output: \"alias rip=%fd.rip\"\n"
+	      "  priority: WARNING\n"
+	      "- rule: other operators\n  desc: d\n"
+	      "  condition: evt.type=connect and evt.dir=< and (fd.sip.name exists or "
+	      "fd.sip.name startswith saker or fd.sip.name contains web)\n"
+	      "  output: \"other-op rip=%fd.rip\"\n"
 	      "  priority: WARNING\n", f);
 	fclose(f);
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
@@ -153,7 +165,9 @@ static void domain_names_resolved(void **state)
 				 "rname=saker-web.test") ||
 		    !strstr(out, "in-list rip=2607:f8b0:4004:802::2004") ||
 		    !strstr(out, "unnamed sip=2001:4860:4860::8888 name=<NA>") ||
-		    strstr(out, "unnamed sip=2607") || strstr(out, "in-list rip=2001"))
+		    !strstr(out, "alias rip=2607:f8b0:4004:802::2004") ||
+		    strstr(out, "unnamed sip=2607") || strstr(out, "in-list rip=2001") ||
+		    strstr(out, "alias rip=2001") || strstr(out, "other-op"))
 			fail_msg("%s:\n%s", modes[i], out);
 		free(out);
 	}
