@@ -1287,8 +1287,10 @@ static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 	cur->fdnum = -1;
 	if (!e->info)
 		return;
-	if (e->type == PPME_CONTAINER_JSON_2_E || e->type == PPME_CONTAINER_JSON_E ||
-	    e->type == PPME_CONTAINER_E) {
+	/* meta events are rare: one flag test on every other event */
+	if (__builtin_expect(e->info->flags & EVF_META, 0) &&
+	    (e->type == PPME_CONTAINER_JSON_2_E || e->type == PPME_CONTAINER_JSON_E ||
+	     e->type == PPME_CONTAINER_E)) {
 		on_container(st, e, cur);
 		return;
 	}
