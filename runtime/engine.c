@@ -59,6 +59,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->reload_ctx = o->reload_ctx;
 	if (o->cfg->thread_table_size)
 		so.max_threads = o->cfg->thread_table_size;
+	so.max_containers = (size_t)config_get_int(o->cfg, "container_engines.max_containers");
 	if (o->write_path && !(en->write_path = mem_strdup(o->write_path))) {
 		err = -ENOMEM;
 		goto fail;
@@ -119,6 +120,7 @@ void engine__free(struct engine *en)
 {
 	if (!en)
 		return;
+	engine_ctr_stop(en);
 	engine_reload_stop(en);
 	outputs__free(en->out);
 	engine_rules_free(en->ev);
@@ -728,7 +730,7 @@ void engine__set_service(struct engine *en, engine_service_fn fn, void *ctx)
 
 void engine__request_service(struct engine *en)
 {
-	atomic_store_explicit(&en->svc_req, 1, memory_order_relaxed);
+	atomic_fetch_or_explicit(&en->svc_req, ENGINE_SVC_USER, memory_order_relaxed);
 }
 
 void engine__stats(const struct engine *en, struct engine_stats *out)
@@ -822,6 +824,7 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 	outputs__format_stats(en->out, sb);
 	if (s.output_errors)
 		strbuf_printf(sb, "output errors: %" PRIu64 "\n", s.output_errors);
+	engine_ctr_format_stats(en, sb);
 	if (en->live)
 		engine_format_live_stats(en, sb);
 	if (!r || !s.alerts)

@@ -94,19 +94,38 @@ struct engine {
 	void *reload_ctx;
 	uint64_t rules_gen;		/* bumped by every set of rules put in force */
 	struct evt_source *src;		/* the source while engine__run_source runs */
-	atomic_int svc_req;		/* engine__request_service was called */
+	atomic_int svc_req;		/* ENGINE_SVC_* bits: what to run between events */
 	engine_service_fn svc;
 	void *svc_ctx;
+	struct ctr_client *cc;		/* container lookups (engine_ctr.c), live only */
+	uint64_t ctr_events;		/* container events made from the lookups */
+	uint64_t ctr_event_errors;
+	bool ctr_write_failed;
 };
 
-/* Runs the service function when one was asked for: a relaxed load per
- * event, nothing more. */
+#define ENGINE_SVC_USER 1		/* engine__request_service */
+#define ENGINE_SVC_CONTAINERS 2		/* container descriptions are waiting */
+
+/* engine_ctr.c: starts the container lookups of the configuration (none
+ * configured: nothing) and hooks them to the state; stops them; takes the
+ * descriptions waiting (into the state, the rules and the -w capture);
+ * the statistics line. */
+int engine_ctr_start(struct engine *en);
+void engine_ctr_stop(struct engine *en);
+void engine_ctr_drain(struct engine *en);
+void engine_ctr_format_stats(const struct engine *en, struct strbuf *sb);
+
+/* Runs the service function and takes the container descriptions when
+ * asked: a relaxed load per event, nothing more. */
 static inline void engine_poll_service(struct engine *en)
 {
 	if (__builtin_expect(atomic_load_explicit(&en->svc_req, memory_order_relaxed), 0)) {
-		atomic_store_explicit(&en->svc_req, 0, memory_order_relaxed);
-		if (en->svc)
+		int req = atomic_exchange_explicit(&en->svc_req, 0, memory_order_relaxed);
+
+		if ((req & ENGINE_SVC_USER) && en->svc)
 			en->svc(en->svc_ctx);
+		if (req & ENGINE_SVC_CONTAINERS)
+			engine_ctr_drain(en);
 	}
 }
 

@@ -70,6 +70,11 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	/* container lookups from the start, so the /proc scan's containers are asked */
+	if ((ret = engine_ctr_start(en)) != 0) {
+		snprintf(err, errlen, "container lookups: %s", strerror(-ret));
+		goto out;
+	}
 	ret = src->ops->start(src, err, errlen);
 	if (ret)
 		goto out;

@@ -66,14 +66,6 @@ static void ip_text(uint32_t ip, struct extract_scratch *sc, struct fval *out)
 	xt_sb(out, sc);
 }
 
-static const char *label(const struct ctr_label *l, uint32_t n, const char *key)
-{
-	for (uint32_t i = 0; key && i < n; i++)
-		if (l[i].key && !strcmp(l[i].key, key))
-			return l[i].value;
-	return NULL;
-}
-
 /* "key:value, key:value" in the runtime's order. */
 static void labels_text(const struct ctr_label *l, uint32_t n, struct extract_scratch *sc,
 			struct fval *out)
@@ -103,13 +95,13 @@ static void k8s_field(const struct ctr_meta *m, uint32_t id, const char *arg,
 		return;
 	switch (id) {
 	case FID_K8S_POD_NAME:
-		xt_cstr(out, label(m->labels, m->nlabels, "io.kubernetes.pod.name"));
+		xt_cstr(out, ctr_meta_label(m->labels, m->nlabels, "io.kubernetes.pod.name"));
 		break;
 	case FID_K8S_NS_NAME:
-		xt_cstr(out, label(m->labels, m->nlabels, "io.kubernetes.pod.namespace"));
+		xt_cstr(out, ctr_meta_label(m->labels, m->nlabels, "io.kubernetes.pod.namespace"));
 		break;
 	case FID_K8S_POD_ID: case FID_K8S_POD_UID:
-		xt_cstr(out, label(m->labels, m->nlabels, "io.kubernetes.pod.uid"));
+		xt_cstr(out, ctr_meta_label(m->labels, m->nlabels, "io.kubernetes.pod.uid"));
 		break;
 	case FID_K8S_POD_SANDBOX_ID:
 		fval_set_str(out, m->pod_sandbox_id,
@@ -117,7 +109,7 @@ static void k8s_field(const struct ctr_meta *m, uint32_t id, const char *arg,
 		break;
 	case FID_K8S_POD_FULL_SANDBOX_ID: xt_cstr(out, m->pod_sandbox_id); break;
 	case FID_K8S_POD_LABEL:
-		s = label(m->pod_labels, m->npod_labels, arg);
+		s = ctr_meta_label(m->pod_labels, m->npod_labels, arg);
 		xt_cstr(out, s ? s : "");
 		break;
 	case FID_K8S_POD_LABELS: labels_text(m->pod_labels, m->npod_labels, sc, out); break;
@@ -141,10 +133,13 @@ static bool ctr_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		return fields_at(id) && fields_at(id)->cls == FC_CTR;
 	cid = t->container_id ? t->container_id : "";
 	host = !*cid && !in_pidns(t);
+	if (id == FID_CONTAINER_ID) {	/* the rules' most read: no table lookup */
+		xt_cstr(out, host ? "host" : cid);
+		return true;
+	}
 	if (*cid && x->st)
 		m = state__container(x->st, cid);
 	switch (id) {
-	case FID_CONTAINER_ID: xt_cstr(out, host ? "host" : cid); return true;
 	case FID_CONTAINER_FULL_ID: case FID_CONTAINER_NAME: case FID_CONTAINER_TYPE:
 		if (host)
 			xt_cstr(out, "host");
@@ -217,7 +212,7 @@ static bool ctr_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		break;
 	case FID_CONTAINER_IP: ip_text(m->ip, sc, out); break;
 	case FID_CONTAINER_CNI_JSON: xt_cstr(out, m->cni_json ? m->cni_json : ""); break;
-	case FID_CONTAINER_LABEL: xt_cstr(out, label(m->labels, m->nlabels, arg)); break;
+	case FID_CONTAINER_LABEL: xt_cstr(out, ctr_meta_label(m->labels, m->nlabels, arg)); break;
 	case FID_CONTAINER_LABELS: labels_text(m->labels, m->nlabels, sc, out); break;
 	default:
 		return false;

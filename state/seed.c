@@ -65,7 +65,7 @@ static int seed_thread(struct state *st, const struct state_thr_seed *s)
 		mem_free((char *)t->cwd);
 		t->cwd = c;
 	}
-	state_thr_refresh_ctr(te);
+	state_thr_refresh_ctr(st, te);
 	/* threads of a process share the leader's fd table */
 	if (!te->fds) {
 		leader = s->pid != s->tid ? state_thr_get(st, s->pid) : NULL;

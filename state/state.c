@@ -21,7 +21,9 @@ int state__new(const struct state_opts *o, struct state **out)
 		st->o.max_fds_per_proc = 4096;
 	if (!st->o.max_users)
 		st->o.max_users = 16384;
-	if (state_thr_tab_init(st) || state_user_tab_init(st)) {
+	if (!st->o.max_containers)
+		st->o.max_containers = 4096;
+	if (state_thr_tab_init(st) || state_user_tab_init(st) || state_ctr_tab_init(st)) {
 		state__free(st);
 		return -ENOMEM;
 	}
@@ -37,6 +39,7 @@ void state__free(struct state *st)
 		return;
 	state_thr_tab_release(st);
 	state_user_tab_release(st);
+	state_ctr_tab_release(st);
 	mem_free(st);
 }
 
@@ -52,6 +55,7 @@ void state__stats(const struct state *st, struct state_stats *out)
 	*out = st->st;
 	out->heap_bytes = st->heap;
 	out->threads = st->nthreads;
+	out->containers = state_ctr_count(st);
 	for (size_t i = 0; i < st->nbuckets; i++)
 		for (struct thr_ent *te = st->buckets[i]; te; te = te->next)
 			if (te->fds && te->t.tid == te->t.pid)

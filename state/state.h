@@ -193,14 +193,15 @@ struct state_opts {
 	size_t max_threads;	/* default 131072 */
 	size_t max_fds_per_proc;	/* default 4096 */
 	size_t max_users;	/* default 16384 */
+	size_t max_containers;	/* default 4096 */
 	/* Look up users/groups missing from the seeded lists on the host
 	 * (getpwuid_r/getgrgid_r). Off for replay of foreign captures. */
 	bool host_users;
 };
 
 struct state_stats {
-	uint64_t threads, fds;			/* live entries */
-	uint64_t threads_evicted, fds_evicted, users_evicted;
+	uint64_t threads, fds, containers;	/* live entries */
+	uint64_t threads_evicted, fds_evicted, users_evicted, containers_evicted;
 	uint64_t threads_created_incomplete;	/* from events of unknown threads */
 	uint64_t events_malformed;		/* state-changing events with unusable params */
 	int64_t heap_bytes;			/* heap the tables hold (0 on libc's malloc) */
@@ -277,10 +278,31 @@ int state__iface_foreach(struct state *st,
 bool state__addr_is_local(struct state *st, const struct thr *t, int family,
 			  const uint8_t *addr);
 
+/* ---- containers (ctr_tab.c) --------------------------------------------- */
+
 /* What the runtimes said of container id (container.id), NULL when
  * nothing is known. */
 struct ctr_meta;
 const struct ctr_meta *state__container(struct state *st, const char *id);
+/* Stores what a runtime or a container event says of container m->id,
+ * in place of what was known (a failed or unfinished lookup does not
+ * replace a successful one). Takes m in every case. 0, -EINVAL (no id),
+ * -ENOMEM. */
+int state__container_put(struct state *st, struct ctr_meta *m);
+/* The lookup hook: called with each container id the thread table meets
+ * for the first time; true when it took the id (a runtime client will
+ * answer), false when it could not (state__container_repost offers it
+ * again). Runs on the thread that updates the state; must not block. */
+void state__set_container_hook(struct state *st, bool (*fn)(void *ctx, const char *id),
+			       void *ctx);
+/* Offers the hook the ids it did not take, oldest first, until it refuses
+ * one; how many remain. */
+void state__container_repost(struct state *st);
+uint32_t state__container_unrequested(const struct state *st);
+/* Calls fn for every described container, in no particular order; stops
+ * when fn returns non-zero and returns that. For the capture writer. */
+int state__container_foreach(struct state *st, int (*fn)(void *ctx, const struct ctr_meta *m),
+			     void *ctx);
 
 const struct state_user *state__user(struct state *st, uint32_t uid);
 const struct state_group *state__group(struct state *st, uint32_t gid);

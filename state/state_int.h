@@ -87,8 +87,16 @@ struct state {
 	struct state_iface ifaces[STATE_MAX_IFACES];
 	uint32_t nifaces;
 	/* bumped by every change of what the process fields read (threads
-	 * created, changed, reparented or removed; users added) */
+	 * created, changed, reparented or removed; users added; containers
+	 * described or evicted) */
 	uint64_t proc_gen;
+	struct ctr_tab *ctrs;		/* ctr_tab.c */
+	/* the thread of a container event (as Falco makes one: tid -1,
+	 * named "container:ID", in that container) */
+	struct thr ctr_thr;
+	char ctr_thr_id[72], ctr_thr_name[96];
+	bool (*ctr_hook)(void *ctx, const char *id);	/* state__set_container_hook */
+	void *ctr_hook_ctx;
 };
 
 /* thr_tab.c */
@@ -110,8 +118,20 @@ struct thr_ent *state_thr_next_child(struct state *st, struct thr_ent *k, int64_
 void state_thr_touch(struct state *st, struct thr_ent *te, uint64_t ts);
 /* Marks te dead (first in line for eviction) or alive again. */
 void state_thr_set_dead(struct state *st, struct thr_ent *te, bool dead);
-/* Recomputes te's container id from its cgroups. */
-void state_thr_refresh_ctr(struct thr_ent *te);
+/* Recomputes te's container id from its cgroups (and the container
+ * table's thread counts). */
+void state_thr_refresh_ctr(struct state *st, struct thr_ent *te);
+
+/* ctr_tab.c */
+int state_ctr_tab_init(struct state *st);
+void state_ctr_tab_release(struct state *st);
+/* A thread of the thread table enters or leaves container id ("": the
+ * host, nothing happens); a new id is offered to the lookup hook. */
+void state_ctr_join(struct state *st, const char *id);
+void state_ctr_leave(struct state *st, const char *id);
+/* state__container_put inside a function that counts the heap already. */
+int state_ctr_put(struct state *st, struct ctr_meta *m);
+uint64_t state_ctr_count(const struct state *st);
 
 /* user_tab.c */
 int state_user_tab_init(struct state *st);

@@ -15,6 +15,8 @@
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/path.h"
+#include "state/ctr_json.h"
+#include "state/ctr_meta.h"
 #include "state/state_int.h"
 
 char fdi_typechar(const struct fdi *f)
@@ -606,7 +608,7 @@ static void fill_proc(struct ectx *c, struct thr_ent *te, bool exec)
 	set_str_param(c, &t->exe, "exe");
 	set_blob_param(c, &t->args, "args");
 	set_blob_param(c, &t->cgroups, "cgroups");
-	state_thr_refresh_ctr(te);
+	state_thr_refresh_ctr(c->st, te);
 	/* no cwd from the event: Falco keeps the one it tracks (scan, clone,
 	 * chdir) whatever clone or exec report */
 	if (!exec)
@@ -1228,6 +1230,54 @@ static void on_procinfo(struct thr_ent *te, const struct evt *e, struct state_cu
 	t->procinfo_sys = s;
 }
 
+/* The stand-in thread of a container event: tid, pid -1, virtual ids -2,
+ * named "container:ID", in container id. */
+static struct thr *container_thread(struct state *st, const char *id)
+{
+	struct thr *t = &st->ctr_thr;
+
+	memset(t, 0, sizeof(*t));
+	t->tid = t->pid = t->ptid = t->sid = t->pgid = t->loginuid = -1;
+	t->vtid = t->vpid = t->vpgid = -2;
+	t->uid = t->gid = UINT32_MAX;
+	snprintf(st->ctr_thr_id, sizeof(st->ctr_thr_id), "%s", id);
+	snprintf(st->ctr_thr_name, sizeof(st->ctr_thr_name), "container:%s", id);
+	t->comm = t->exe = t->exepath = st->ctr_thr_name;
+	t->container_id = st->ctr_thr_id;
+	return t;
+}
+
+/* A container event: what a runtime said of a container, as Falco's
+ * engine wrote it into the capture (JSON, or the four parameters of the
+ * oldest layout). Its thread is the container's stand-in. */
+static void on_container(struct state *st, const struct evt *e, struct state_cur *cur)
+{
+	struct ctr_meta *m = NULL;
+	const uint8_t *p;
+	uint32_t len, type;
+	char err[160];
+
+	if (e->type != PPME_CONTAINER_E) {
+		if (!(p = evt_param(e, 0, &len)) ||
+		    ctr_json_parse((const char *)p, len, &m, err, sizeof(err)) == -EINVAL)
+			st->st.events_malformed++;
+	} else if ((p = evt_param(e, 0, &len)) && len && (m = ctr_meta__new())) {
+		ctr_meta__set(m, &m->id, (const char *)p, strnlen((const char *)p, len));
+		if (evt_param_u32(e, 1, &type))
+			m->type = ctr_type_from_falco(type);
+		if ((p = evt_param(e, 2, &len)))
+			ctr_meta__set(m, &m->name, (const char *)p, strnlen((const char *)p, len));
+		if ((p = evt_param(e, 3, &len)))
+			ctr_meta__set(m, &m->image, (const char *)p, strnlen((const char *)p, len));
+	}
+	if (m && m->id) {
+		cur->thr = container_thread(st, m->id);
+		state_ctr_put(st, m);
+	} else {
+		ctr_meta__free(m);
+	}
+}
+
 static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 {
 	struct ectx c = { .st = st, .e = e, .added_fd = -1 };
@@ -1237,6 +1287,13 @@ static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 	cur->fdnum = -1;
 	if (!e->info)
 		return;
+	/* meta events are rare: one flag test on every other event */
+	if (__builtin_expect(e->info->flags & EVF_META, 0) &&
+	    (e->type == PPME_CONTAINER_JSON_2_E || e->type == PPME_CONTAINER_JSON_E ||
+	     e->type == PPME_CONTAINER_E)) {
+		on_container(st, e, cur);
+		return;
+	}
 	pthread_once(&op_once, op_init);
 	st->pin_tid = e->tid;
 	c.te = state_thr_make(st, e->tid, &created);

@@ -203,6 +203,7 @@ void state_thr_remove(struct state *st, int64_t tid)
 	chain_unlink(&st->grp_buckets[hash_id(st, te->t.pid)], te, offsetof(struct thr_ent, grp_next));
 	chain_unlink(&st->kid_buckets[hash_id(st, te->t.ptid)], te, offsetof(struct thr_ent, kid_next));
 	list_unlink(list_of(st, te), te);
+	state_ctr_leave(st, te->ctr);
 	thr_free(te);
 	st->nthreads--;
 }
@@ -296,10 +297,17 @@ struct thr_ent *state_thr_make(struct state *st, int64_t tid, bool *created)
 	return te;
 }
 
-void state_thr_refresh_ctr(struct thr_ent *te)
+void state_thr_refresh_ctr(struct state *st, struct thr_ent *te)
 {
-	ctr_id_from_cgroups(te->t.cgroups.p, te->t.cgroups.len, te->ctr);
+	char id[sizeof(te->ctr)];
+
+	ctr_id_from_cgroups(te->t.cgroups.p, te->t.cgroups.len, id);
 	te->t.container_id = te->ctr;
+	if (!strcmp(id, te->ctr))
+		return;
+	state_ctr_leave(st, te->ctr);
+	memcpy(te->ctr, id, sizeof(id));
+	state_ctr_join(st, te->ctr);
 }
 
 /* ---- lookups of state.h ------------------------------------------------- */

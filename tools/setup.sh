@@ -23,6 +23,8 @@ pkgs=(
 	# the live detection suite (tests/detect): the tools its actions and its ordinary work run
 	python3-yaml autoconf automake logrotate openssh-client openssh-server rsync curl wget
 	iproute2 openssl e2fsprogs
+	# container metadata (runtime/containers) and its runtimes' test (tests/containers)
+	libgrpc-dev libprotobuf-c-dev protobuf-c-compiler docker.io podman containerd runc
 	# the kernel module and its VM suite (tests/kmod)
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod file
 	# the outputs suite (tests/outputs)
