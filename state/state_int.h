@@ -20,6 +20,7 @@ struct state_iface {
 struct fd_ent {
 	struct fdi f;
 	char *name, *nameraw;
+	struct state_dynv *dynv;	/* plugins' values (dynv.c) */
 };
 
 /* The fds of one process, shared by its threads. */
@@ -42,6 +43,7 @@ struct thr_ent {
 	uint8_t *enter;		/* copy of the last enter record */
 	uint32_t enter_len;
 	uint16_t enter_type;
+	struct state_dynv *dynv;	/* plugins' values (dynv.c) */
 };
 
 
