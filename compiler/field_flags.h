@@ -33,6 +33,9 @@ enum field_flag {
 	FF_JSON_TS = 1u << 22,		/* JSON gives the event's timestamp, in ns (evt.time...) */
 	FF_JSON_NUM = 1u << 23,		/* JSON gives the number whatever the print format */
 
+	FF_ALL_SOURCES = 1u << 24,	/* also in rules of plugin event sources (Falco's generic
+					 * event fields: evt.num, evt.time, evt.source, ...) */
+
 	FF_ANCESTORS = 1u << 13,	/* without an argument, a comparison holds when it holds for
 					 * any ancestor (proc.aname, proc.apid, ...) */
 
