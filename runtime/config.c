@@ -1340,7 +1340,7 @@ static int apply(struct ctx *x)
 	c->kmod_module = *v ? (char *)v : NULL;
 	v = config_get_str(c, "engine.kind");
 	c->engine_kind = v;
-	if (!strcmp(v, "ebpf") || !strcmp(v, "gvisor") || !strcmp(v, "nodriver"))
+	if (!strcmp(v, "ebpf") || !strcmp(v, "gvisor"))
 		return fail_at(x, "engine.kind",
 			       "engine.kind '%s' is refused: saker has no such engine (use "
 			       "modern_ebpf, or replay with engine.replay.capture_file)", v);

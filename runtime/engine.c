@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compiler/field_reg.h"
 #include "compiler/fields.h"
+#include "compiler/rules_load.h"
 #include "compiler/interp.h"
 #include "compiler/ir.h"
 #include "compiler/jit.h"
@@ -33,6 +35,7 @@
 #include "runtime/evt_source.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
+#include "runtime/plugin_lane.h"
 #include "runtime/proc_memo.h"
 #include "runtime/scap.h"
 #include "state/state.h"
@@ -63,9 +66,14 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	err = state__new(&so, &en->st);
 	if (err)
 		goto fail;
-	err = outputs__new(o->cfg, &en->out);
-	if (err)
-		goto fail;
+	if (o->outputs) {
+		en->out = o->outputs;
+	} else {
+		err = outputs__new(o->cfg, &en->out);
+		if (err)
+			goto fail;
+		en->own_out = true;
+	}
 	h = getenv("FALCO_HOSTNAME");
 	if (h && *h)
 		snprintf(en->hostname, sizeof(en->hostname), "%s", h);
@@ -99,6 +107,7 @@ void engine_rules_free(struct engine_rules *r)
 		extract_scratch_release(&r->fsc[i]);
 	mem_free(r->fsc);
 	mem_free(r->preps);
+	engine_plugins_dispatch_free(r);
 	jit__free(r->jit);
 	proc_memo__free(r->pm);
 	dispatch__free(r->dp);
@@ -116,7 +125,9 @@ void engine__free(struct engine *en)
 	if (!en)
 		return;
 	engine_reload_stop(en);
-	outputs__free(en->out);
+	engine_siblings_free(en);
+	if (en->own_out)
+		outputs__free(en->out);
 	engine_rules_free(en->ev);
 	if (en->w)
 		scap_writer__close(en->w);
@@ -124,6 +135,7 @@ void engine__free(struct engine *en)
 	for (size_t i = 0; i < en->nrule_files; i++)
 		mem_free(en->rule_files[i]);
 	mem_free(en->rule_files);
+	plugin_lane__free(en->pl);
 	state__free(en->st);
 	extract_scratch_release(&en->asc);
 	extract_scratch_release(&en->xmemo.sc);
@@ -163,6 +175,14 @@ static bool rule_ok(void *ctx, uint32_t i)
 
 	return interp_rule_ok(r->ip, i) && rr->src->enabled &&
 	       rr->src->priority <= r->en->cfg->min_priority;
+}
+
+/* The same, for the syscall dispatch and the JIT: syscall rules only. */
+static bool syscall_rule_ok(void *ctx, uint32_t i)
+{
+	struct engine_rules *r = ctx;
+
+	return r->rs->rules[i].source == 0 && rule_ok(ctx, i);
 }
 
 static const uint32_t *jit_cands(void *ctx, uint32_t t, uint32_t *n)
@@ -291,8 +311,9 @@ static int keep_rule_files(struct engine *en, const char *const *files, size_t n
 /* Loads and compiles the files into a ruleset of their own, with the
  * configuration's append_output; diagnostics are formatted into diags. 0;
  * -EINVAL when a file has errors (nothing is kept); -errno. */
-static int read_rules(const struct config *cfg, const char *const *files, size_t n,
-		      struct strbuf *diags, struct ruleset **out)
+static int read_rules(const struct config *cfg, const struct field_reg *freg,
+		      const char *const *files, size_t n, struct strbuf *diags,
+		      struct ruleset **out)
 {
 	struct ruleset *rs;
 	int err;
@@ -300,6 +321,7 @@ static int read_rules(const struct config *cfg, const char *const *files, size_t
 	err = ruleset__new(&rs);
 	if (err)
 		return err;
+	ruleset__set_fields(rs, freg);
 	for (size_t i = 0; i < n; i++) {
 		err = ruleset__load_file(rs, files[i]);
 		if (err && err != -EINVAL)
@@ -315,6 +337,17 @@ static int read_rules(const struct config *cfg, const char *const *files, size_t
 	if (rs->diags.nerr) {
 		err = -EINVAL;
 		goto bad;
+	}
+	if (freg) {
+		/* as Falco at start: every required plugin loaded */
+		char msg[1024];
+
+		if (rules_load_check_plugin_reqs(&rs->rl, msg, sizeof(msg))) {
+			if (diags)
+				strbuf_printf(diags, "%s\n", msg);
+			err = -EINVAL;
+			goto bad;
+		}
 	}
 	*out = rs;
 	return 0;
@@ -363,7 +396,7 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n,
 		return -ENOMEM;
 	r->en = en;
 	/* rules that do not load leave the running ones as they are */
-	err = read_rules(en->cfg, files, n, diags, &r->rs);
+	err = read_rules(en->cfg, en->freg, files, n, diags, &r->rs);
 	if (err)
 		goto fail;
 	config_rules_apply(en->cfg, r->rs);	/* the configuration's `rules:` */
@@ -382,8 +415,11 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n,
 		goto fail;
 	}
 	ruleset__syscalls(r->rs, en->cfg->all_syscalls, r->syscalls);
-	err = dispatch__new(r->rs, rule_ok, r, &r->dp);
-	if (!err && !en->no_jit)
+	err = dispatch__new(r->rs, syscall_rule_ok, r, &r->dp);
+	if (!err && en->pl)
+		err = engine_plugins_dispatch(r, rule_ok);
+	/* an engine of a plugin source alone has no syscall rules to compile */
+	if (!err && !en->no_jit && en->source <= 0)
 		err = start_jit(r);
 	if (!err)
 		err = map_hits(r, atomic_load(&en->ev_pub));
@@ -450,7 +486,7 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 	if (err)
 		return err;
 	engine_rules_free(engine_rules_swap(en, r));
-	return 0;
+	return en->nsib ? engine_siblings_load_rules(en, files, n) : 0;
 }
 
 static void alert(struct engine *en, uint32_t rule)
@@ -492,7 +528,10 @@ void engine__update(struct engine *en, const struct evt *e)
 	en->x.num = en->stats.processed;
 	if (!en->x.first_ts)
 		en->x.first_ts = e->ts;
-	state__update(en->st, e, &en->x.cur);
+	if (en->pl)
+		engine_plugins_update(en, e);
+	else
+		state__update(en->st, e, &en->x.cur);
 	if (en->print_events)
 		print_event(en, e);
 }
@@ -500,9 +539,8 @@ void engine__update(struct engine *en, const struct evt *e)
 /* The rules of r the current event matches (engine__match). */
 static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit, uint32_t *out)
 {
-	const uint32_t *cand;
-	uint32_t n, m = 0;
-
+	if (__builtin_expect(en->x.source != 0, 0))
+		return engine_plugins_match(en, r, out);
 	if (jit && r->jit) {
 		uint16_t code = en->x.e->type;
 
@@ -511,7 +549,16 @@ static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit
 					en->x.e->info->dir == EVD_ENTER ? 0 : 1, en, out);
 		return jit_eval_code(r->jit, code, en, out);
 	}
-	if (!r->dp || !(cand = dispatch_rules(r->dp, en->x.e, &n)) || !n)
+	return engine_interp_match(en, r, r->dp, out);
+}
+
+uint32_t engine_interp_match(struct engine *en, struct engine_rules *r, const struct dispatch *d,
+			     uint32_t *out)
+{
+	const uint32_t *cand;
+	uint32_t n, m = 0;
+
+	if (!d || !(cand = dispatch_rules(d, en->x.e, &n)) || !n)
 		return 0;
 	interp_begin_event(r->ip);
 	for (uint32_t i = 0; i < n; i++) {
@@ -659,6 +706,8 @@ int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen
 {
 	int ret;
 
+	if (en->aq && !en->injecting && (ret = engine_inject_async(en, e->ts, err, errlen)))
+		return ret;
 	if (en->w && (ret = scap_writer__write(en->w, e)) != 0) {
 		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
 		return ret;
@@ -717,8 +766,12 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 
 	src->ops->machine(src, &mi);
 	ret = engine_writer_open(en, &mi, err, errlen);
-	if (ret)
+	if (!ret && en->pl)
+		ret = engine_plugins_start(en, src->live, err, errlen);
+	if (ret) {
+		engine_writer_close(en, ret, err, errlen);
 		return ret;
+	}
 	en->src = src;
 	while (!en->stop) {
 		struct engine_rules *nr;
@@ -742,6 +795,8 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 		}
 		engine_poll_service(en);
 		src->ops->release(src);
+		if (en->aq && (ret = engine_inject_async(en, engine_now_ns(), err, errlen)))
+			goto out;
 		idle(&idle_ns);
 	}
 	if (src->ops->stop) {
@@ -752,12 +807,21 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 				goto out;
 		}
 	}
+	if (en->pl) {
+		/* the plugins stop producing; what they queued still goes in */
+		engine_plugins_stop(en);
+		if (en->aq && (r = engine_inject_async(en, UINT64_MAX, err, errlen)))
+			ret = r;
+	}
 out:
+	if (en->pl)
+		engine_plugins_stop(en);
 	take_source_stats(en, src);
 	en->src = NULL;
 	ret = engine_writer_close(en, ret, err, errlen);
 	engine_reload_stop(en);
-	outputs__close(en->out);
+	if (en->own_out && !en->nsib)
+		outputs__close(en->out);
 	return ret;
 }
 
@@ -778,11 +842,13 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 void engine__stop(struct engine *en)
 {
 	en->stop = 1;
+	engine_siblings_signal(en, false);
 }
 
 void engine__request_reload(struct engine *en)
 {
 	en->reload = 1;
+	engine_siblings_signal(en, true);
 }
 
 void engine__set_service(struct engine *en, engine_service_fn fn, void *ctx)
@@ -840,6 +906,8 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		strbuf_printf(sb, "output errors: %" PRIu64 "\n", s.output_errors);
 	if (en->live)
 		engine_format_live_stats(en, sb);
+	if (en->pl)
+		engine_format_plugin_stats(en, sb);
 	if (!r || !s.alerts)
 		return;
 	strbuf_adds(sb, "alerts by rule:\n");

@@ -1,0 +1,20 @@
+/* The plugin side of saker's command line (tools/saker_plugins.c):
+ * --list-plugins, --plugin-info, the fields of every source in --list, and
+ * the sources --enable-source / --disable-source leave enabled. Each prints
+ * on stdout and returns the exit code (0, or 1 after "Error: ..." on
+ * stderr). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+struct plugin_set;
+
+int saker_list_plugins(const struct plugin_set *ps);
+int saker_plugin_info(struct plugin_set *ps, const char *name);
+/* The fields rules of source may use (NULL or "": every source). */
+int saker_list_fields(const struct plugin_set *ps, const char *source, bool names_only,
+		      bool markdown);
+/* The enabled sources as names (owned array of borrowed names, *n of
+ * them; NULL when every source is), or 1 with the error printed. */
+int saker_sources(const struct plugin_set *ps, char **enable, size_t nenable, char **disable,
+		  size_t ndisable, const char ***out, size_t *n);
