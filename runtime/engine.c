@@ -747,7 +747,7 @@ static void take_source_stats(struct engine *en, const struct evt_source *src)
 	struct evt_source_stats ss;
 
 	src->ops->stats(src, -1, &ss);
-	en->stats.seen = ss.seen;
+	en->stats.seen = ss.seen + en->async_fed;
 	en->stats.dropped = ss.drop_full + ss.drop_big;
 	en->stats.skipped += ss.malformed;
 	for (int c = 0; en->live_cpus && c < en->live_ncpus && c < src->ncpus; c++) {

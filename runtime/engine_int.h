@@ -100,6 +100,7 @@ struct engine {
 	int source;			/* the source this engine serves, -1 every one
 					 * (a capture) */
 	bool injecting;			/* async events being fed */
+	uint64_t async_fed;		/* async events fed (counted as seen) */
 	struct engine_sibling *sib;	/* engines of the other sources of a live run */
 	size_t nsib;
 };

@@ -173,8 +173,10 @@ int engine_inject_async(struct engine *en, uint64_t until, char *err, size_t err
 			now = engine_now_ns();
 		if (!(rec = async_queue_pop(en->aq, until, now, &len)))
 			break;
-		if (evt_decode(&e, rec, len) == 0)
+		if (evt_decode(&e, rec, len) == 0) {
+			en->async_fed++;
 			ret = engine_feed(en, &e, err, errlen);
+		}
 		mem_free(rec);
 	}
 	en->injecting = false;

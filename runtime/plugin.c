@@ -20,14 +20,17 @@ bool plugin_parse_version(const char *s, uint32_t v[3])
 			   &tail) == 3;
 }
 
-bool plugin_source_compatible(const struct plugin_strs *srcs, const char *source)
+bool plugin_strs_has(const struct plugin_strs *s, const char *str)
 {
-	if (!srcs->n)
-		return true;
-	for (size_t i = 0; i < srcs->n; i++)
-		if (!strcmp(srcs->v[i], source))
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i], str))
 			return true;
 	return false;
+}
+
+bool plugin_source_compatible(const struct plugin_strs *srcs, const char *source)
+{
+	return !srcs->n || plugin_strs_has(srcs, source);
 }
 
 void plugin__free(struct plugin *p)
@@ -151,7 +154,7 @@ static int read_list(struct plugin *p, const char *sym, const char *(*fn)(void),
 		snprintf(why, len, "'%s' did not return a JSON array of strings: %s", sym, e);
 		return ret;
 	}
-	if (add_own && p->source && !plugin_source_compatible(out, p->source)) {
+	if (add_own && p->source && !plugin_strs_has(out, p->source)) {
 		char **v = mem_reallocarray(out->v, out->n + 1, sizeof(*v));
 
 		if (!v)

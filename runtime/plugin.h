@@ -68,6 +68,8 @@ int plugin__load(const char *path, struct plugin **out, char *err, size_t errlen
 /* Closes the library; no instance may remain. NULL is a no-op. */
 void plugin__free(struct plugin *p);
 
+/* Whether s holds str. */
+bool plugin_strs_has(const struct plugin_strs *s, const char *str);
 /* Whether a list of compatible sources admits source: an empty list admits
  * every source (Falco's rule). */
 bool plugin_source_compatible(const struct plugin_strs *srcs, const char *source);

@@ -357,13 +357,7 @@ static void async_err(char *err, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool has_name(const struct plugin_strs *s, const char *name)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->v[i], name))
-			return true;
-	return false;
-}
+
 
 /* The name of an async event record, NULL when it is malformed. */
 static const char *async_name(const struct pa_event *e, uint32_t len)
@@ -407,7 +401,7 @@ static int32_t on_async(pa_owner_t *o, const struct pa_event *e, char *err)
 		async_err(err, "malformed async event produced by plugin: %s", pi->p->name);
 		return PA_FAILURE;
 	}
-	if (!has_name(&pi->p->async_names, name)) {
+	if (!plugin_strs_has(&pi->p->async_names, name)) {
 		atomic_fetch_add(&pi->async_rejected, 1);
 		async_err(err, "incompatible async event '%s' produced by plugin: %s", name,
 			  pi->p->name);
@@ -474,12 +468,34 @@ struct dump_ctx {
 static int32_t on_dump(pa_owner_t *o, const struct pa_event *e, char *err)
 {
 	struct dump_ctx *d = o;
+	const char *name;
+	uint8_t *copy;
+	int ret;
 
-	if (!e || !async_name(e, e->len)) {
+	if (!e || !(name = async_name(e, e->len))) {
 		async_err(err, "malformed async event produced by plugin: %s", d->pi->p->name);
 		return PA_FAILURE;
 	}
-	return d->fn(d->ctx, e) ? PA_FAILURE : PA_SUCCESS;
+	if (!plugin_strs_has(&d->pi->p->async_names, name)) {
+		async_err(err, "incompatible async event '%s' produced by plugin: %s", name,
+			  d->pi->p->name);
+		return PA_FAILURE;
+	}
+	/* stamped as async events are: the source's plugin id, the time */
+	if (!(copy = mem_malloc(e->len))) {
+		async_err(err, "out of memory");
+		return PA_FAILURE;
+	}
+	memcpy(copy, e, e->len);
+	memcpy(copy + PPM_HDR_LEN + 12, &d->pi->async_id, 4);
+	if (((struct pa_event *)copy)->ts == UINT64_MAX) {
+		uint64_t now = now_ns();
+
+		memcpy(copy, &now, 8);
+	}
+	ret = d->fn(d->ctx, (const struct pa_event *)copy);
+	mem_free(copy);
+	return ret ? PA_FAILURE : PA_SUCCESS;
 }
 
 int plugin_inst_dump(struct plugin_inst *pi, int (*fn)(void *ctx, const struct pa_event *e),
