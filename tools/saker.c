@@ -29,6 +29,7 @@
 #include "runtime/config_watch.h"
 #include "runtime/engine.h"
 #include "runtime/metrics.h"
+#include "runtime/plugin_abi.h"
 #include "runtime/plugin_set.h"
 #include "runtime/webserver.h"
 #include "tools/saker_plugins.h"
@@ -374,6 +375,7 @@ static void print_version(const struct app *a)
 		return;
 	}
 	printf("saker version: %s\n", SAKER_VERSION);
+	printf("Plugin API:    %s\n", PA_API_VERSION_STR);
 	printf("Engine:        %s\n", "0.63.0");
 	printf("Driver:        modern_ebpf (CO-RE, built in)\n");
 }

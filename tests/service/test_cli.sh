@@ -44,8 +44,10 @@ expect_fail "Error: $TMP/bad.yaml:4:1: invalid YAML: did not find expected ','" 
 printf 'outputs:\n  rate: 1\n' > "$TMP/old.yaml"
 expect_fail "Error: $TMP/old.yaml:1:1: unknown configuration key 'outputs'" "${S[@]}" -c "$TMP/old.yaml" --dry-run
 expect_fail "Error: Could not find configuration file at $TMP/missing.yaml" "${S[@]}" -c "$TMP/missing.yaml" --version
-expect_fail "Error: unknown event source" "${S[@]}" --list k8s_audit
-expect_fail "not permitted" "${S[@]}" --disable-source syscall --version
+expect_fail "Error: Value for --list must be a valid source type" "${S[@]}" --list k8s_audit
+expect_fail "Error: Must enable at least one event source" "${S[@]}" --disable-source syscall -r "$rules" --dry-run
+expect_fail "Error: Attempted disabling an unknown event source: k8s_audit" "${S[@]}" --disable-source k8s_audit -r "$rules" --dry-run
+run --list-plugins; grep -q "^0 Plugins Loaded:" "$TMP/out" || fail "--list-plugins"
 "${S[@]}" -e "$(dirname "$0")/../data/live_suite.scap.gz" -P "$TMP/pid" -o engine.kind=replay \
 	-o "engine.replay.capture_file=/nonexistent" > /dev/null 2>&1 || fail "-e with -P"
 [ ! -e "$TMP/pid" ] || fail "the pidfile stayed"
@@ -53,4 +55,4 @@ expect_fail "not permitted" "${S[@]}" --disable-source syscall --version
 	> /dev/null 2> "$TMP/out" || fail "engine.kind=replay exit"
 grep -q "^events: seen [1-9]" "$TMP/out" || fail "engine.kind=replay"
 echo "ok"
-echo "20 passed, 0 failed"
+echo "22 passed, 0 failed"
