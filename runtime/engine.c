@@ -842,13 +842,12 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 void engine__stop(struct engine *en)
 {
 	en->stop = 1;
-	engine_siblings_signal(en, false);
+	engine_siblings_signal(en);
 }
 
 void engine__request_reload(struct engine *en)
 {
 	en->reload = 1;
-	engine_siblings_signal(en, true);
 }
 
 void engine__set_service(struct engine *en, engine_service_fn fn, void *ctx)

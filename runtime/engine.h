@@ -137,6 +137,14 @@ struct plugin_set;
 int engine__use_plugins(struct engine *en, struct plugin_set *ps, bool capture,
 			const char *const *enable, size_t nenable, char *err, size_t errlen);
 
+/* On the event thread (a reload hook): plugin `name` (a set entry) takes
+ * config, the text of a new init_config, through its set_config: this
+ * engine's instance now, those of the other sources' engines at their next
+ * reload (engine__request_reload). 0, or -errno with err: -ENOENT no such
+ * plugin, -ENOTSUP it has no set_config, -EINVAL it refused config. */
+int engine__plugin_set_config(struct engine *en, const char *name, const char *config,
+			      char *err, size_t errlen);
+
 /* Watches this machine through the live driver of the configuration
  * (engine.kind: modern_ebpf, the probe, or kmod, the kernel module) until
  * engine__stop: loads and attaches it with the rules' syscalls, seeds the state from

@@ -206,9 +206,14 @@ int engine_siblings_start(struct engine *en, char *err, size_t errlen);
 /* Waits for them; their first error when the caller had none. */
 int engine_siblings_join(struct engine *en, int ret, char *err, size_t errlen);
 void engine_siblings_free(struct engine *en);
-/* engine__stop (reload false) or engine__request_reload (true) for them
- * too: signal-safe. */
-void engine_siblings_signal(struct engine *en, bool reload);
+/* engine__stop for them too: signal-safe. */
+void engine_siblings_signal(struct engine *en);
+/* On the first engine's thread, once its reload hook has run: its rules
+ * files handed to each sibling, and their reload asked for. */
+void engine_siblings_reload(struct engine *en);
+/* A plugin's new configuration (set entry) handed to each sibling, given
+ * to its instance at its next reload. 0 or -ENOMEM. */
+int engine_siblings_set_config(struct engine *en, size_t entry, const char *config);
 
 /* CLOCK_REALTIME in ns: the time async events are stamped in. */
 uint64_t engine_now_ns(void);

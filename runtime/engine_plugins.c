@@ -17,6 +17,7 @@
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
 #include "runtime/engine_int.h"
+#include "runtime/plugin.h"
 #include "runtime/plugin_abi.h"
 #include "runtime/plugin_lane.h"
 #include "runtime/plugin_set.h"
@@ -85,6 +86,33 @@ int engine__use_plugins(struct engine *en, struct plugin_set *ps, bool capture,
 	}
 	mem_free(on);
 	return ret;
+}
+
+int engine__plugin_set_config(struct engine *en, const char *name, const char *config,
+			      char *err, size_t errlen)
+{
+	const struct plugin_entry *pe = en->ps ? plugin_set_find(en->ps, name) : NULL;
+	size_t i;
+	int ret;
+
+	if (!pe) {
+		snprintf(err, errlen, "no plugin '%s' is loaded", name);
+		return -ENOENT;
+	}
+	i = (size_t)(pe - en->ps->v);
+	if (!pe->p->api.set_config) {
+		snprintf(err, errlen, "plugin '%s' takes no new configuration (no set_config)",
+			 pe->p->name);
+		return -ENOTSUP;
+	}
+	ret = en->pl ? plugin_lane_set_config(en->pl, i, config, err, errlen) : -ENOENT;
+	if (ret && ret != -ENOENT)
+		return ret;
+	if (engine_siblings_set_config(en, i, config)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void engine_plugins_update(struct engine *en, const struct evt *e)

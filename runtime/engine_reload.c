@@ -223,6 +223,7 @@ void engine_reload_ask(struct engine *en)
 		log_error("rules reload failed (%s): the running rules stay", strerror(-err));
 		return;
 	}
+	engine_siblings_reload(en);
 	engine_reload_request(en);
 }
 

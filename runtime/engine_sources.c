@@ -4,7 +4,10 @@
  * its own state, plugins and copy of the rules, fed by its own source on a
  * thread of its own and emitting to the first engine's outputs. A source
  * that ends leaves the others running; an error in one stops them all;
- * stop and reload requests reach every one. Also the live sources that are
+ * stop requests reach every one, and so do reloads, once the first engine
+ * has read the configuration again: each sibling takes the rules files and
+ * the plugins' new configurations the first engine handed it on its own
+ * thread, before it builds its rules again. Also the live sources that are
  * not a driver: a plugin's event source, and nodriver. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +29,12 @@
 #include "runtime/plugin_lane.h"
 #include "runtime/plugin_set.h"
 
+/* A plugin's new configuration waiting for a sibling's next reload. */
+struct sibling_cfg {
+	size_t entry;		/* in the plugin set */
+	char *config;
+};
+
 struct engine_sibling {
 	struct engine *main;
 	struct engine *en;
@@ -34,7 +43,60 @@ struct engine_sibling {
 	bool running;
 	int ret;
 	char err[1024];
+	/* handed over by the first engine's thread, taken by the sibling's */
+	pthread_mutex_t mu;
+	char **files;		/* the rules files, NULL: unchanged */
+	size_t nfiles;
+	struct sibling_cfg *cfgs;
+	size_t ncfgs;
 };
+
+static void free_files(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		mem_free(v[i]);
+	mem_free(v);
+}
+
+static void free_cfgs(struct sibling_cfg *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		mem_free(v[i].config);
+	mem_free(v);
+}
+
+/* A sibling's reload hook, on its thread: what the first engine handed it. */
+static int sibling_reload(void *ctx, struct engine *en)
+{
+	struct engine_sibling *s = ctx;
+	struct sibling_cfg *cfgs;
+	size_t ncfgs, nfiles;
+	char **files, err[512];
+	int ret = 0;
+
+	pthread_mutex_lock(&s->mu);
+	files = s->files;
+	nfiles = s->nfiles;
+	cfgs = s->cfgs;
+	ncfgs = s->ncfgs;
+	s->files = NULL;
+	s->cfgs = NULL;
+	s->nfiles = s->ncfgs = 0;
+	pthread_mutex_unlock(&s->mu);
+	for (size_t i = 0; i < ncfgs; i++) {
+		int e = plugin_lane_set_config(en->pl, cfgs[i].entry, cfgs[i].config, err,
+					       sizeof(err));
+
+		if (e && e != -ENOENT)
+			log_error("source '%s': %s", plugin_lane_source_name(en->pl, en->source),
+				  err);
+	}
+	if (files)
+		ret = engine__set_rule_files(en, (const char *const *)files, nfiles);
+	free_cfgs(cfgs, ncfgs);
+	free_files(files, nfiles);
+	return ret;
+}
 
 int engine_sibling_add(struct engine *en, int src, char *err, size_t errlen)
 {
@@ -52,15 +114,24 @@ int engine_sibling_add(struct engine *en, int src, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	if (en->nsib && v != en->sib) {
+		/* the siblings moved: their engines' hook contexts with them */
+		for (size_t i = 0; i < en->nsib; i++)
+			v[i].en->reload_ctx = &v[i];
+	}
 	en->sib = v;
 	s = &v[en->nsib];
 	memset(s, 0, sizeof(*s));
 	s->main = en;
+	pthread_mutex_init(&s->mu, NULL);
 	if ((ret = engine__new(&o, &s->en))) {
+		pthread_mutex_destroy(&s->mu);
 		snprintf(err, errlen, "%s", strerror(-ret));
 		return ret;
 	}
 	en->nsib++;
+	s->en->reload_hook = sibling_reload;
+	s->en->reload_ctx = s;
 	s->en->ps = en->ps;
 	s->en->freg = en->freg;
 	s->en->source = src;
@@ -81,14 +152,57 @@ int engine_siblings_load_rules(struct engine *en, const char *const *files, size
 	return ret;
 }
 
-void engine_siblings_signal(struct engine *en, bool reload)
+void engine_siblings_signal(struct engine *en)
+{
+	for (size_t i = 0; i < en->nsib; i++)
+		en->sib[i].en->stop = 1;
+}
+
+void engine_siblings_reload(struct engine *en)
 {
 	for (size_t i = 0; i < en->nsib; i++) {
-		if (reload)
-			en->sib[i].en->reload = 1;
-		else
-			en->sib[i].en->stop = 1;
+		struct engine_sibling *s = &en->sib[i];
+		char **files = mem_calloc(en->nrule_files + 1, sizeof(*files));
+		size_t n = 0;
+
+		while (files && n < en->nrule_files && (files[n] = mem_strdup(en->rule_files[n])))
+			n++;
+		if (n < en->nrule_files) {
+			log_error("source '%s': rules reload failed (%s): the running rules stay",
+				  plugin_lane_source_name(s->en->pl, s->en->source),
+				  strerror(ENOMEM));
+			free_files(files, n);
+			continue;
+		}
+		pthread_mutex_lock(&s->mu);
+		free_files(s->files, s->nfiles);
+		s->files = files;
+		s->nfiles = n;
+		pthread_mutex_unlock(&s->mu);
+		s->en->reload = 1;
 	}
+}
+
+int engine_siblings_set_config(struct engine *en, size_t entry, const char *config)
+{
+	for (size_t i = 0; i < en->nsib; i++) {
+		struct engine_sibling *s = &en->sib[i];
+		struct sibling_cfg *v;
+		char *c = mem_strdup(config);
+
+		pthread_mutex_lock(&s->mu);
+		v = c ? mem_reallocarray(s->cfgs, s->ncfgs + 1, sizeof(*v)) : NULL;
+		if (v) {
+			s->cfgs = v;
+			v[s->ncfgs++] = (struct sibling_cfg){ entry, c };
+		}
+		pthread_mutex_unlock(&s->mu);
+		if (!v) {
+			mem_free(c);
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 void engine_siblings_free(struct engine *en)
@@ -96,6 +210,9 @@ void engine_siblings_free(struct engine *en)
 	for (size_t i = 0; i < en->nsib; i++) {
 		evt_source__close(en->sib[i].src);
 		engine__free(en->sib[i].en);
+		free_files(en->sib[i].files, en->sib[i].nfiles);
+		free_cfgs(en->sib[i].cfgs, en->sib[i].ncfgs);
+		pthread_mutex_destroy(&en->sib[i].mu);
 	}
 	mem_free(en->sib);
 	en->sib = NULL;
@@ -173,7 +290,7 @@ int engine_siblings_start(struct engine *en, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	engine_siblings_signal(en, false);
+	engine_siblings_signal(en);
 	engine_siblings_join(en, ret, NULL, 0);
 	return ret;
 }
@@ -181,7 +298,7 @@ fail:
 int engine_siblings_join(struct engine *en, int ret, char *err, size_t errlen)
 {
 	if (ret)
-		engine_siblings_signal(en, false);
+		engine_siblings_signal(en);
 	for (size_t i = 0; i < en->nsib; i++) {
 		struct engine_sibling *s = &en->sib[i];
 

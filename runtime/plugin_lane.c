@@ -345,6 +345,14 @@ int plugin_lane_dump(struct plugin_lane *l, int (*fn)(void *ctx, const struct pa
 	return 0;
 }
 
+int plugin_lane_set_config(struct plugin_lane *l, size_t i, const char *config, char *err,
+			   size_t errlen)
+{
+	if (i >= l->ps->n || !l->inst[i])
+		return -ENOENT;
+	return plugin_inst_set_config(l->inst[i], config, err, errlen);
+}
+
 void plugin_lane_metrics(struct plugin_lane *l,
 			 void (*fn)(void *ctx, const char *name, double v, bool monotonic),
 			 void *ctx)

@@ -76,6 +76,12 @@ void plugin_lane_stop(struct plugin_lane *l);
 int plugin_lane_dump(struct plugin_lane *l, int (*fn)(void *ctx, const struct pa_event *e),
 		     void *ctx, char *err, size_t errlen);
 
+/* set_config of the lane's instance of set entry i with config (the
+ * text of an init_config). 0; -ENOENT when the lane has none; -ENOTSUP or
+ * -EINVAL with err (no set_config, a configuration refused). */
+int plugin_lane_set_config(struct plugin_lane *l, size_t i, const char *config, char *err,
+			   size_t errlen);
+
 /* Every plugin metric of the lane. */
 void plugin_lane_metrics(struct plugin_lane *l,
 			 void (*fn)(void *ctx, const char *name, double v, bool monotonic),

@@ -337,6 +337,8 @@ static int reload_hook(void *ctx, struct engine *en)
 			return e;
 		}
 	}
+	if (a->cfg_path)
+		saker_plugins_reconfigure(en, a->ps, &nc);
 	e = resolve_rules(a, a->cfg_path ? &nc : &a->cfg, err, sizeof(err));
 	if (!e)
 		e = engine__set_rule_files(en, (const char *const *)a->rule_files, a->nrule_files);

@@ -7,7 +7,9 @@
 
 #include "compiler/field_reg.h"
 #include "compiler/fields.h"
+#include "runtime/base/log.h"
 #include "runtime/base/mem.h"
+#include "runtime/engine.h"
 #include "runtime/plugin.h"
 #include "runtime/plugin_desc.h"
 #include "runtime/plugin_inst.h"
@@ -208,4 +210,49 @@ int saker_sources(const struct plugin_set *ps, char **enable, size_t nenable, ch
 	}
 	*out = v;
 	return 0;
+}
+
+static bool same(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const struct config *nc)
+{
+	struct plugin_set *nps = NULL;
+	bool other = false;
+	char err[1024];
+
+	if (plugin_set__load(nc, false, &nps, err, sizeof(err))) {
+		log_error("reload: %s; the running plugins stay as they are", err);
+		return;
+	}
+	other = nps->n != ps->n;
+	for (size_t i = 0; i < ps->n && !other; i++) {
+		struct plugin_entry *o = &ps->v[i], *n = &nps->v[i];
+
+		other = !same(o->name, n->name) || !same(o->library, n->library) ||
+			!same(o->open_params, n->open_params);
+	}
+	for (size_t i = 0; i < ps->n && !other; i++) {
+		struct plugin_entry *o = &ps->v[i];
+		const char *nc_cfg = nps->v[i].init_config;
+		char *copy;
+
+		if (same(o->init_config, nc_cfg))
+			continue;
+		if (engine__plugin_set_config(en, o->name, nc_cfg, err, sizeof(err))) {
+			log_error("reload: %s; it keeps its configuration", err);
+			continue;
+		}
+		log_info("reload: plugin '%s' took its new init_config", o->name);
+		if ((copy = mem_strdup(nc_cfg))) {
+			mem_free(o->init_config);
+			o->init_config = copy;
+		}
+	}
+	if (other)
+		log_warn("reload: the plugins changed: they load as configured when saker starts "
+			 "again");
+	plugin_set__free(nps);
 }

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct config;
+struct engine;
 struct plugin_set;
 
 int saker_list_plugins(const struct plugin_set *ps);
@@ -18,3 +20,8 @@ int saker_list_fields(const struct plugin_set *ps, const char *source, bool name
  * them; NULL when every source is), or 1 with the error printed. */
 int saker_sources(const struct plugin_set *ps, char **enable, size_t nenable, char **disable,
 		  size_t ndisable, const char ***out, size_t *n);
+/* At a reload, on the event thread: the plugins of the configuration read
+ * again (nc) against those running (ps). A plugin whose init_config changed
+ * takes the new one through set_config (engine__plugin_set_config); other
+ * changes to the plugins wait for saker to start again. Logged. */
+void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const struct config *nc);

@@ -8,7 +8,9 @@
  *    its JSON schema (a YAML map handed over as JSON), a field that fails
  *    with its get_last_error logged, async events injected among its
  *    events in timestamp order, its state dumped into a capture that
- *    replays to the same alerts, its metrics, its progress;
+ *    replays to the same alerts, its metrics, its progress, a new
+ *    init_config taken live at a reload (set_config), alone or beside
+ *    syscall;
  *  - tp_tables: the threads table and its subtables read, fields of its own
  *    on threads and fds written and read back, a table of its own read by
  *    another plugin (tp_reader), a comm it writes seen by saker's rules;
@@ -22,6 +24,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -328,6 +331,68 @@ static void test_live_async_and_metrics(void **state)
 	free(m);
 	free(out);
 	free(err);
+}
+
+/* One live run of tpclock with label one: the configuration rewritten
+ * with label two, SIGHUP, and the plugin takes it (set_config) without a
+ * restart; its source runs alone (syscall off) or beside syscall, in an
+ * engine of its own (a sibling, with_syscall). */
+static void set_config_run(bool with_syscall)
+{
+	static const char rules[] = "- rule: label\n"
+				    "  desc: the label of every tick\n"
+				    "  condition: tpclock.n exists\n"
+				    "  output: 'L %tpclock.label'\n"
+				    "  priority: WARNING\n"
+				    "  source: tpclock\n";
+	char args[2048], cfg[2048], *out, *err, **l;
+	const char *label[2] = { "one", "two" };
+	size_t n, first_two = 0;
+	pid_t saker;
+
+	for (int k = 0; k < 2; k++) {
+		snprintf(cfg, sizeof(cfg),
+			 "plugins:\n  - name: tpclock\n    library_path: %s\n"
+			 "    init_config:\n      label: %s\n    open_params: '1000000,0,20000'\n"
+			 "json_output: false\nwatch_config_files: false\n",
+			 LIB("tp_clock"), label[k]);
+		if (k) {
+			usleep(300000);
+			pt_write("setcfg.yaml", cfg);
+			kill(saker, SIGHUP);
+			usleep(600000);
+			break;
+		}
+		pt_write("setcfg.yaml", cfg);
+		pt_write("setcfg_rules.yaml", rules);
+		snprintf(args, sizeof(args), "-c %s -r %s%s", pt_path("setcfg.yaml"),
+			 pt_path("setcfg_rules.yaml"), with_syscall ? "" : " --disable-source syscall");
+		saker = pt_start(args, "source with plugin 'tpclock'", 30000);
+		assert_true(saker > 0);
+	}
+	assert_int_equal(pt_stop(saker, &out, &err), 0);
+	if (!strstr(err, "reload: plugin 'tpclock' took its new init_config"))
+		fail_msg("no set_config in:\n%s", err);
+	l = pt_lines(out, "Warning L ", &n);
+	assert_true(n >= 2);
+	assert_string_equal(l[0], "one");
+	assert_string_equal(l[n - 1], "two");
+	/* once two, never one again */
+	while (first_two < n && strcmp(l[first_two], "two"))
+		first_two++;
+	for (size_t i = first_two; i < n; i++)
+		assert_string_equal(l[i], "two");
+	pt_free_lines(l, n);
+	free(out);
+	free(err);
+}
+
+static void test_live_set_config(void **state)
+{
+	(void)state;
+	set_config_run(false);
+	if (pt_can_watch())
+		set_config_run(true);
 }
 
 static const char tables_entries[] =
@@ -652,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_clock_schema),
 		cmocka_unit_test(test_async_order_and_capture),
 		cmocka_unit_test(test_live_async_and_metrics),
+		cmocka_unit_test(test_live_set_config),
 		cmocka_unit_test(test_tables_replay),
 		cmocka_unit_test(test_table_write_visible),
 		cmocka_unit_test(test_tables_live),
