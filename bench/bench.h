@@ -18,6 +18,9 @@ struct bench_state;
 typedef void (*bench_fn)(struct bench_state *st);
 
 void bench_register(const char *name, bench_fn fn);
+/* The same, timed by the wall clock (what runs in child processes counts)
+ * over a fixed number of iterations. */
+void bench_register_wall(const char *name, bench_fn fn, int64_t iterations);
 bool bench_keep_running(struct bench_state *st);
 void bench_pause_timing(struct bench_state *st);
 void bench_resume_timing(struct bench_state *st);
@@ -40,6 +43,13 @@ void bench_skip(struct bench_state *st, const char *msg);
 		SAKER_SHARED_DIR "/falco/rules/falco_rules.yaml",          \
 		SAKER_SHARED_DIR "/falco/rules/falco-incubating_rules.yaml", \
 		SAKER_SHARED_DIR "/falco/rules/falco-sandbox_rules.yaml",  \
+	}
+
+#define BENCH_WALL(fn, iterations)                                          \
+	static void bench_reg_##fn(void) __attribute__((constructor));     \
+	static void bench_reg_##fn(void)                                   \
+	{                                                                  \
+		bench_register_wall(#fn, fn, iterations);                  \
 	}
 
 #define BENCH(fn)                                                          \

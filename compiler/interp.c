@@ -124,6 +124,10 @@ static int build_node(struct interp *ip, const struct ir_node *n)
 		if (err == -ENOMEM)
 			return err;
 		in->compiled = err == 0;
+		if (in->compiled && n->lhs->kind == IRV_FIELD && (n->lhs->fi->flags & FF_DOMAIN)) {
+			in->cmp.dns = true;
+			irop_dns_register(&in->cmp);
+		}
 	}
 	return 0;
 }
@@ -378,6 +382,7 @@ void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *
 	const struct inode *in = &ip->nodes[node];
 
 	out->cmp = &in->cmp;
+	out->node = node;
 	out->lhs = in->lhs;
 	out->rhs = in->rhs;
 }

@@ -67,6 +67,7 @@ uint32_t *interp_epoch(struct interp *ip);
  * ids of its field operands (rhs: only when cmp->is_field). */
 struct interp_cmp {
 	const struct irop_rhs *cmp;
+	uint32_t node;
 	uint32_t lhs, rhs;
 };
 void interp_node_cmp(const struct interp *ip, uint32_t node, struct interp_cmp *out);

@@ -565,7 +565,7 @@ static bool eval_one(const struct irop_rhs *r, const struct fval *f)
 	int k;
 
 	if (f->kind == FV_NONE)
-		return false;
+		return r->dns && irop_dns_eval(r, f);
 	switch (r->op) {
 	case AST_OP_EXISTS:
 		return true;
@@ -743,4 +743,41 @@ bool irop_eval_fields(enum ast_op op, const struct fval *a, const struct fval *b
 	if (op == AST_OP_GLOB || op == AST_OP_IGLOB || op == AST_OP_REGEX || op == AST_OP_PMATCH)
 		r.op = AST_OP_EQ;
 	return irop_eval(&r, a);
+}
+
+/* ---- domain fields ---- */
+
+const struct irop_dns_ops *irop_dns;
+
+void irop_dns_register(const struct irop_rhs *r)
+{
+	if (!r->dns || !irop_dns)
+		return;
+	if (r->set) {
+		for (uint32_t i = 0; i < irop_set_count(r->set); i++)
+			irop_dns->add(irop_set_member(r->set, i)->str);
+	} else if (r->one.kind == FV_STR) {
+		irop_dns->add(r->one.str);
+	}
+}
+
+bool irop_dns_eval(const struct irop_rhs *r, const struct fval *f)
+{
+	const struct irop_dns_ops *d = irop_dns;
+
+	if (!d || (f->ip.fam != 4 && f->ip.fam != 6))
+		return false;	/* no fd, or not a connected IP socket */
+	switch (r->op) {
+	case AST_OP_EQ:
+		return r->one.kind == FV_STR && d->has(r->one.str, f->ip.fam, f->ip.b);
+	case AST_OP_NE:
+		return !(r->one.kind == FV_STR && d->has(r->one.str, f->ip.fam, f->ip.b));
+	case AST_OP_IN:
+		for (uint32_t i = 0; r->set && i < irop_set_count(r->set); i++)
+			if (d->has(irop_set_member(r->set, i)->str, f->ip.fam, f->ip.b))
+				return true;
+		return false;
+	default:
+		return false;
+	}
 }

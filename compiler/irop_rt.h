@@ -36,7 +36,27 @@ struct irop_rhs {
 	void *re;		/* regex: pcre2_code */
 	void *re_md;		/* pcre2_match_data */
 	bool is_field;		/* val(field) or a transformer: compared at run time */
+	bool dns;		/* the left side is a domain field (FF_DOMAIN) */
 };
+
+/* Domain fields (fd.*ip.name), as Falco's: a value is the name (among those
+ * the loaded rules compare these fields with) that resolves to the
+ * address; an address no such name resolves to has no value, but =, in and
+ * != still hold when the compared name resolves (or, for !=, does not) to
+ * it. The extractor then gives FV_NONE with the address in its ip. The
+ * runtime's resolver (runtime/dns_names.c) is behind irop_dns; without one
+ * names resolve to nothing. */
+struct irop_dns_ops {
+	/* A name the rules compare with, to resolve (and keep resolved). */
+	void (*add)(const char *name);
+	/* Whether name resolves to the address (fam 4 or 6, network order). */
+	bool (*has)(const char *name, uint8_t fam, const uint8_t *addr);
+};
+extern const struct irop_dns_ops *irop_dns;
+/* The compared names of r (dns set) given to the resolver. */
+void irop_dns_register(const struct irop_rhs *r);
+/* The comparison r on an address with no name (see above). */
+bool irop_dns_eval(const struct irop_rhs *r, const struct fval *f);
 
 /* Compiles rhs (a constant or list) for op against a left side of type t.
  * 0, -EINVAL with a message (bad regex, bad number) or -ENOMEM. */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,23 +19,44 @@
 #include <llvm-c/LLJIT.h>
 #include <llvm-c/Orc.h>
 #include <llvm-c/Target.h>
-#include <llvm-c/Transforms/PassBuilder.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm/Config/llvm-config.h>
+#include <xxhash.h>
+#include <llvm-c/Transforms/IPO.h>
+#include <llvm-c/Transforms/InstCombine.h>
+#include <llvm-c/Transforms/Scalar.h>
 
 #include "bpf/shared/ppm_events.h"
 #include "compiler/evttypes.h"
 #include "compiler/fields.h"
 #include "compiler/interp.h"
 #include "compiler/ir.h"
+#include "compiler/jit_cache.h"
 #include "compiler/irop_rt.h"
 #include "compiler/ruleset.h"
 #include "runtime/base/evt.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
+#include "runtime/base/strbuf.h"
 
-/* The optimisations worth their compile time on this code: the linked
- * evaluators inlined (the rest of their file dropped), memo slots to
- * registers, redundant loads and branches folded. */
-#define JIT_PASSES "always-inline,globaldce,function(sroa,early-cse,instcombine,simplifycfg)"
+/* The optimisations worth their compile time on this code, in order: the
+ * linked evaluators inlined (the rest of their file dropped), memo slots
+ * to registers, redundant loads and branches folded. jit_opts.passes
+ * names a list of them instead. */
+static const struct {
+	const char *name;
+	void (*add)(LLVMPassManagerRef pm);
+	bool module;		/* a module pass (else one per function) */
+} jit_pass_tab[] = {
+	{ "always-inline", LLVMAddAlwaysInlinerPass, true },
+	{ "globaldce", LLVMAddGlobalDCEPass, true },
+	{ "sroa", LLVMAddScalarReplAggregatesPass, false },
+	{ "early-cse", LLVMAddEarlyCSEPass, false },
+	{ "instcombine", LLVMAddInstructionCombiningPass, false },
+	{ "simplifycfg", LLVMAddCFGSimplificationPass, false },
+};
+
+#define JIT_PASSES "always-inline,globaldce,sroa,early-cse,instcombine,simplifycfg"
 
 /* Largest numeric `in` set turned into a switch. */
 #define JIT_MAX_INLINE_SET 32
@@ -58,6 +80,7 @@ struct shard {
 	uint32_t nleaders;
 	uint64_t weight;	/* candidates in all, for balancing */
 	struct jit_stats st;
+	uint8_t key[JIT_CACHE_KEY_LEN];	/* its code's entry in the cache */
 	int ret;
 	char err[256];
 };
@@ -81,6 +104,7 @@ struct jit {
 	bool (*static_value)(void *ctx, uint32_t id, uint16_t code, struct fval *out);
 	void *static_ctx;
 	size_t evt_ctx_off;	/* jit_opts.evt_ctx_off */
+	struct jit_cache *cache;	/* NULL: none */
 	struct jit_stats st;
 };
 
@@ -176,15 +200,29 @@ static LLVMValueRef c_bool(struct gen *g, bool v)
 	return LLVMConstInt(g->i1, v, 0);
 }
 
-static LLVMValueRef c_ptr(struct gen *g, const void *p)
+/* Addresses of this process the code uses are named, not written in it:
+ * sk_f<id> a direct field's slot (struct jit_field), sk_r<node> and
+ * sk_e<node> a comparison's compiled right side and its evaluator, sk_pm
+ * the thread memo's function. define_refs gives them their addresses when
+ * the object is linked, so an object compiled by another process (the
+ * cache) links here as well. */
+static LLVMValueRef sym_data(struct gen *g, char kind, uint32_t id)
 {
-	return LLVMConstIntToPtr(c_i64(g, (uint64_t)(uintptr_t)p), g->p8);
+	char name[32];
+	LLVMValueRef v;
+
+	snprintf(name, sizeof(name), "sk_%c%u", kind, id);
+	v = LLVMGetNamedGlobal(g->m, name);
+	if (!v)
+		v = LLVMAddGlobal(g->m, g->i8, name);
+	return v;
 }
 
-/* A function at a fixed address, callable with type ty. */
-static LLVMValueRef c_fnptr(struct gen *g, LLVMTypeRef ty, const void *fn)
+static LLVMValueRef sym_fn(struct gen *g, LLVMTypeRef ty, const char *name)
 {
-	return LLVMConstIntToPtr(c_i64(g, (uint64_t)(uintptr_t)fn), LLVMPointerType(ty, 0));
+	LLVMValueRef f = LLVMGetNamedFunction(g->m, name);
+
+	return f ? f : LLVMAddFunction(g->m, name, ty);
 }
 
 static LLVMBasicBlockRef new_bb(struct gen *g, const char *name)
@@ -216,7 +254,7 @@ static LLVMValueRef field_ptr(struct gen *g, uint32_t id)
 	LLVMValueRef args[3] = { g->a_ip, c_i32(g, id), g->a_ctx };
 
 	if (g->j->fields && g->j->fields[id].fn) {
-		args[0] = c_ptr(g, &g->j->fields[id]);
+		args[0] = sym_data(g, 'f', id);
 		return call(g, g->ty_dfield, g->fn_dfield, args, 1);
 	}
 	return call(g, g->ty_field, g->fn_field, args, 3);
@@ -474,15 +512,18 @@ static uint8_t fold_all(struct gen *g, const struct ir_node *n)
  * own types so that it is inlined; under a per-thread memo (run once per
  * thread) or a negation (a rule's exceptions, reached when the rest of
  * the rule held) the process's, which costs no code here. */
-static LLVMValueRef call_evaluator(struct gen *g, const struct irop_rhs *r, LLVMValueRef fv)
+static LLVMValueRef call_evaluator(struct gen *g, const struct interp_cmp *ic, LLVMValueRef fv)
 {
+	const struct irop_rhs *r = ic->cmp;
 	LLVMValueRef fn = LLVMGetNamedFunction(g->m, irop_evaluator_name(r)), args[2], v;
 	LLVMTypeRef fty, pt[2], rt;
+	char name[32];
 
-	args[0] = c_ptr(g, r);
+	args[0] = sym_data(g, 'r', ic->node);
 	args[1] = fv;
 	if (!fn || LLVMIsDeclaration(fn) || g->in_proc || g->in_not) {
-		v = call(g, g->ty_cmp, c_fnptr(g, g->ty_cmp, (const void *)irop_evaluator(r)), args, 2);
+		snprintf(name, sizeof(name), "sk_e%u", ic->node);
+		v = call(g, g->ty_cmp, sym_fn(g, g->ty_cmp, name), args, 2);
 		return LLVMBuildICmp(g->b, LLVMIntNE, v, LLVMConstInt(g->i8, 0, 0), "");
 	}
 	fty = LLVMGlobalGetValueType(fn);
@@ -512,10 +553,10 @@ static LLVMValueRef phi2(struct gen *g, LLVMValueRef a, LLVMBasicBlockRef abb, L
 
 /* The helper's verdict (irop_eval of r) on the value at fv, then a branch to
  * join; *from is the block the verdict comes from. */
-static LLVMValueRef helper_verdict(struct gen *g, const struct irop_rhs *r, LLVMValueRef fv,
+static LLVMValueRef helper_verdict(struct gen *g, const struct interp_cmp *ic, LLVMValueRef fv,
 				   LLVMBasicBlockRef join, LLVMBasicBlockRef *from)
 {
-	LLVMValueRef args[2] = { c_ptr(g, r), fv };
+	LLVMValueRef args[2] = { sym_data(g, 'r', ic->node), fv };
 	LLVMValueRef v = LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_cmp, g->fn_cmp, args, 2),
 				       LLVMConstInt(g->i8, 0, 0), "");
 
@@ -621,7 +662,7 @@ static LLVMValueRef emit_param_cmp(struct gen *g, const struct interp_cmp *ic,
 	from_fast = LLVMGetInsertBlock(g->b);
 	LLVMBuildBr(g->b, join);
 	LLVMPositionBuilderAtEnd(g->b, bb_slow);
-	slow = helper_verdict(g, ic->cmp, field_ptr(g, ic->lhs), join, &from_slow);
+	slow = helper_verdict(g, ic, field_ptr(g, ic->lhs), join, &from_slow);
 	LLVMPositionBuilderAtEnd(g->b, join);
 	return phi2(g, fast, from_fast, slow, from_slow);
 }
@@ -648,11 +689,12 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 	}
 	k = fast_kind(ic.cmp);
 	if (k == FV_NONE && n->op != AST_OP_EXISTS) {
-		LLVMValueRef fargs[4] = { g->a_ip, c_i32(g, ic.lhs), g->a_ctx, c_ptr(g, ic.cmp) };
+		LLVMValueRef fargs[4] = { g->a_ip, c_i32(g, ic.lhs), g->a_ctx,
+					  sym_data(g, 'r', ic.node) };
 
 		g->st->helper_cmps++;
 		if (g->j->fields && g->j->fields[ic.lhs].fn)
-			return call_evaluator(g, ic.cmp, field_ptr(g, ic.lhs));
+			return call_evaluator(g, &ic, field_ptr(g, ic.lhs));
 		return LLVMBuildICmp(g->b, LLVMIntNE, call(g, g->ty_fcmp, g->fn_fcmp, fargs, 4),
 				     LLVMConstInt(g->i8, 0, 0), "");
 	}
@@ -680,7 +722,7 @@ static LLVMValueRef emit_cmp(struct gen *g, const struct ir_node *n)
 	LLVMBuildBr(g->b, join);
 	/* any other kind (none, lists, the other signedness): the helper */
 	LLVMPositionBuilderAtEnd(g->b, bb_slow);
-	slow = helper_verdict(g, ic.cmp, fv, join, &from_slow);
+	slow = helper_verdict(g, &ic, fv, join, &from_slow);
 	LLVMPositionBuilderAtEnd(g->b, join);
 	return phi2(g, fast, from_fast, slow, from_slow);
 }
@@ -796,7 +838,7 @@ static LLVMValueRef proc_memo_ptr(struct gen *g)
 	if (g->a_pm)
 		return g->a_pm;
 	LLVMPositionBuilderBefore(g->b, LLVMGetBasicBlockTerminator(g->entry));
-	g->a_pm = call(g, g->ty_pm, c_fnptr(g, g->ty_pm, (const void *)g->j->proc_memo), &arg, 1);
+	g->a_pm = call(g, g->ty_pm, sym_fn(g, g->ty_pm, "sk_pm"), &arg, 1);
 	LLVMPositionBuilderAtEnd(g->b, here);
 	return g->a_pm;
 }
@@ -1015,6 +1057,56 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 	return 0;
 }
 
+/* The addresses the code names (sym_data, sym_fn): every direct field,
+ * every comparison's right side and evaluator, the thread memo. */
+static int define_refs(LLVMOrcLLJITRef lljit, const struct jit *j, char *err, size_t errlen)
+{
+	const struct ruleset *rs = interp_ruleset(j->ip);
+	uint32_t nf = j->fields ? interp_nfields(j->ip) : 0, n = 0, cap = nf + 1;
+	LLVMJITCSymbolMapPair *pairs;
+	LLVMErrorRef e;
+	char name[32];
+
+	for (uint32_t id = 0; id < rs->ir.nnodes; id++)
+		cap += rs->ir.nodes[id] && rs->ir.nodes[id]->kind == IR_CMP ? 2 : 0;
+	pairs = mem_calloc(cap, sizeof(*pairs));
+	if (!pairs)
+		return -ENOMEM;
+#define REF(addr, callable)                                                                   \
+	do {                                                                                  \
+		pairs[n].Name = LLVMOrcLLJITMangleAndIntern(lljit, name);                     \
+		pairs[n].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)(addr);            \
+		pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |         \
+			((callable) ? LLVMJITSymbolGenericFlagsCallable : 0);                  \
+		n++;                                                                          \
+	} while (0)
+	for (uint32_t id = 0; id < nf; id++) {
+		if (!j->fields[id].fn)
+			continue;
+		snprintf(name, sizeof(name), "sk_f%u", id);
+		REF(&j->fields[id], false);
+	}
+	for (uint32_t id = 0; id < rs->ir.nnodes; id++) {
+		struct interp_cmp ic;
+
+		if (!rs->ir.nodes[id] || rs->ir.nodes[id]->kind != IR_CMP)
+			continue;
+		interp_node_cmp(j->ip, id, &ic);
+		snprintf(name, sizeof(name), "sk_r%u", id);
+		REF(ic.cmp, false);
+		snprintf(name, sizeof(name), "sk_e%u", id);
+		REF(irop_evaluator(ic.cmp), true);
+	}
+	if (j->proc_memo) {
+		snprintf(name, sizeof(name), "sk_pm");
+		REF(j->proc_memo, true);
+	}
+#undef REF
+	e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(lljit), LLVMOrcAbsoluteSymbols(pairs, n));
+	mem_free(pairs);
+	return e ? llvm_fail(e, "defining the rules' addresses", err, errlen) : 0;
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -1212,23 +1304,95 @@ static int link_helpers(struct gen *g, char *err, size_t errlen)
 	return 0;
 }
 
-/* Generates, optimises and adds one shard's module to its own LLJIT. */
-static int shard_compile(struct shard *sh)
+/* Runs the passes named in list (comma-separated names of jit_pass_tab):
+ * the module passes first, then the function passes over each function.
+ * 0, or -EINVAL for a name it does not know. */
+static int optimise(LLVMModuleRef m, const char *list, char *err, size_t errlen)
 {
-	LLVMOrcThreadSafeContextRef tsc = LLVMOrcCreateNewThreadSafeContext();
+	LLVMPassManagerRef mpm = LLVMCreatePassManager();
+	LLVMPassManagerRef fpm = LLVMCreateFunctionPassManagerForModule(m);
+	const char *p = list;
+	int ret = 0;
+
+	while (*p && !ret) {
+		size_t l = strcspn(p, ",");
+		size_t i = 0;
+
+		while (i < sizeof(jit_pass_tab) / sizeof(jit_pass_tab[0]) &&
+		       (strlen(jit_pass_tab[i].name) != l || strncmp(jit_pass_tab[i].name, p, l)))
+			i++;
+		if (i == sizeof(jit_pass_tab) / sizeof(jit_pass_tab[0])) {
+			snprintf(err, errlen, "optimising: unknown pass '%.*s'", (int)l, p);
+			ret = -EINVAL;
+			break;
+		}
+		jit_pass_tab[i].add(jit_pass_tab[i].module ? mpm : fpm);
+		p += l + (p[l] == ',');
+	}
+	if (!ret) {
+		LLVMRunPassManager(mpm, m);
+		LLVMInitializeFunctionPassManager(fpm);
+		for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+			if (!LLVMIsDeclaration(f))
+				LLVMRunFunctionPassManager(fpm, f);
+		LLVMFinalizeFunctionPassManager(fpm);
+	}
+	LLVMDisposePassManager(fpm);
+	LLVMDisposePassManager(mpm);
+	return ret;
+}
+
+/* The host's target machine, as LLJIT would make it, for objects the JIT
+ * links itself. */
+static int make_tm(LLVMTargetMachineRef *out, char *err, size_t errlen)
+{
+	char *triple = LLVMGetDefaultTargetTriple(), *cpu, *feat, *msg = NULL;
+	LLVMTargetRef t;
+
+	*out = NULL;
+	if (LLVMGetTargetFromTriple(triple, &t, &msg)) {
+		snprintf(err, errlen, "no target for %s: %s", triple, msg ? msg : "");
+		LLVMDisposeMessage(msg);
+		LLVMDisposeMessage(triple);
+		return -EIO;
+	}
+	cpu = LLVMGetHostCPUName();
+	feat = LLVMGetHostCPUFeatures();
+	*out = LLVMCreateTargetMachine(t, triple, cpu, feat, LLVMCodeGenLevelDefault,
+				       LLVMRelocDefault, LLVMCodeModelJITDefault);
+	LLVMDisposeMessage(cpu);
+	LLVMDisposeMessage(feat);
+	LLVMDisposeMessage(triple);
+	if (!*out) {
+		snprintf(err, errlen, "LLVM made no target machine");
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Generates and optimises one shard's module and compiles it to an
+ * object file in *obj. */
+static int shard_compile(struct shard *sh, LLVMMemoryBufferRef *obj)
+{
 	struct gen g = { .ip = sh->j->ip, .rs = interp_ruleset(sh->j->ip), .st = &sh->st, .j = sh->j };
-	LLVMPassBuilderOptionsRef pbo;
-	LLVMOrcThreadSafeModuleRef tsm;
-	LLVMErrorRef e;
+	LLVMTargetMachineRef tm = NULL;
+	LLVMTargetDataRef dl;
 	char *msg = NULL;
 	int ret;
 
-	g.c = LLVMOrcThreadSafeContextGetContext(tsc);
+	*obj = NULL;
+	g.c = LLVMContextCreate();
 	g.m = LLVMModuleCreateWithNameInContext("saker_rules", g.c);
 	g.b = LLVMCreateBuilderInContext(g.c);
-	ret = link_helpers(&g, sh->err, sizeof(sh->err));
+	ret = make_tm(&tm, sh->err, sizeof(sh->err));
 	if (!ret)
+		ret = link_helpers(&g, sh->err, sizeof(sh->err));
+	if (!ret) {
+		dl = LLVMCreateTargetDataLayout(tm);
+		LLVMSetModuleDataLayout(g.m, dl);
+		LLVMDisposeTargetData(dl);
 		ret = build_module(sh, &g);
+	}
 	LLVMDisposeBuilder(g.b);
 	if (!ret && LLVMVerifyModule(g.m, LLVMReturnStatusAction, &msg)) {
 		snprintf(sh->err, sizeof(sh->err), "generated code does not verify: %.200s",
@@ -1236,31 +1400,23 @@ static int shard_compile(struct shard *sh)
 		ret = -EIO;
 	}
 	LLVMDisposeMessage(msg);
-	if (ret) {
-		LLVMDisposeModule(g.m);
-		LLVMOrcDisposeThreadSafeContext(tsc);
-		return ret;
+	msg = NULL;
+	if (!ret)
+		ret = optimise(g.m, sh->o->passes ? sh->o->passes : JIT_PASSES, sh->err,
+			       sizeof(sh->err));
+	if (!ret && LLVMTargetMachineEmitToMemoryBuffer(tm, g.m, LLVMObjectFile, &msg, obj)) {
+		snprintf(sh->err, sizeof(sh->err), "generating code: %.200s", msg ? msg : "");
+		ret = -EIO;
 	}
-	pbo = LLVMCreatePassBuilderOptions();
-	e = LLVMRunPasses(g.m, sh->o->passes ? sh->o->passes : JIT_PASSES, NULL, pbo);
-	LLVMDisposePassBuilderOptions(pbo);
-	if (e) {
-		LLVMDisposeModule(g.m);
-		LLVMOrcDisposeThreadSafeContext(tsc);
-		return llvm_fail(e, "optimising", sh->err, sizeof(sh->err));
-	}
-	tsm = LLVMOrcCreateNewThreadSafeModule(g.m, tsc);
-	LLVMOrcDisposeThreadSafeContext(tsc);
-	e = LLVMOrcLLJITAddLLVMIRModule(sh->lljit, LLVMOrcLLJITGetMainJITDylib(sh->lljit), tsm);
-	if (e) {
-		LLVMOrcDisposeThreadSafeModule(tsm);
-		return llvm_fail(e, "adding the module", sh->err, sizeof(sh->err));
-	}
-	return 0;
+	LLVMDisposeMessage(msg);
+	LLVMDisposeModule(g.m);
+	LLVMContextDispose(g.c);
+	if (tm)
+		LLVMDisposeTargetMachine(tm);
+	return ret;
 }
 
-/* Native code for the shard's functions (the lookup runs the code
- * generator). */
+/* The addresses of the shard's functions, from its linked object. */
 static int shard_resolve(struct shard *sh)
 {
 	for (uint32_t i = 0; i < sh->nleaders; i++) {
@@ -1285,21 +1441,141 @@ static int shard_resolve(struct shard *sh)
 	return 0;
 }
 
-static void *shard_run(void *arg)
+static void note(const struct shard *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(const struct shard *sh, const char *fmt, ...)
 {
-	struct shard *sh = arg;
+	char msg[768];
+	va_list ap;
+
+	if (!sh->o->note)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sh->o->note(sh->o->note_ctx, msg);
+}
+
+/* The shard's LLJIT with the object obj linked in, and its functions. */
+static int shard_link(struct shard *sh, const void *obj, size_t len)
+{
 	LLVMErrorRef e = LLVMOrcCreateLLJIT(&sh->lljit, NULL);
+	LLVMMemoryBufferRef mb;
+	int ret;
 
 	if (e) {
 		sh->lljit = NULL;
-		sh->ret = llvm_fail(e, "creating the JIT", sh->err, sizeof(sh->err));
+		return llvm_fail(e, "creating the JIT", sh->err, sizeof(sh->err));
+	}
+	if ((ret = define_helpers(sh->lljit, sh->err, sizeof(sh->err))) ||
+	    (ret = define_refs(sh->lljit, sh->j, sh->err, sizeof(sh->err))))
+		return ret;
+	mb = LLVMCreateMemoryBufferWithMemoryRangeCopy(obj, len, "saker_rules");
+	e = LLVMOrcLLJITAddObjectFile(sh->lljit, LLVMOrcLLJITGetMainJITDylib(sh->lljit), mb);
+	if (e)
+		return llvm_fail(e, "adding the code", sh->err, sizeof(sh->err));
+	return shard_resolve(sh);
+}
+
+static void shard_unlink(struct shard *sh)
+{
+	if (sh->lljit) {
+		LLVMErrorRef e = LLVMOrcDisposeLLJIT(sh->lljit);
+
+		if (e)
+			LLVMConsumeError(e);
+		sh->lljit = NULL;
+	}
+}
+
+/* A cache entry: this head, then each leader's two function kinds, then
+ * the object file. */
+struct entry_head {
+	uint32_t nleaders;
+	uint32_t pad;
+	struct jit_stats st;
+};
+
+static void shard_store(struct shard *sh, const void *obj, size_t len)
+{
+	size_t n = sizeof(struct entry_head) + 2 * (size_t)sh->nleaders + len;
+	struct entry_head h = { .nleaders = sh->nleaders, .st = sh->st };
+	uint8_t *p = mem_malloc(n);
+
+	h.st.cache_hits = h.st.cache_misses = h.st.cache_rejected = h.st.cache_evicted = 0;
+	int ret;
+
+	if (!p)
+		return;
+	memcpy(p, &h, sizeof(h));
+	for (uint32_t i = 0; i < sh->nleaders; i++) {
+		p[sizeof(h) + 2 * i] = sh->j->fn_kind[sh->leaders[i] * 2];
+		p[sizeof(h) + 2 * i + 1] = sh->j->fn_kind[sh->leaders[i] * 2 + 1];
+	}
+	memcpy(p + sizeof(h) + 2 * (size_t)sh->nleaders, obj, len);
+	ret = jit_cache__put(sh->j->cache, sh->key, p, n);
+	if (ret && ret != -EFBIG)
+		note(sh, "JIT cache: the compiled code could not be stored: %s", strerror(-ret));
+	mem_free(p);
+}
+
+/* The shard's code from the cache: true when it is linked. */
+static bool shard_from_cache(struct shard *sh)
+{
+	struct entry_head h;
+	char why[512];
+	void *data;
+	size_t len, off;
+	const uint8_t *p;
+	int ret = jit_cache__get(sh->j->cache, sh->key, &data, &len, why, sizeof(why));
+
+	if (ret == -EINVAL)
+		note(sh, "JIT cache: entry ignored and removed: %s", why);
+	if (ret)
+		return false;
+	p = data;
+	off = sizeof(h) + 2 * (size_t)sh->nleaders;
+	memcpy(&h, p, len >= sizeof(h) ? sizeof(h) : 0);
+	if (len < off || h.nleaders != sh->nleaders) {
+		note(sh, "JIT cache: entry ignored: it does not describe these rules");
+		mem_free(data);
+		return false;
+	}
+	for (uint32_t i = 0; i < sh->nleaders; i++) {
+		sh->j->fn_kind[sh->leaders[i] * 2] = p[sizeof(h) + 2 * i];
+		sh->j->fn_kind[sh->leaders[i] * 2 + 1] = p[sizeof(h) + 2 * i + 1];
+	}
+	ret = shard_link(sh, p + off, len - off);
+	mem_free(data);
+	if (ret) {
+		note(sh, "JIT cache: entry ignored: %s; compiling again", sh->err);
+		shard_unlink(sh);
+		for (uint32_t i = 0; i < sh->nleaders; i++)
+			sh->j->fn_kind[sh->leaders[i] * 2] = sh->j->fn_kind[sh->leaders[i] * 2 + 1] = 0;
+		sh->err[0] = '\0';
+		return false;
+	}
+	sh->st = h.st;
+	return true;
+}
+
+static void *shard_run(void *arg)
+{
+	struct shard *sh = arg;
+	LLVMMemoryBufferRef obj;
+
+	if (sh->j->cache && shard_from_cache(sh)) {
+		sh->st.cache_hits = 1;
 		return NULL;
 	}
-	if ((sh->ret = define_helpers(sh->lljit, sh->err, sizeof(sh->err))))
+	if ((sh->ret = shard_compile(sh, &obj)))
 		return NULL;
-	if ((sh->ret = shard_compile(sh)))
-		return NULL;
-	sh->ret = shard_resolve(sh);
+	if (sh->j->cache)
+		shard_store(sh, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj));
+	sh->st.cache_misses = 1;
+	sh->ret = shard_link(sh, LLVMGetBufferStart(obj), LLVMGetBufferSize(obj));
+	LLVMDisposeMemoryBuffer(obj);
 	return NULL;
 }
 
@@ -1436,6 +1712,140 @@ static int make_shards(struct jit *j, const struct jit_opts *o)
 	return 0;
 }
 
+static void hash_u32(XXH3_state_t *h, uint32_t v)
+{
+	XXH3_128bits_update(h, &v, sizeof(v));
+}
+
+static void hash_str(XXH3_state_t *h, const char *v)
+{
+	XXH3_128bits_update(h, v, strlen(v) + 1);
+}
+
+/* Each shard's key in the cache: everything its code depends on. The
+ * build of saker (its code generator, the evaluators' bitcode, the field
+ * extractors the folding asks), LLVM and the CPU; the options; the rules
+ * as the IR gives them (every node with its canonical text and its kids in
+ * evaluation order, the field operands, the comparisons' operands), the
+ * candidates of every type and the groups; the shard's own groups. */
+static int cache_keys(struct jit *j, const struct jit_opts *o)
+{
+	const struct ruleset *rs = interp_ruleset(j->ip);
+	XXH3_state_t *h = XXH3_createState(), *sh;
+	uint8_t bid[64];
+	size_t nb = jit_cache_build_id(bid, sizeof(bid));
+	char *cpu = LLVMGetHostCPUName(), *feat = LLVMGetHostCPUFeatures();
+	char *triple = LLVMGetDefaultTargetTriple();
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t nf = interp_nfields(j->ip);
+
+	if (!h) {
+		LLVMDisposeMessage(cpu);
+		LLVMDisposeMessage(feat);
+		LLVMDisposeMessage(triple);
+		return -ENOMEM;
+	}
+	XXH3_128bits_reset(h);
+	hash_str(h, "saker jit cache 1");
+	XXH3_128bits_update(h, bid, nb);
+	hash_str(h, LLVM_VERSION_STRING);
+	hash_str(h, triple);
+	hash_str(h, cpu);
+	hash_str(h, feat);
+	LLVMDisposeMessage(cpu);
+	LLVMDisposeMessage(feat);
+	LLVMDisposeMessage(triple);
+	hash_str(h, o->passes ? o->passes : JIT_PASSES);
+	hash_u32(h, o->first_match);
+	hash_u32(h, o->ntypes);
+	hash_u32(h, (uint32_t)o->evt_ctx_off);
+	hash_u32(h, (o->proc_memo ? 1 : 0) | (o->direct ? 2 : 0) | (o->static_value ? 4 : 0) |
+			    (o->param_of ? 8 : 0));
+	for (uint32_t id = 0; id < rs->ir.nnodes; id++) {
+		const struct ir_node *n = rs->ir.nodes[id];
+
+		if (!n) {
+			hash_u32(h, UINT32_MAX);
+			continue;
+		}
+		hash_str(h, n->key);
+		for (uint32_t k = 0; k < n->n; k++)
+			hash_u32(h, n->kids[k]->id);
+		if (n->kind == IR_CMP) {
+			struct interp_cmp ic;
+
+			interp_node_cmp(j->ip, id, &ic);
+			hash_u32(h, ic.lhs);
+			hash_u32(h, ic.cmp->is_field ? ic.rhs : UINT32_MAX);
+		}
+		hash_u32(h, j->proc_slot ? j->proc_slot[id] : 0);
+	}
+	for (uint32_t id = 0; id < nf; id++) {
+		strbuf_reset(&sb);
+		ir_opnd_format(interp_field(j->ip, id), &sb);
+		hash_str(h, sb.buf ? sb.buf : "");
+		hash_u32(h, j->fields && j->fields[id].fn);
+	}
+	strbuf_release(&sb);
+	for (uint32_t t = 0; t < j->ntypes; t++) {
+		uint32_t n = 0;
+		const uint32_t *c = j->has_code[t] ? o->cands(o->cands_ctx, t, &n) : NULL;
+
+		hash_u32(h, j->group[t]);
+		hash_u32(h, n);
+		for (uint32_t i = 0; i < n; i++) {
+			hash_u32(h, c[i]);
+			hash_u32(h, rs->rules[c[i]].root->id);
+		}
+	}
+	sh = XXH3_createState();
+	for (uint32_t i = 0; sh && i < j->nshards; i++) {
+		XXH128_hash_t v;
+		XXH128_canonical_t can;
+
+		XXH3_copyState(sh, h);
+		hash_u32(sh, j->shards[i].nleaders);
+		for (uint32_t k = 0; k < j->shards[i].nleaders; k++)
+			hash_u32(sh, j->shards[i].leaders[k]);
+		v = XXH3_128bits_digest(sh);
+		XXH128_canonicalFromHash(&can, v);
+		memcpy(j->shards[i].key, can.digest, JIT_CACHE_KEY_LEN);
+	}
+	XXH3_freeState(h);
+	if (!sh)
+		return -ENOMEM;
+	XXH3_freeState(sh);
+	return 0;
+}
+
+/* The cache of o, when it has one and it can be used (said otherwise). */
+static int open_cache(struct jit *j, const struct jit_opts *o)
+{
+	char msg[512];
+	int ret;
+
+	if (!o->cache_dir || !*o->cache_dir)
+		return 0;
+	ret = jit_cache__open(o->cache_dir, o->cache_max_bytes, &j->cache, msg, sizeof(msg));
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret) {
+		if (o->note) {
+			char line[600];
+
+			snprintf(line, sizeof(line), "JIT cache not used: %s", msg);
+			o->note(o->note_ctx, line);
+		}
+		return 0;
+	}
+	ret = cache_keys(j, o);
+	if (ret) {
+		jit_cache__free(j->cache);
+		j->cache = NULL;
+	}
+	return ret;
+}
+
 int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char *err,
 	     size_t errlen)
 {
@@ -1469,7 +1879,8 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		goto fail;
 	}
 	make_groups(j, o);
-	if ((ret = make_direct(j, o)) || (ret = make_proc_slots(j, o)) || (ret = make_shards(j, o)))
+	if ((ret = make_direct(j, o)) || (ret = make_proc_slots(j, o)) ||
+	    (ret = make_shards(j, o)) || (ret = open_cache(j, o)))
 		goto fail;
 	for (uint32_t i = 1; i < j->nshards; i++)
 		started[i] = !pthread_create(&th[i], NULL, shard_run, &j->shards[i]);
@@ -1493,6 +1904,15 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		j->st.param_reads += sh->st.param_reads;
 		j->st.helper_cmps += sh->st.helper_cmps;
 		j->st.folded_cmps += sh->st.folded_cmps;
+		j->st.cache_hits += sh->st.cache_hits;
+		j->st.cache_misses += sh->st.cache_misses;
+	}
+	if (j->cache) {
+		struct jit_cache_stats cs;
+
+		jit_cache__stats(j->cache, &cs);
+		j->st.cache_rejected = (uint32_t)cs.rejected;
+		j->st.cache_evicted = (uint32_t)cs.evicted;
 	}
 	if (ret)
 		goto fail;
@@ -1530,6 +1950,7 @@ void jit__free(struct jit *j)
 		mem_free(j->shards[i].leaders);
 	}
 	mem_free(j->shards);
+	jit_cache__free(j->cache);
 	mem_free(j->fns);
 	mem_free(j->fn_kind);
 	mem_free(j->group);

@@ -64,6 +64,16 @@ struct jit_opts {
 	 * extractor. param_of NULL: no in-place reads. Uses direct_ctx. */
 	size_t evt_ctx_off;
 	bool (*param_of)(void *ctx, uint32_t id, uint16_t code, struct jit_param *out);
+	/* The code cache (compiler/jit_cache.c): a directory (NULL or "": no
+	 * cache) and its bound in bytes. Code compiled for the same rules,
+	 * options, saker build, LLVM and CPU before is linked from there
+	 * instead of compiled. */
+	const char *cache_dir;
+	uint64_t cache_max_bytes;
+	/* What the cache has to say (an entry rejected, a directory that
+	 * cannot be used), one line a call; NULL: nothing said. */
+	void (*note)(void *ctx, const char *msg);
+	void *note_ctx;
 };
 
 struct jit_stats {
@@ -74,7 +84,12 @@ struct jit_stats {
 	uint32_t helper_cmps;	/* comparisons left to irop_eval */
 	uint32_t folded_cmps;	/* comparisons decided by the event type */
 	uint32_t proc_nodes;	/* nodes kept per thread (process-static) */
-	uint64_t compile_ns;	/* IR generation, optimisation and codegen */
+	uint64_t compile_ns;	/* IR generation, optimisation and codegen (or the
+				 * cache's code linked) */
+	uint32_t cache_hits;	/* shards linked from the cache */
+	uint32_t cache_misses;	/* shards compiled (and stored when a cache is set) */
+	uint32_t cache_rejected;	/* entries found corrupt or foreign */
+	uint32_t cache_evicted;	/* entries removed to stay within the bound */
 };
 
 struct jit;

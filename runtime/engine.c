@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "compiler/field_reg.h"
@@ -32,6 +33,7 @@
 #include "runtime/config.h"
 #include "runtime/config_rules.h"
 #include "runtime/dispatch.h"
+#include "runtime/dns_names.h"
 #include "runtime/evt_source.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
@@ -54,6 +56,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->cfg = o->cfg;
 	en->print_events = o->print_events;
 	en->no_jit = o->no_jit;
+	en->jit_tiered = o->jit_tiered;
 	en->jit_passes = o->jit_passes;
 	en->reload_hook = o->reload_hook;
 	en->reload_ctx = o->reload_ctx;
@@ -92,6 +95,7 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	en->x.memo = &en->xmemo;
 	en->x.hostname = en->hostname;
 	drop_alert_init(&en->drops, o->cfg);
+	dns_names_install();
 	*out = en;
 	return 0;
 fail:
@@ -103,13 +107,13 @@ void engine_rules_free(struct engine_rules *r)
 {
 	if (!r)
 		return;
+	/* first: a background JIT still compiling reads what follows */
+	engine_jit_release(r);
 	for (uint32_t i = 0; r->fsc && i < r->nfsc; i++)
 		extract_scratch_release(&r->fsc[i]);
 	mem_free(r->fsc);
 	mem_free(r->preps);
 	engine_plugins_dispatch_free(r);
-	jit__free(r->jit);
-	proc_memo__free(r->pm);
 	dispatch__free(r->dp);
 	interp__free(r->ip);
 	ruleset__free(r->rs);
@@ -183,94 +187,6 @@ static bool syscall_rule_ok(void *ctx, uint32_t i)
 	struct engine_rules *r = ctx;
 
 	return r->rs->rules[i].source == 0 && rule_ok(ctx, i);
-}
-
-static const uint32_t *jit_cands(void *ctx, uint32_t t, uint32_t *n)
-{
-	struct engine_rules *r = ctx;
-
-	return dispatch_type_rules(r->dp, t, n);
-}
-
-static bool direct_cb(void *ctx, uint32_t id, struct jit_direct *out)
-{
-	struct engine_rules *r = ctx;
-	const struct ir_opnd *o = interp_field(r->ip, id);
-
-	if (!o || o->kind != IRV_FIELD)
-		return false;
-	r->preps[id] = (struct extract_prep){ .fi = o->fi, .arg = o->arg, .sc = &r->fsc[id] };
-	out->fn = extract_prepare(&r->preps[id]);
-	out->a = &r->en->x;
-	out->b = &r->preps[id];
-	return true;
-}
-
-static bool static_cb(void *ctx, uint32_t id, uint16_t code, struct fval *out)
-{
-	struct engine_rules *r = ctx;
-	const struct ir_opnd *o = interp_field(r->ip, id);
-
-	return o && o->kind == IRV_FIELD && extract_static(o->fi, o->arg, code, out);
-}
-
-static bool param_cb(void *ctx, uint32_t id, uint16_t code, struct jit_param *out)
-{
-	struct engine_rules *r = ctx;
-	const struct ir_opnd *o = interp_field(r->ip, id);
-	struct extract_param_layout l;
-
-	if (!o || o->kind != IRV_FIELD || !extract_param_layout(o->fi, o->arg, code, &l))
-		return false;
-	*out = (struct jit_param){ .index = l.index, .size = l.size, .sgn = l.sgn };
-	return true;
-}
-
-/* At run time (ctx: the engine): the current thread's memo. */
-static uint8_t *proc_memo_cb(void *ctx)
-{
-	struct engine *en = ctx;
-	const struct thr *t = en->x.cur.thr;
-
-	if (!t)
-		return proc_memo_scratch(en->ev->pm);
-	return proc_memo_get(en->ev->pm, t->tid, *en->proc_gen);
-}
-
-/* Compiles the conditions to native code; when LLVM fails, says so once
- * and keeps the interpreter. */
-static int start_jit(struct engine_rules *r)
-{
-	struct engine *en = r->en;
-	struct jit_opts jo = {
-		.sz = sizeof(jo),
-		.ntypes = (uint32_t)evttypes_count(),
-		.cands = jit_cands,
-		.cands_ctx = r,
-		.first_match = en->cfg->rule_matching == CONFIG_MATCH_FIRST,
-		.passes = en->jit_passes,
-		.proc_memo = proc_memo_cb,
-		.direct = direct_cb,
-		.direct_ctx = r,
-		.static_value = static_cb,
-		.evt_ctx_off = offsetof(struct engine, x) + offsetof(struct extract_evt, e),
-		.param_of = param_cb,
-	};
-	struct jit_stats js;
-	char msg[512];
-	int err = jit__new(r->ip, &jo, &r->jit, msg, sizeof(msg));
-
-	if (err == -ENOMEM)
-		return err;
-	if (err) {
-		r->jit_fallbacks++;
-		log_warn("JIT compilation failed, rules run in the interpreter: %s", msg);
-		return 0;
-	}
-	jit_stats(r->jit, &js);
-	r->jit_compile_ns = js.compile_ns;
-	r->jit_param_reads = js.param_reads;
-	return proc_memo__new(jit_proc_slots(r->jit), ENGINE_PROC_MEMO_THREADS, &r->pm);
 }
 
 static void format_diags(const struct ruleset *rs, struct strbuf *sb)
@@ -384,9 +300,10 @@ static int map_hits(struct engine_rules *r, const struct engine_rules *prev)
 	return err;
 }
 
-int engine_rules_build(struct engine *en, const char *const *files, size_t n,
+int engine_rules_build(struct engine *en, const char *const *files, size_t n, bool background,
 		       struct strbuf *diags, struct engine_rules **out)
 {
+	int64_t heap0 = mem_thread_net();
 	struct engine_rules *r = mem_calloc(1, sizeof(*r));
 	size_t nsc = evt_schema_syscall_count();
 	uint32_t nr;
@@ -418,13 +335,17 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n,
 	err = dispatch__new(r->rs, syscall_rule_ok, r, &r->dp);
 	if (!err && en->pl)
 		err = engine_plugins_dispatch(r, rule_ok);
-	/* an engine of a plugin source alone has no syscall rules to compile */
+	/* the JIT counts its own heap (engine_jit.c); an engine of a plugin
+	 * source alone has no syscall rules to compile */
+	heap0 -= mem_thread_net();
 	if (!err && !en->no_jit && en->source <= 0)
-		err = start_jit(r);
+		err = engine_jit_start(r, background);
+	heap0 += mem_thread_net();
 	if (!err)
 		err = map_hits(r, atomic_load(&en->ev_pub));
 	if (err)
 		goto fail;
+	r->heap += mem_thread_net() - heap0;
 	*out = r;
 	return 0;
 fail:
@@ -482,7 +403,7 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 	err = keep_rule_files(en, files, n);
 	if (err)
 		return err;
-	err = engine_rules_build(en, files, n, diags, &r);
+	err = engine_rules_build(en, files, n, en->jit_tiered, diags, &r);
 	if (err)
 		return err;
 	engine_rules_free(engine_rules_swap(en, r));
@@ -541,7 +462,7 @@ static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit
 {
 	if (__builtin_expect(en->x.source != 0, 0))
 		return engine_plugins_match(en, r, out);
-	if (jit && r->jit) {
+	if (jit && (r->jit || (__builtin_expect(r->tier != NULL, 0) && engine_jit_take(en, r)))) {
 		uint16_t code = en->x.e->type;
 
 		if (code == PPME_GENERIC_E || code == PPME_GENERIC_X)
@@ -839,6 +760,19 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 	return ret;
 }
 
+void engine__jit_hold(struct engine *en, bool hold)
+{
+	en->jit_hold = hold;
+}
+
+void engine__jit_wait(struct engine *en)
+{
+	if (en->ev && en->ev->tier) {
+		engine_jit_wait(en->ev);
+		en->stats.jit_from_event = en->stats.processed;
+	}
+}
+
 void engine__stop(struct engine *en)
 {
 	en->stop = 1;
@@ -868,10 +802,47 @@ void engine__stats(const struct engine *en, struct engine_stats *out)
 	out->jit = en->ev && en->ev->jit != NULL;
 	out->jit_compile_ns = en->ev ? en->ev->jit_compile_ns : 0;
 	out->jit_param_reads = en->ev ? en->ev->jit_param_reads : 0;
+	out->jit_cache_hits = en->ev ? en->ev->jit_cache_hits : 0;
+	out->jit_cache_misses = en->ev ? en->ev->jit_cache_misses : 0;
+	out->rules_heap = en->ev ? en->ev->heap : 0;
 	out->proc_memo_evictions = en->ev && en->ev->pm ? proc_memo_evictions(en->ev->pm) : 0;
 	engine_reload_counts(en, &out->reloads_asked, &out->reloads, &out->reloads_failed);
 	out->drops_detected = en->drops.detected;
 	out->drop_actions = en->drops.taken;
+}
+
+/* The process's memory: the heap by owner (on jemalloc), the resident set
+ * now and at its peak, a live driver's rings. */
+static void engine_format_memory(const struct engine *en, const struct engine_stats *s,
+				 const struct state_stats *ss, struct strbuf *sb)
+{
+	struct mem_stats ms;
+	struct rusage ru;
+	long size_pages, rss_pages = 0;
+	FILE *f;
+
+	if (mem_accounted() && !mem_stats(&ms)) {
+		int64_t other = (int64_t)ms.allocated - ss->heap_bytes - s->rules_heap;
+
+		strbuf_printf(sb, "memory: heap %.1f MiB (state %.1f, rules %.1f, other %.1f)",
+			      ms.allocated / 1048576.0, ss->heap_bytes / 1048576.0,
+			      s->rules_heap / 1048576.0, (other > 0 ? other : 0) / 1048576.0);
+	} else {
+		strbuf_adds(sb, "memory: heap by owner not counted (libc's malloc)");
+	}
+	if ((f = fopen("/proc/self/statm", "r"))) {
+		if (fscanf(f, "%ld %ld", &size_pages, &rss_pages) != 2)
+			rss_pages = 0;
+		fclose(f);
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	strbuf_printf(sb, ", resident %.1f MiB, peak %.1f MiB",
+		      rss_pages * (double)sysconf(_SC_PAGESIZE) / 1048576.0, ru.ru_maxrss / 1024.0);
+	if (en->live && en->live_ncpus)
+		strbuf_printf(sb, ", rings %.1f MiB mapped (%d CPUs)",
+			      (double)en->live_ring_bytes * en->live_ncpus / 1048576.0,
+			      en->live_ncpus);
+	strbuf_addc(sb, '\n');
 }
 
 void engine__format_stats(const struct engine *en, struct strbuf *sb)
@@ -889,11 +860,23 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 		      ", evicted fds %" PRIu64 ", evicted users %" PRIu64 ", malformed events %" PRIu64
 		      "\n", ss.threads, ss.fds, ss.threads_evicted, ss.fds_evicted,
 		      ss.users_evicted, ss.events_malformed);
-	if (r && s.jit)
-		strbuf_printf(sb, "evaluator: jit (compiled in %.1f ms), per-thread results evicted %"
-			      PRIu64 "\n", s.jit_compile_ns / 1e6, s.proc_memo_evictions);
+	if (r && s.jit) {
+		strbuf_printf(sb, "evaluator: jit (%s in %.1f ms", s.jit_cache_misses ?
+			      "compiled" : "linked from the cache", s.jit_compile_ns / 1e6);
+		if (s.jit_cache_hits && s.jit_cache_misses)
+			strbuf_printf(sb, ", %u of %u parts from the cache", s.jit_cache_hits,
+				      s.jit_cache_hits + s.jit_cache_misses);
+		if (s.jit_from_event)
+			strbuf_printf(sb, ", in force after %" PRIu64 " events in the interpreter",
+				      s.jit_from_event);
+		strbuf_printf(sb, "), per-thread results evicted %" PRIu64 "\n",
+			      s.proc_memo_evictions);
+	}
+	else if (r && r->tier)
+		strbuf_printf(sb, "evaluator: interpreter (the JIT was not ready before the end)\n");
 	else if (r)
 		strbuf_printf(sb, "evaluator: interpreter\n");
+	engine_format_memory(en, &s, &ss, sb);
 	if (s.reloads_asked)
 		strbuf_printf(sb, "rules reloads: asked %" PRIu64 ", done %" PRIu64 ", failed %"
 			      PRIu64 "\n", s.reloads_asked, s.reloads, s.reloads_failed);

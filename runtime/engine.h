@@ -23,6 +23,11 @@ struct engine_opts {
 	bool print_events;		/* --print: one line per event on stdout, no rules needed */
 	const char *write_path;		/* -w: copy every event read to this capture */
 	bool no_jit;			/* --no-jit: evaluate with the interpreter */
+	/* Tiered evaluation: the JIT of engine__load_rules compiles in the
+	 * background while the interpreter evaluates, and takes over between
+	 * two events once ready (false: engine__load_rules returns with the
+	 * code compiled). */
+	bool jit_tiered;
 	const char *jit_passes;		/* LLVM pass pipeline (NULL: the JIT's own); a
 					 * pipeline LLVM rejects makes the JIT fail */
 	/* Run on the event thread at each reload before the rules are read
@@ -48,6 +53,11 @@ struct engine_stats {
 	uint64_t jit_fallbacks;	/* rule loads the JIT failed on (interpreter used) */
 	bool jit;		/* conditions run as native code */
 	uint64_t jit_compile_ns;	/* last JIT compilation */
+	uint64_t jit_from_event;	/* tiered: events the interpreter evaluated
+					 * before the JIT took over */
+	uint32_t jit_cache_hits;	/* parts of the JIT's code linked from its cache */
+	uint32_t jit_cache_misses;	/* parts compiled */
+	int64_t rules_heap;		/* heap the rules in force hold, their JIT's included */
 	uint32_t jit_param_reads;	/* comparisons reading their parameter in place */
 	uint64_t proc_memo_evictions;	/* per-thread rule results lost to another thread */
 	uint64_t reloads_asked, reloads, reloads_failed;	/* SIGHUP's rules reloads */
@@ -67,6 +77,12 @@ void engine__free(struct engine *en);
 int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 		       struct strbuf *diags);
 struct ruleset *engine__ruleset(struct engine *en);
+
+/* Tiered evaluation: while held, a background JIT that is ready waits
+ * (the interpreter goes on); engine__jit_wait blocks until the compilation
+ * ends and puts the code in force. Both on the event thread. */
+void engine__jit_hold(struct engine *en, bool hold);
+void engine__jit_wait(struct engine *en);
 
 /* Asks a running live loop to reload the rules (signal-safe): they are
  * built on another thread while events go on through the running ones,

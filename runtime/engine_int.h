@@ -30,6 +30,7 @@ struct engine_rules {
 	struct ruleset *rs;
 	struct interp *ip;
 	struct jit *jit;		/* NULL: the interpreter evaluates */
+	struct engine_jit_tier *tier;	/* the JIT compiling in the background */
 	struct proc_memo *pm;		/* the JIT's per-thread results */
 	struct dispatch *dp;		/* syscall rules */
 	struct dispatch **pdp;		/* rules of plugin source i (index as in the
@@ -47,6 +48,8 @@ struct engine_rules {
 	uint64_t jit_compile_ns;
 	uint32_t jit_param_reads;
 	uint32_t jit_fallbacks;
+	uint32_t jit_cache_hits, jit_cache_misses;	/* shards linked from the cache, compiled */
+	int64_t heap;			/* bytes the build kept (the JIT's included) */
 };
 
 struct engine_reload;
@@ -55,6 +58,8 @@ struct engine {
 	const struct config *cfg;
 	bool print_events;
 	bool no_jit;
+	bool jit_tiered;		/* the first rules' JIT compiled in the background */
+	bool jit_hold;			/* a ready background JIT waits (engine__jit_hold) */
 	const char *jit_passes;
 	char *write_path;
 	struct engine_rules *ev;	/* the rules in force, NULL before any */
@@ -80,6 +85,7 @@ struct engine {
 		uint64_t drop_full, drop_big;
 	} *live_cpus;			/* the driver's drops per CPU */
 	int live_ncpus;
+	size_t live_ring_bytes;		/* each CPU's ring */
 	char **rule_files;		/* as loaded, for reloads */
 	size_t nrule_files;
 	volatile sig_atomic_t stop;
@@ -117,10 +123,11 @@ static inline void engine_poll_service(struct engine *en)
 }
 
 /* Loads and compiles the files into rules of their own with their
- * evaluators (the interpreter, the JIT unless --no-jit), reading only what
+ * evaluators (the interpreter, the JIT unless --no-jit: compiled on a
+ * thread of its own when background, see engine_jit.c), reading only what
  * does not change while events run, so any thread may call it. 0;
  * -EINVAL when a file has errors (diagnostics in diags); -errno. */
-int engine_rules_build(struct engine *en, const char *const *files, size_t n,
+int engine_rules_build(struct engine *en, const char *const *files, size_t n, bool background,
 		       struct strbuf *diags, struct engine_rules **out);
 void engine_rules_free(struct engine_rules *r);
 /* Puts r in force in place of the current rules (between two events, on
@@ -149,6 +156,16 @@ void engine_reload_stop(struct engine *en);
 /* Reloads requested, done and failed, for the statistics. */
 void engine_reload_counts(const struct engine *en, uint64_t *asked, uint64_t *done,
 			  uint64_t *failed);
+
+/* The JIT tier (engine_jit.c): engine_jit_start compiles r's conditions,
+ * here or in the background (0 or -ENOMEM; an LLVM failure leaves the
+ * interpreter, said once); engine_jit_take puts background code in force
+ * when it is ready and not held (true: r has code now); engine_jit_wait
+ * waits for it and puts it in force; engine_jit_release frees r's code. */
+int engine_jit_start(struct engine_rules *r, bool background);
+bool engine_jit_take(struct engine *en, struct engine_rules *r);
+void engine_jit_wait(struct engine_rules *r);
+void engine_jit_release(struct engine_rules *r);
 
 /* Opens the -w capture (when asked) with machine info mi; 0 or -errno with
  * err filled. */
@@ -214,6 +231,10 @@ void engine_siblings_reload(struct engine *en);
 /* A plugin's new configuration (set entry) handed to each sibling, given
  * to its instance at its next reload. 0 or -ENOMEM. */
 int engine_siblings_set_config(struct engine *en, size_t entry, const char *config);
+
+/* Tells systemd how saker stands (engine_live.c): READY=1, STOPPING=1;
+ * nothing when it asks for no notifications. */
+void engine_notify(const char *state);
 
 /* CLOCK_REALTIME in ns: the time async events are stamped in. */
 uint64_t engine_now_ns(void);

@@ -12,15 +12,38 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
+#include <pthread.h>
+#include <stdlib.h>
 
 #include "compiler/ruleset.h"
+#include "runtime/base/dynlib.h"
 #include "runtime/base/evt_schema.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
 #include "runtime/engine_int.h"
 #include "runtime/evt_source.h"
+
+/* Tells systemd (a Type=notify service) how saker stands; libsystemd is
+ * opened only when systemd asks for notifications (NOTIFY_SOCKET). */
+static int (*notify_fn)(int unset_environment, const char *state);
+static pthread_once_t notify_once = PTHREAD_ONCE_INIT;
+
+static void notify_open(void)
+{
+	static const struct dynlib_sym sym = { "sd_notify", (void **)&notify_fn };
+	char why[256];
+
+	if (getenv("NOTIFY_SOCKET") && dynlib_open("libsystemd.so.0", &sym, 1, why, sizeof(why)))
+		log_warn("systemd notifications off: %s", why);
+}
+
+void engine_notify(const char *state)
+{
+	pthread_once(&notify_once, notify_open);
+	if (notify_fn)
+		notify_fn(0, state);
+}
 
 int engine__run_live(struct engine *en, char *err, size_t errlen)
 {
@@ -44,6 +67,7 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	en->live_ncpus = src->ncpus;
+	en->live_ring_bytes = o.ring_bytes;
 	en->live_cpus = mem_calloc((size_t)(src->ncpus ? src->ncpus : 1), sizeof(*en->live_cpus));
 	nsc = engine_switch_syscalls(en, src);
 	if (!en->live_cpus || nsc < 0) {
@@ -62,9 +86,9 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	ret = engine_siblings_start(en, err, errlen);
 	if (ret)
 		goto out;
-	sd_notify(0, "READY=1");
+	engine_notify("READY=1");
 	ret = engine__run_source(en, src, err, errlen);
-	sd_notify(0, "STOPPING=1");
+	engine_notify("STOPPING=1");
 	ret = engine_siblings_join(en, ret, err, errlen);
 out:
 	evt_source__close(src);

@@ -124,7 +124,7 @@ static void build(struct engine_reload *rl)
 	rl->files = NULL;
 	rl->nfiles = 0;
 	pthread_mutex_unlock(&rl->mu);
-	err = engine_rules_build(en, (const char *const *)files, nfiles, &diags, &r);
+	err = engine_rules_build(en, (const char *const *)files, nfiles, false, &diags, &r);
 	free_files(files, nfiles);
 	if (diags.buf)
 		log_warn("rules reload:\n%s", diags.buf);

@@ -16,7 +16,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 
 #include "compiler/field_reg.h"
 #include "compiler/ruleset.h"
@@ -329,10 +328,10 @@ int engine_run_other(struct engine *en, char *err, size_t errlen)
 		goto out;
 	if ((ret = engine_siblings_start(en, err, errlen)))
 		goto out;
-	sd_notify(0, "READY=1");
+	engine_notify("READY=1");
 	ret = engine__run_source(en, src, err, errlen);
 	log_progress(src);
-	sd_notify(0, "STOPPING=1");
+	engine_notify("STOPPING=1");
 	ret = engine_siblings_join(en, ret, err, errlen);
 out:
 	evt_source__close(src);

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "runtime/base/evt_fmt.h"
+#include "runtime/dns_names.h"
 #include "runtime/extract_int.h"
 
 static bool fd_is_ip(const struct fdi *f)
@@ -46,6 +47,37 @@ static const struct fdi_ep *fd_local(const struct extract_evt *x, const struct f
 static const struct fdi_ep *fd_remote(const struct extract_evt *x, const struct fdi *f)
 {
 	return client_is_local(x, f) ? &f->dst : &f->src;
+}
+
+/* fd.cip.name, fd.sip.name, fd.lip.name, fd.rip.name: the name (among
+ * those the rules compare these fields with, runtime/dns_names.h) that
+ * resolves to the address; when none does, no value but the address kept
+ * in it for the comparisons with names (compiler/irop_rt.h), on a
+ * connected IP socket only, as Falco compares. */
+static void domain_name(const struct extract_evt *x, const struct fdi *f, uint32_t id,
+			struct fval *out)
+{
+	const uint8_t *addr;
+	const char *name;
+	uint8_t fam;
+
+	if (!fd_is_ip(f) || f->role == FDI_ROLE_NONE)
+		return;
+	if ((f->flags & FDI_F_SERVSOCK) && id != FID_FD_SIP_NAME)
+		return;
+	addr = id == FID_FD_CIP_NAME ? f->src.addr
+	       : id == FID_FD_SIP_NAME ? f->dst.addr
+	       : id == FID_FD_LIP_NAME ? fd_local(x, f)->addr : fd_remote(x, f)->addr;
+	fam = f->type == FDI_IPV4_SOCK ? 4 : 6;
+	if ((name = dns_names_name_of(fam, addr))) {
+		xt_cstr(out, name);
+		return;
+	}
+	if (f->flags & FDI_F_SERVSOCK)
+		return;
+	out->ip.fam = fam;
+	memset(out->ip.b, 0, sizeof(out->ip.b));
+	memcpy(out->ip.b, addr, fam == 4 ? 4 : 16);
 }
 
 static void two_vals(struct extract_scratch *sc, struct fval a, struct fval b, struct fval *out)
@@ -399,7 +431,7 @@ __attribute__((noinline)) static bool fd_field(const struct extract_evt *x, uint
 		}
 		break;
 	case FID_FD_CIP_NAME: case FID_FD_SIP_NAME: case FID_FD_LIP_NAME: case FID_FD_RIP_NAME:
-		/* names of addresses the rules compare with resolved domains */
+		domain_name(x, f, id, out);
 		break;
 	case FID_FD_L4PROTO: xt_cstr(out, l4_name(fdi_l4proto(f))); break;
 	case FID_FD_SOCKFAMILY:

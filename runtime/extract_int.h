@@ -59,6 +59,7 @@ XT_FAMILY_DECL(plugin)
 static inline void xt_none(struct fval *out)
 {
 	out->kind = FV_NONE;
+	out->ip.fam = 0;	/* no address for the domain comparisons either */
 }
 
 static inline void xt_cstr(struct fval *out, const char *s)

@@ -355,7 +355,17 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 	push_u(l, MC_MISC, "host_boot_ts", MU_TS_NS, false,
 	       now - now_ns(CLOCK_BOOTTIME));
 	push_u(l, MC_MISC, "host_num_cpus", MU_COUNT, false, (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
-	push_u(l, MC_MISC, "outputs_queue_num_drops", MU_COUNT, true, 0);
+	{
+		/* alerts no queue had room for: the outputs' and each sink's */
+		struct outputs_stats os;
+		uint64_t drops;
+
+		outputs__stats(m->en->out, &os);
+		drops = os.dropped;
+		for (uint32_t i = 0; i < os.nsinks; i++)
+			drops += os.sinks[i].dropped;
+		push_u(l, MC_MISC, "outputs_queue_num_drops", MU_COUNT, true, drops);
+	}
 	push_u(l, MC_MISC, "duration_sec", MU_S_COUNT, true, (now - m->start_ns) / 1000000000ull);
 	if (metrics_flag(m, "metrics.resource_utilization_enabled"))
 		resource_metrics(m, l);
@@ -423,6 +433,12 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 	push_u(l, MC_SAKER, "jit_fallbacks", MU_COUNT, true, s->es.jit_fallbacks);
 	push_u(l, MC_SAKER, "jit_param_reads", MU_COUNT, false, s->es.jit_param_reads);
 	push_u(l, MC_SAKER, "proc_memo_evictions", MU_COUNT, true, s->es.proc_memo_evictions);
+	if (mem_accounted()) {
+		push_u(l, MC_SAKER, "memory.state_heap_bytes", MU_BYTES, false,
+		       s->ss.heap_bytes > 0 ? (uint64_t)s->ss.heap_bytes : 0);
+		push_u(l, MC_SAKER, "memory.rules_heap_bytes", MU_BYTES, false,
+		       s->es.rules_heap > 0 ? (uint64_t)s->es.rules_heap : 0);
+	}
 	push_u(l, MC_SAKER, "n_threads_evicted", MU_COUNT, true, s->ss.threads_evicted);
 	push_u(l, MC_SAKER, "n_fds_evicted", MU_COUNT, true, s->ss.fds_evicted);
 	push_u(l, MC_SAKER, "n_users_evicted", MU_COUNT, true, s->ss.users_evicted);

@@ -10,15 +10,19 @@
  * (TCP keep-alive probes) and max_consecutive_timeouts (a request that
  * times out is sent again up to that many times). A request times out
  * after output_timeout; an answer of 400 or more counts as a failure. The
- * connection is reused between alerts. */
+ * connection is reused between alerts. libcurl is opened when the first
+ * http output starts (runtime/base/dynlib.h). */
 #include "runtime/out_sink.h"
 
+/* the functions are called through the table below, not by name */
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "runtime/base/dynlib.h"
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
 
@@ -35,12 +39,41 @@ struct out_http {
 	char curl_err[CURL_ERROR_SIZE];
 };
 
+/* The libcurl functions this output calls. */
+#define CURL_FNS(X)                                                                   \
+	X(CURLcode, global_init, (long))                                              \
+	X(CURL *, easy_init, (void))                                                  \
+	X(CURLcode, easy_setopt, (CURL *, CURLoption, ...))                           \
+	X(CURLcode, easy_perform, (CURL *))                                           \
+	X(CURLcode, easy_getinfo, (CURL *, CURLINFO, ...))                            \
+	X(void, easy_cleanup, (CURL *))                                               \
+	X(const char *, easy_strerror, (CURLcode))                                    \
+	X(struct curl_slist *, slist_append, (struct curl_slist *, const char *))     \
+	X(void, slist_free_all, (struct curl_slist *))
+
+static struct {
+#define X(ret, name, args) ret(*name) args;
+	CURL_FNS(X)
+#undef X
+} lc;
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static int curl_open_rc;
 static CURLcode curl_init_rc;
+static char curl_open_err[256];
 
 static void curl_init(void)
 {
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+	static const struct dynlib_sym syms[] = {
+#define X(ret, name, args) { "curl_" #name, (void **)&lc.name },
+		CURL_FNS(X)
+#undef X
+	};
+
+	curl_open_rc = dynlib_open("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]),
+				   curl_open_err, sizeof(curl_open_err));
+	if (!curl_open_rc)
+		curl_init_rc = lc.global_init(CURL_GLOBAL_DEFAULT);
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
@@ -74,8 +107,8 @@ static void http_close(void *p)
 	if (!s)
 		return;
 	if (s->curl)
-		curl_easy_cleanup(s->curl);
-	curl_slist_free_all(s->headers);
+		lc.easy_cleanup(s->curl);
+	lc.slist_free_all(s->headers);
 	mem_free(s->url);
 	mem_free(s);
 }
@@ -98,8 +131,12 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 		return -EINVAL;
 	}
 	pthread_once(&curl_once, curl_init);
+	if (curl_open_rc) {
+		snprintf(err, errlen, "http output: %s", curl_open_err);
+		return curl_open_rc;
+	}
 	if (curl_init_rc != CURLE_OK) {
-		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(curl_init_rc));
+		snprintf(err, errlen, "libcurl: %s", lc.easy_strerror(curl_init_rc));
 		return -EIO;
 	}
 	s = mem_calloc(1, sizeof(*s));
@@ -108,15 +145,15 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 	s->abort = o->abort;
 	s->max_timeouts = c->http_output_max_consecutive_timeouts;
 	s->url = unquote(c->http_output_url);
-	s->headers = curl_slist_append(NULL, c->json_output ? "Content-Type: application/json"
+	s->headers = lc.slist_append(NULL, c->json_output ? "Content-Type: application/json"
 							    : "Content-Type: text/plain");
-	s->curl = h = curl_easy_init();
+	s->curl = h = lc.easy_init();
 	if (!s->url || !s->headers || !h) {
 		http_close(s);
 		snprintf(err, errlen, "libcurl could not make a handle");
 		return -ENOMEM;
 	}
-#define SET(opt, v) (rc = rc == CURLE_OK ? curl_easy_setopt(h, opt, v) : rc)
+#define SET(opt, v) (rc = rc == CURLE_OK ? lc.easy_setopt(h, opt, v) : rc)
 	SET(CURLOPT_ERRORBUFFER, s->curl_err);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_URL, s->url);
@@ -149,7 +186,7 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 		SET(CURLOPT_TCP_KEEPALIVE, 1L);
 #undef SET
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(rc));
+		snprintf(err, errlen, "libcurl: %s", lc.easy_strerror(rc));
 		http_close(s);
 		return -EINVAL;
 	}
@@ -164,19 +201,19 @@ static int http_write(void *p, const struct out_msg *m, char *err, size_t errlen
 	long code = 0;
 	CURLcode rc;
 
-	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDS, (const char *)m->text);
-	curl_easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE, (long)m->len);
+	lc.easy_setopt(s->curl, CURLOPT_POSTFIELDS, (const char *)m->text);
+	lc.easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE, (long)m->len);
 	do {
 		s->curl_err[0] = '\0';
-		rc = curl_easy_perform(s->curl);
+		rc = lc.easy_perform(s->curl);
 	} while (rc == CURLE_OPERATION_TIMEDOUT && timeouts++ < s->max_timeouts &&
 		 !atomic_load(s->abort));
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", s->url, s->curl_err[0] ? s->curl_err
-								   : curl_easy_strerror(rc));
+								   : lc.easy_strerror(rc));
 		return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
 	}
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+	lc.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 400) {
 		snprintf(err, errlen, "%s: the server answered %ld", s->url, code);
 		return -EPROTO;

@@ -6,6 +6,7 @@
 #include "runtime/scap_convert.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "bpf/shared/ppm_hdr.h"
@@ -33,8 +34,20 @@ static const struct conv_rule {
 	{ PPME_SOCKET_ACCEPT_X, 3, CONV_TO_ACCEPT5, 0 },
 };
 
+/* Event codes some rule names, so that the others go by with one look. */
+static uint8_t code_has_rule[(PPM_EVENT_MAX + 7) / 8];
+static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
+
+static void codes_init(void)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		code_has_rule[rules[i].code / 8] |= (uint8_t)(1u << (rules[i].code % 8));
+}
+
 static const struct conv_rule *rule_of(const struct evt *e)
 {
+	if (e->type >= PPM_EVENT_MAX || !(code_has_rule[e->type / 8] & (1u << (e->type % 8))))
+		return NULL;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (rules[i].code == e->type && rules[i].nparams == e->nparams)
 			return &rules[i];
@@ -144,7 +157,10 @@ static int build(struct scap_conv *c, const struct evt *e, const struct conv_rul
 
 int scap_conv__apply(struct scap_conv *c, const struct evt *e, struct evt *out)
 {
-	const struct conv_rule *r = rule_of(e);
+	const struct conv_rule *r;
+
+	pthread_once(&codes_once, codes_init);
+	r = rule_of(e);
 	struct scap_conv_slot *s;
 	struct evt enter;
 	bool have;

@@ -1,7 +1,9 @@
 /* Capture-file reader (see scap.h): block framing, the header lists
  * (machine info, process lists V1..V9, fd lists V1/V2, user lists V1/V2,
  * interface lists) and event blocks in every variant, from plain or
- * gzip files. Every length is checked against what is left of its block. */
+ * gzip files. Every length is checked against what is left of its block.
+ * A plain file is mapped and read in place: events are decoded where they
+ * lie, the pages already read given back as the reader moves on. */
 #include <errno.h>
 #include <inttypes.h>
 #include <arpa/inet.h>
@@ -10,7 +12,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "runtime/base/evt.h"
@@ -33,6 +39,9 @@ enum {
 };
 
 #define MAX_BLOCK (256u << 20)	/* larger blocks are taken as corruption */
+/* A mapped file's pages this far behind the reader are given back (they
+ * stay in the page cache, out of the resident set). */
+#define MAP_DROP (2u << 20)
 #define V1_HDR_LEN 22		/* event header without nparams */
 
 struct scap_reader {
@@ -40,6 +49,10 @@ struct scap_reader {
 	const uint8_t *mem;		/* memory source */
 	uint8_t *inflated;		/* owned copy of inflated gzip memory */
 	size_t mem_len, mem_pos;
+	void *map;			/* mem is this mapping of the file */
+	size_t map_dropped;		/* bytes of it given back */
+	size_t map_ahead;		/* bytes of it asked to be read ahead */
+	const uint8_t *body;		/* the current block's body: in mem, or blk */
 	uint64_t off;			/* stream offset of the next block */
 	uint8_t *blk;			/* current block body (+ trailer) */
 	size_t blk_cap;
@@ -89,6 +102,23 @@ static int fail(struct scap_err *err, uint64_t off, const char *fmt, ...)
 	return -EINVAL;
 }
 
+/* A mapped file as the reader moves on: the file read ahead of it (the
+ * kernel reads while the events are processed), the pages MAP_DROP behind
+ * given back. */
+static void map_advance(struct scap_reader *r)
+{
+	if (r->mem_pos + 2 * MAP_DROP > r->map_ahead && r->map_ahead < r->mem_len) {
+		size_t n = r->mem_len - r->map_ahead < MAP_DROP ? r->mem_len - r->map_ahead : MAP_DROP;
+
+		madvise((uint8_t *)r->map + r->map_ahead, n, MADV_WILLNEED);
+		r->map_ahead += n;
+	}
+	if (r->mem_pos - r->map_dropped >= 2 * MAP_DROP) {
+		madvise((uint8_t *)r->map + r->map_dropped, MAP_DROP, MADV_DONTNEED);
+		r->map_dropped += MAP_DROP;
+	}
+}
+
 /* Reads the next block; body (without header, with trailer checked) in
  * r->blk, its length in *blen. 1 at a clean end of stream. */
 static int read_block(struct scap_reader *r, uint32_t *type, uint32_t *blen, struct scap_err *err)
@@ -113,6 +143,17 @@ static int read_block(struct scap_reader *r, uint32_t *type, uint32_t *blen, str
 	total = h[1];
 	if (total < 12 || total > MAX_BLOCK)
 		return fail(err, r->off, "block of type 0x%x has a bad length %u", h[0], total);
+	if (!r->gz) {
+		/* in place */
+		if (total - 8 > r->mem_len - r->mem_pos)
+			return fail(err, r->off + 8, "truncated block of type 0x%x: expected %u "
+				    "bytes, %zu left", h[0], total - 8, r->mem_len - r->mem_pos);
+		r->body = r->mem + r->mem_pos;
+		r->mem_pos += total - 8;
+		if (r->map)
+			map_advance(r);
+		goto trailer;
+	}
 	if (total - 8 > r->blk_cap) {
 		uint8_t *p = mem_realloc(r->blk, total - 8);
 
@@ -127,7 +168,9 @@ static int read_block(struct scap_reader *r, uint32_t *type, uint32_t *blen, str
 	if ((uint32_t)k != total - 8)
 		return fail(err, r->off + 8, "truncated block of type 0x%x: expected %u bytes, %ld left",
 			    h[0], total - 8, k);
-	memcpy(&trailer, r->blk + total - 12, 4);
+	r->body = r->blk;
+trailer:
+	memcpy(&trailer, r->body + total - 12, 4);
 	if (trailer != total)
 		return fail(err, r->off + total - 4,
 			    "block of type 0x%x: trailing length %u does not match %u", h[0], trailer,
@@ -586,7 +629,7 @@ static int read_iface_entry(struct scap_reader *r, struct cur *c, bool v2)
 static int read_list_block(struct scap_reader *r, uint32_t type, uint32_t blen,
 			   struct scap_err *err)
 {
-	struct cur c = { .p = r->blk, .n = blen, .base = r->off - blen - 4, .err = err };
+	struct cur c = { .p = r->body, .n = blen, .base = r->off - blen - 4, .err = err };
 	int v = pl_version(type), ret = 0;
 
 	if (v) {
@@ -649,7 +692,7 @@ static int read_header(struct scap_reader *r, struct scap_err *err)
 			    "section header 0x%x", type, SHB);
 	if (blen < 16)
 		return fail(err, 8, "section header too short: %u bytes", blen);
-	memcpy(&magic, r->blk, 4);
+	memcpy(&magic, r->body, 4);
 	if (magic != SHB_MAGIC)
 		return fail(err, 8, "section header: byte-order magic 0x%x, expected 0x%x", magic,
 			    SHB_MAGIC);
@@ -688,6 +731,32 @@ static int finish_open(struct scap_reader *r, const struct scap_cb *cb, struct s
 	return 0;
 }
 
+/* Maps path when it is a plain (not gzip) regular file: 1 mapped, 0 not
+ * (read it through zlib). */
+static int map_plain(struct scap_reader *r, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t magic[2];
+	struct stat st;
+	void *m;
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 2 ||
+	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) {
+		close(fd);
+		return 0;
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return 0;
+	r->map = m;
+	r->mem = m;
+	r->mem_len = (size_t)st.st_size;
+	return 1;
+}
+
 int scap_reader__open(const char *path, const struct scap_cb *cb, struct scap_reader **out,
 		      struct scap_err *err)
 {
@@ -698,6 +767,8 @@ int scap_reader__open(const char *path, const struct scap_cb *cb, struct scap_re
 		mem_free(r);
 		return -ENOMEM;
 	}
+	if (map_plain(r, path))
+		return finish_open(r, cb, out, err);
 	r->gz = gzopen(path, "rb");
 	if (!r->gz) {
 		int e = errno ? errno : EIO;
@@ -782,6 +853,8 @@ void scap_reader__free(struct scap_reader *r)
 		return;
 	if (r->gz)
 		gzclose(r->gz);
+	if (r->map)
+		munmap(r->map, r->mem_len);
 	mem_free(r->inflated);
 	mem_free(r->blk);
 	mem_free(r->conv);
@@ -890,21 +963,21 @@ int scap_reader__next(struct scap_reader *r, struct evt *e, struct scap_err *err
 		if (blen < hdr)
 			return fail(err, at, "event block of %u bytes has no room for its cpu and flags",
 				    blen);
-		memcpy(&cpu, r->blk, 2);
+		memcpy(&cpu, r->body, 2);
 		if (hdr == 6)
-			memcpy(&flags, r->blk + 2, 4);
+			memcpy(&flags, r->body + 2, 4);
 		avail = blen - hdr;
 		if (type == EV || type == EV_INT || type == EVF) {
-			ret = convert_v1(r, r->blk + hdr, avail, at + hdr, e, err);
+			ret = convert_v1(r, r->body + hdr, avail, at + hdr, e, err);
 			if (ret)
 				return ret;
 		} else {
-			ret = evt_decode(e, r->blk + hdr, avail);
+			ret = evt_decode(e, r->body + hdr, avail);
 			if (ret == -EINVAL) {
 				uint32_t len = 0;
 
 				if (avail >= 20)
-					memcpy(&len, r->blk + hdr + 16, 4);
+					memcpy(&len, r->body + hdr + 16, 4);
 				return fail(err, at + hdr, "malformed event: length %u, %u bytes in its "
 					    "block, or parameters past its end", len, avail);
 			}

@@ -64,8 +64,12 @@ static int cap_open(const struct evt_source_opts *o, struct evt_source **out, ch
 static int cap_next(struct evt_source *s, struct evt *e, char *err, size_t errlen)
 {
 	struct src_capture *c = (struct src_capture *)s;
-	struct scap_err se = { 0 };
-	int ret = scap_reader__next(c->r, e, &se);
+	struct scap_err se;	/* its message is written on errors only */
+	int ret;
+
+	se.off = 0;
+	se.msg[0] = '\0';
+	ret = scap_reader__next(c->r, e, &se);
 
 	if (ret == 1)
 		return EVT_SOURCE_END;

@@ -1,16 +1,19 @@
-/* webserver (see webserver.h): libmicrohttpd with a thread pool, GET only. */
+/* webserver (see webserver.h): libmicrohttpd with a thread pool, GET only;
+ * the library is opened when the web server starts (runtime/base/dynlib.h). */
 #include "runtime/webserver.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "compiler/rules_load.h"
+#include "runtime/base/dynlib.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
@@ -19,6 +22,42 @@
 #include "runtime/plugin_abi.h"
 
 #define PROM_CONTENT_TYPE "text/plain; version=0.0.4"
+
+/* The libmicrohttpd functions the server calls. */
+#define MHD_FNS(X)                                                                          \
+	X(struct MHD_Response *, create_response_from_buffer,                                \
+	  (size_t, void *, enum MHD_ResponseMemoryMode))                                     \
+	X(enum MHD_Result, add_response_header, (struct MHD_Response *, const char *,        \
+						 const char *))                                \
+	X(enum MHD_Result, queue_response, (struct MHD_Connection *, unsigned int,           \
+					    struct MHD_Response *))                            \
+	X(void, destroy_response, (struct MHD_Response *))                                   \
+	X(enum MHD_Result, is_feature_supported, (enum MHD_FEATURE))                         \
+	X(struct MHD_Daemon *, start_daemon, (unsigned int, uint16_t, MHD_AcceptPolicyCallback, \
+					      void *, MHD_AccessHandlerCallback, void *, ...))  \
+	X(void, stop_daemon, (struct MHD_Daemon *))
+
+static struct {
+#define X(ret, name, args) ret(*name) args;
+	MHD_FNS(X)
+#undef X
+} lm;
+
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static int mhd_open_rc;
+static char mhd_open_err[256];
+
+static void mhd_open(void)
+{
+	static const struct dynlib_sym syms[] = {
+#define X(ret, name, args) { "MHD_" #name, (void **)&lm.name },
+		MHD_FNS(X)
+#undef X
+	};
+
+	mhd_open_rc = dynlib_open("libmicrohttpd.so.12", syms, sizeof(syms) / sizeof(syms[0]),
+				  mhd_open_err, sizeof(mhd_open_err));
+}
 
 struct webserver {
 	struct MHD_Daemon *d;
@@ -45,14 +84,14 @@ void webserver_versions_json(struct strbuf *out)
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
 			     const char *body, size_t len, enum MHD_ResponseMemoryMode mode)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, mode);
+	struct MHD_Response *r = lm.create_response_from_buffer(len, (void *)body, mode);
 	enum MHD_Result ret;
 
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	lm.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	ret = lm.queue_response(c, status, r);
+	lm.destroy_response(r);
 	return ret;
 }
 
@@ -147,6 +186,12 @@ int webserver__start(const struct config *cfg, struct metrics *m, struct webserv
 
 	if (!w)
 		return -ENOMEM;
+	pthread_once(&mhd_once, mhd_open);
+	if (mhd_open_rc) {
+		mem_free(w);
+		snprintf(err, errlen, "webserver: %s", mhd_open_err);
+		return mhd_open_rc;
+	}
 	if (threads <= 0)
 		threads = sysconf(_SC_NPROCESSORS_ONLN);
 	if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
@@ -172,7 +217,7 @@ int webserver__start(const struct config *cfg, struct metrics *m, struct webserv
 	if (tls) {
 		const char *pem = config_get_str(cfg, "webserver.ssl_certificate");
 
-		if (!MHD_is_feature_supported(MHD_FEATURE_TLS)) {
+		if (!lm.is_feature_supported(MHD_FEATURE_TLS)) {
 			ret = -ENOTSUP;
 			snprintf(err, errlen, "webserver.ssl_enabled: libmicrohttpd was built without TLS");
 			goto fail;
@@ -185,7 +230,7 @@ int webserver__start(const struct config *cfg, struct metrics *m, struct webserv
 		flags |= MHD_USE_TLS;
 	}
 	/* the file holds the certificate and its key: each option takes its part */
-	w->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handle, w,
+	w->d = lm.start_daemon(flags, (uint16_t)port, NULL, NULL, handle, w,
 				MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -213,7 +258,7 @@ void webserver__stop(struct webserver *w)
 	if (!w)
 		return;
 	if (w->d)
-		MHD_stop_daemon(w->d);
+		lm.stop_daemon(w->d);
 	mem_free(w->versions);
 	mem_free(w->healthz);
 	mem_free(w->pem);

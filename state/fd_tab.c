@@ -207,8 +207,12 @@ uint32_t state__fd_count(struct state *st, const struct thr *t)
 int state__seed_fd(struct state *st, int64_t pid, const struct fdi *f)
 {
 	struct thr_ent *te = state_thr_get(st, pid);
+	STATE_HEAP_BEGIN();
+	bool ok;
 
 	if (!te || !te->fds)
 		return 0;	/* fds of a thread the list did not give: dropped */
-	return state_fd_add(st, te->fds, f) ? 0 : -ENOMEM;
+	ok = state_fd_add(st, te->fds, f) != NULL;
+	STATE_HEAP_END(st);
+	return ok ? 0 : -ENOMEM;
 }

@@ -7,7 +7,7 @@
 #include "runtime/base/mem.h"
 #include "state/state_int.h"
 
-int state__seed_thread(struct state *st, const struct state_thr_seed *s)
+static int seed_thread(struct state *st, const struct state_thr_seed *s)
 {
 	bool created;
 	struct thr_ent *te = state_thr_make(st, s->tid, &created), *leader;
@@ -79,4 +79,13 @@ int state__seed_thread(struct state *st, const struct state_thr_seed *s)
 		}
 	}
 	return 0;
+}
+
+int state__seed_thread(struct state *st, const struct state_thr_seed *s)
+{
+	STATE_HEAP_BEGIN();
+	int ret = seed_thread(st, s);
+
+	STATE_HEAP_END(st);
+	return ret;
 }

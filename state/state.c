@@ -8,6 +8,7 @@
 
 int state__new(const struct state_opts *o, struct state **out)
 {
+	int64_t heap0 = mem_thread_net();
 	struct state *st = mem_calloc(1, sizeof(*st));
 
 	if (!st)
@@ -25,6 +26,7 @@ int state__new(const struct state_opts *o, struct state **out)
 		return -ENOMEM;
 	}
 	st->close_tid = st->exit_tid = st->pin_tid = -1;
+	st->heap = mem_thread_net() - heap0;
 	*out = st;
 	return 0;
 }
@@ -48,6 +50,7 @@ void state__stats(const struct state *st, struct state_stats *out)
 	uint64_t fds = 0;
 
 	*out = st->st;
+	out->heap_bytes = st->heap;
 	out->threads = st->nthreads;
 	for (size_t i = 0; i < st->nbuckets; i++)
 		for (struct thr_ent *te = st->buckets[i]; te; te = te->next)

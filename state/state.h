@@ -218,6 +218,7 @@ struct state_stats {
 	uint64_t threads_evicted, fds_evicted, users_evicted;
 	uint64_t threads_created_incomplete;	/* from events of unknown threads */
 	uint64_t events_malformed;		/* state-changing events with unusable params */
+	int64_t heap_bytes;			/* heap the tables hold (0 on libc's malloc) */
 };
 
 /* What the current event is about, filled by state__update. */

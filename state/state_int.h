@@ -1,6 +1,7 @@
 /* Internals of the state engine shared by its tables (thr_tab.c, fd_tab.c,
  * user_tab.c), seeding (seed.c) and its event handlers (state_update.c). Not for readers outside state/. */
 #pragma once
+#include "runtime/base/mem.h"
 #include <stddef.h>
 
 #include "state/state.h"
@@ -8,6 +9,13 @@
 #include "runtime/base/evt.h"
 
 #define STATE_ENTER_MAX 4096	/* largest enter record kept for its exit */
+#define STATE_ENTER_ROUND 64	/* its buffer grows by this much at least */
+
+/* The heap the state holds, accounted around every public function that
+ * may allocate or free: what the calling thread's net allocation moved by
+ * (runtime/base/mem.h, two loads each side). */
+#define STATE_HEAP_BEGIN() int64_t heap0_ = mem_thread_net()
+#define STATE_HEAP_END(st) ((st)->heap += mem_thread_net() - heap0_)
 #define STATE_MAX_CPUS 1024	/* CPUs whose last context switch is kept */
 #define STATE_MAX_IFACES 256	/* interface addresses kept (iface_tab.c) */
 
@@ -42,6 +50,7 @@ struct thr_ent {
 	char ctr[16];
 	uint8_t *enter;		/* copy of the last enter record */
 	uint32_t enter_len;
+	uint32_t enter_cap;	/* bytes of the buffer */
 	uint16_t enter_type;
 	struct state_dynv *dynv;	/* plugins' values (dynv.c) */
 };
@@ -52,10 +61,21 @@ struct thr_list {
 	struct thr_ent *head, *tail;
 };
 
+#define STATE_PIDX_MEMO 512	/* (event type, parameter name) -> index */
+
+struct state_pidx {
+	const char *name;
+	uint16_t type;
+	int16_t idx;
+};
+
 struct state {
 	struct state_opts o;
+	struct state_pidx pidx[STATE_PIDX_MEMO];
+	int64_t heap;			/* net bytes its public functions allocated */
 	struct thr_ent **buckets, **grp_buckets, **kid_buckets;
 	size_t nbuckets, nthreads;
+	size_t max_buckets;		/* nbuckets grows up to this */
 	struct thr_list live, dead;
 	struct user_tab *users;		/* user_tab.c */
 	struct state_stats st;

@@ -147,16 +147,34 @@ static bool int_at(const struct evt *e, int i, int64_t *v)
 	}
 }
 
+/* The index of parameter name in events of e's type, by the name's
+ * address: the handlers name parameters with literals and the schema's own
+ * strings, so (type, address) decides it and one probe of the state's
+ * memo replaces the search by name. */
+static int param_index(struct state *st, const struct evt *e, const char *name)
+{
+	uint32_t h = ((uint32_t)((uintptr_t)name >> 3) ^ (e->type * 0x9e3779b1u)) &
+		     (STATE_PIDX_MEMO - 1);
+	struct state_pidx *m = &st->pidx[h];
+
+	if (m->name != name || m->type != e->type) {
+		m->name = name;
+		m->type = e->type;
+		m->idx = (int16_t)evt_param_index(e, name);
+	}
+	return m->idx;
+}
+
 static bool find(const struct ectx *c, const char *name, const struct evt **ev, uint32_t *i)
 {
-	int k = evt_param_index(c->e, name);
+	int k = param_index(c->st, c->e, name);
 
 	if (k >= 0 && (uint32_t)k < c->e->nparams) {
 		*ev = c->e;
 		*i = (uint32_t)k;
 		return true;
 	}
-	if (c->enter && (k = evt_param_index(c->enter, name)) >= 0 &&
+	if (c->enter && (k = param_index(c->st, c->enter, name)) >= 0 &&
 	    (uint32_t)k < c->enter->nparams) {
 		*ev = c->enter;
 		*i = (uint32_t)k;
@@ -228,7 +246,6 @@ static void set_blob_param(struct ectx *c, struct thr_blob *dst, const char *nam
 /* The event's return value (first parameter of a syscall exit). */
 static bool retval(const struct evt *e, int64_t *v)
 {
-	struct ectx c = { .e = e };
 	uint8_t t;
 
 	if (!e->info || e->info->dir != EVD_EXIT || !e->info->nparams)
@@ -236,7 +253,7 @@ static bool retval(const struct evt *e, int64_t *v)
 	t = e->info->params[0].type;
 	if (t != PT_ERRNO && t != PT_FD && t != PT_PID && t != PT_INT64)
 		return false;
-	return p_int(&c, e->info->params[0].name, v);
+	return int_at(e, 0, v);
 }
 
 /* ---- paths -------------------------------------------------------------- */
@@ -1245,7 +1262,7 @@ static void on_procinfo(struct thr_ent *te, const struct evt *e, struct state_cu
 	t->procinfo_sys = s;
 }
 
-void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
+static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 {
 	struct ectx c = { .st = st, .e = e, .added_fd = -1 };
 	bool created;
@@ -1272,11 +1289,19 @@ void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
 	if ((e->info->flags & EVF_SKIP_PARSE_RESET) || e->type == PPME_SCHEDSWITCH_6_E) {
 		/* scheduler and info events leave the thread's last event alone */
 	} else if (e->info->dir == EVD_ENTER) {
-		/* keep the record for its exit */
+		/* keep the record for its exit, in a buffer sized to the
+		 * largest the thread made (rounded up: few reallocations) */
 		if (e->len <= STATE_ENTER_MAX) {
-			if (!c.te->enter)
-				c.te->enter = mem_malloc(STATE_ENTER_MAX);
-			if (c.te->enter) {
+			if (e->len > c.te->enter_cap) {
+				uint32_t cap = (e->len + STATE_ENTER_ROUND - 1) & ~(STATE_ENTER_ROUND - 1u);
+				uint8_t *p = mem_realloc(c.te->enter, cap);
+
+				if (p) {
+					c.te->enter = p;
+					c.te->enter_cap = cap;
+				}
+			}
+			if (e->len <= c.te->enter_cap) {
 				memcpy(c.te->enter, e->raw, e->len);
 				c.te->enter_len = e->len;
 				c.te->enter_type = e->type;
@@ -1374,7 +1399,7 @@ static void thr_exit(struct state *st, struct thr_ent *te, int64_t reaper)
 		state_thr_remove(st, pid);
 }
 
-void state__post(struct state *st)
+static void post(struct state *st)
 {
 	if (st->close_tid >= 0) {
 		struct thr_ent *te = state_thr_get(st, st->close_tid);
@@ -1390,4 +1415,20 @@ void state__post(struct state *st)
 			thr_exit(st, te, st->exit_reaper);
 		st->exit_tid = -1;
 	}
+}
+
+void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
+{
+	STATE_HEAP_BEGIN();
+
+	update(st, e, cur);
+	STATE_HEAP_END(st);
+}
+
+void state__post(struct state *st)
+{
+	STATE_HEAP_BEGIN();
+
+	post(st);
+	STATE_HEAP_END(st);
 }

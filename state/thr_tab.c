@@ -3,7 +3,9 @@
  * thread) so that exits and the nthreads/nchilds fields never scan the
  * table; bounded, with live threads on a least-recently-active list and
  * dead ones on a list of their own, so eviction takes the oldest dead
- * thread, else the least recently active one, in constant time. */
+ * thread, else the least recently active one, in constant time. The hash
+ * tables start small and double with the threads they hold, up to the
+ * table's bound. */
 #include <errno.h>
 #include <string.h>
 
@@ -18,11 +20,14 @@ static size_t hash_id(const struct state *st, int64_t id)
 	return (size_t)(x >> 32) & (st->nbuckets - 1);
 }
 
+#define THR_BUCKETS_MIN 1024
+
 int state_thr_tab_init(struct state *st)
 {
-	st->nbuckets = 1;
-	while (st->nbuckets < st->o.max_threads && st->nbuckets < (1u << 20))
-		st->nbuckets <<= 1;
+	st->max_buckets = 1;
+	while (st->max_buckets < st->o.max_threads && st->max_buckets < (1u << 20))
+		st->max_buckets <<= 1;
+	st->nbuckets = st->max_buckets < THR_BUCKETS_MIN ? st->max_buckets : THR_BUCKETS_MIN;
 	st->buckets = mem_calloc(st->nbuckets, sizeof(*st->buckets));
 	st->grp_buckets = mem_calloc(st->nbuckets, sizeof(*st->grp_buckets));
 	st->kid_buckets = mem_calloc(st->nbuckets, sizeof(*st->kid_buckets));
@@ -224,6 +229,40 @@ static bool evict_one(struct state *st)
 	return true;
 }
 
+/* Twice the buckets, every entry hashed again (each is on the live or the
+ * dead list). Out of memory, the table stays as it is: slower, not wrong. */
+static void grow(struct state *st)
+{
+	size_t n = st->nbuckets * 2;
+	struct thr_ent **b = mem_calloc(n, sizeof(*b)), **g = mem_calloc(n, sizeof(*g));
+	struct thr_ent **k = mem_calloc(n, sizeof(*k));
+	const struct thr_list *lists[2] = { &st->live, &st->dead };
+
+	if (!b || !g || !k) {
+		mem_free(b);
+		mem_free(g);
+		mem_free(k);
+		return;
+	}
+	mem_free(st->buckets);
+	mem_free(st->grp_buckets);
+	mem_free(st->kid_buckets);
+	st->buckets = b;
+	st->grp_buckets = g;
+	st->kid_buckets = k;
+	st->nbuckets = n;
+	for (int i = 0; i < 2; i++) {
+		for (struct thr_ent *te = lists[i]->head; te; te = te->lru_next) {
+			size_t h = hash_id(st, te->t.tid);
+
+			te->next = b[h];
+			b[h] = te;
+			chain_push(&g[hash_id(st, te->t.pid)], te, offsetof(struct thr_ent, grp_next));
+			chain_push(&k[hash_id(st, te->t.ptid)], te, offsetof(struct thr_ent, kid_next));
+		}
+	}
+}
+
 struct thr_ent *state_thr_make(struct state *st, int64_t tid, bool *created)
 {
 	struct thr_ent *te = state_thr_get(st, tid);
@@ -234,6 +273,8 @@ struct thr_ent *state_thr_make(struct state *st, int64_t tid, bool *created)
 		return te;
 	if (st->nthreads >= st->o.max_threads && !evict_one(st))
 		return NULL;
+	if (st->nthreads >= st->nbuckets && st->nbuckets < st->max_buckets)
+		grow(st);
 	te = mem_calloc(1, sizeof(*te));
 	if (!te)
 		return NULL;

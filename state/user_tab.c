@@ -166,14 +166,21 @@ static int user_add(struct state *st, const struct state_user *u, bool group)
 
 int state__seed_user(struct state *st, const struct state_user *u)
 {
-	return user_add(st, u, false);
+	STATE_HEAP_BEGIN();
+	int ret = user_add(st, u, false);
+
+	STATE_HEAP_END(st);
+	return ret;
 }
 
 int state__seed_group(struct state *st, const struct state_group *g)
 {
 	struct state_user u = { .gid = g->gid, .name = g->name };
+	STATE_HEAP_BEGIN();
+	int ret = user_add(st, &u, true);
 
-	return user_add(st, &u, true);
+	STATE_HEAP_END(st);
+	return ret;
 }
 
 const struct state_user *state__user(struct state *st, uint32_t uid)

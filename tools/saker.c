@@ -51,7 +51,7 @@ struct app {
 	char cmdline[4096];
 	bool list_fields, list_rules, print, all_sc, unbuffered, dry_run, names_only, markdown;
 	bool print_version, print_support, print_help, list_events, print_ignored, page_size;
-	bool list_plugins, verbose, config_schema, config_keys, no_jit;
+	bool list_plugins, verbose, config_schema, config_keys, no_jit, jit_wait;
 	int duration;
 	/* running */
 	struct config cfg;
@@ -102,6 +102,8 @@ static void usage(FILE *f)
 		"  --disable-source <source>  all event sources but these (repeatable)\n"
 		"  --print                    print every event, one a line, as sysdig -r does\n"
 		"  --no-jit                   evaluate rules with the interpreter\n"
+		"  --jit-wait                 compile the rules before the first event (else the\n"
+		"                             interpreter evaluates until the native code is ready)\n"
 		"  -U, --unbuffered           do not buffer alert output\n"
 		"  -v                         verbose\n"
 		"  --version                  print the version (JSON with -o json_output=true) and exit\n"
@@ -449,7 +451,7 @@ static const char *default_config(void)
 }
 
 enum {
-	OPT_LIST = 256, OPT_PRINT, OPT_NOJIT, OPT_VERSION, OPT_LIST_EVENTS, OPT_LIST_PLUGINS,
+	OPT_LIST = 256, OPT_PRINT, OPT_NOJIT, OPT_JIT_WAIT, OPT_VERSION, OPT_LIST_EVENTS, OPT_LIST_PLUGINS,
 	OPT_DRY_RUN, OPT_SUPPORT, OPT_CONFIG_SCHEMA, OPT_CONFIG_KEYS, OPT_RULE_SCHEMA, OPT_MARKDOWN,
 	OPT_PAGE_SIZE, OPT_ENABLE_SOURCE, OPT_DISABLE_SOURCE, OPT_PLUGIN_INFO, OPT_GVISOR,
 };
@@ -461,6 +463,7 @@ static int parse_args(struct app *a, int argc, char **argv)
 		{ "list", optional_argument, NULL, OPT_LIST },
 		{ "print", no_argument, NULL, OPT_PRINT },
 		{ "no-jit", no_argument, NULL, OPT_NOJIT },
+		{ "jit-wait", no_argument, NULL, OPT_JIT_WAIT },
 		{ "unbuffered", no_argument, NULL, 'U' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "help", no_argument, NULL, 'h' },
@@ -530,6 +533,7 @@ static int parse_args(struct app *a, int argc, char **argv)
 			break;
 		case OPT_PRINT: a->print = true; break;
 		case OPT_NOJIT: a->no_jit = true; break;
+		case OPT_JIT_WAIT: a->jit_wait = true; break;
 		case OPT_VERSION: a->print_version = true; break;
 		case OPT_LIST_EVENTS: a->list_events = true; break;
 		case OPT_LIST_PLUGINS: a->list_plugins = true; break;
@@ -585,7 +589,10 @@ static int run(struct app *a)
 	eo.cfg = &a->cfg;
 	eo.print_events = a->print;
 	eo.write_path = a->write_path;
-	eo.no_jit = a->no_jit;
+	/* listing rules or checking the configuration evaluates no event */
+	eo.no_jit = a->no_jit || !config_get_bool(&a->cfg, "jit.enabled") || a->list_rules ||
+		    a->describe_rule || a->dry_run;
+	eo.jit_tiered = !a->jit_wait && !config_get_bool(&a->cfg, "jit.wait");
 	if ((e = engine__new(&eo, &a->en))) {
 		fprintf(stderr, "Error: %s\n", strerror(-e));
 		return 1;

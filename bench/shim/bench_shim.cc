@@ -15,15 +15,26 @@ struct bench_state {
 	benchmark::State *st;
 };
 
-static std::vector<std::pair<std::string, bench_fn>> &registry()
+struct bench_entry {
+	std::string name;
+	bench_fn fn;
+	int64_t wall_iterations;	// 0: CPU time, google-benchmark's iterations
+};
+
+static std::vector<bench_entry> &registry()
 {
-	static std::vector<std::pair<std::string, bench_fn>> r;
+	static std::vector<bench_entry> r;
 	return r;
 }
 
 extern "C" void bench_register(const char *name, bench_fn fn)
 {
-	registry().emplace_back(name, fn);
+	registry().push_back({ name, fn, 0 });
+}
+
+extern "C" void bench_register_wall(const char *name, bench_fn fn, int64_t iterations)
+{
+	registry().push_back({ name, fn, iterations > 0 ? iterations : 1 });
 }
 
 extern "C" bool bench_keep_running(struct bench_state *s)
@@ -70,11 +81,14 @@ extern "C" void bench_skip(struct bench_state *s, const char *msg)
 int main(int argc, char **argv)
 {
 	for (auto &b : registry()) {
-		bench_fn fn = b.second;
-		benchmark::RegisterBenchmark(b.first.c_str(), [fn](benchmark::State &st) {
+		bench_fn fn = b.fn;
+		auto *r = benchmark::RegisterBenchmark(b.name.c_str(), [fn](benchmark::State &st) {
 			struct bench_state s = { &st };
 			fn(&s);
-		})->Unit(benchmark::kMillisecond);
+		});
+		r->Unit(benchmark::kMillisecond);
+		if (b.wall_iterations)
+			r->UseRealTime()->Iterations(b.wall_iterations);
 	}
 	benchmark::Initialize(&argc, argv);
 	if (benchmark::ReportUnrecognizedArguments(argc, argv))

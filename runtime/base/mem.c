@@ -77,3 +77,32 @@ int mem_stats(struct mem_stats *out)
 	return -ENOTSUP;
 #endif
 }
+
+__thread const uint64_t *mem_thr_alloc, *mem_thr_dealloc;
+static const uint64_t zero_counter;
+
+/* The thread's counters (jemalloc's), looked up once; on libc's malloc
+ * two zeros. */
+void mem_thread_counters(void)
+{
+#ifdef SAKER_MALLOC_JEMALLOC
+	size_t sz = sizeof(mem_thr_alloc);
+
+	if (mallctl("thread.allocatedp", (void *)&mem_thr_alloc, &sz, NULL, 0))
+		mem_thr_alloc = &zero_counter;
+	sz = sizeof(mem_thr_dealloc);
+	if (mallctl("thread.deallocatedp", (void *)&mem_thr_dealloc, &sz, NULL, 0))
+		mem_thr_dealloc = &zero_counter;
+#else
+	mem_thr_alloc = mem_thr_dealloc = &zero_counter;
+#endif
+}
+
+bool mem_accounted(void)
+{
+#ifdef SAKER_MALLOC_JEMALLOC
+	return true;
+#else
+	return false;
+#endif
+}

@@ -3,8 +3,11 @@
  * update, and the lists of matching rules must be equal, for the three
  * official rules files and for rules generated at random from the grammar
  * and the field catalogue (fixed seed; SAKER_DIFF_SEED and SAKER_DIFF_RULES
- * choose others for longer runs). build/saker's alert output must be the
- * same bytes with and without --no-jit. */
+ * choose others for longer runs). Tiered evaluation switches from the
+ * interpreter to the JIT between two events with the same answers.
+ * build/saker's alert output must be the same bytes tiered (the default),
+ * with --jit-wait and with --no-jit. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -97,6 +100,20 @@ static void diff_capture(struct engine *en, const char *capture, uint64_t max, s
 	free(b);
 }
 
+/* The configuration of these tests: no JIT cache (every engine compiles,
+ * so the code generator is what is tested), or the cache in dir. */
+static void test_config(struct config *cfg, const char *dir)
+{
+	char opt[300], err[256];
+	const char *ov[] = { "jit.cache.enabled=false", opt };
+
+	snprintf(opt, sizeof(opt), "jit.cache.dir=%s", dir ? dir : "");
+	config_init(cfg);
+	if (dir)
+		ov[0] = "jit.cache.enabled=true";
+	assert_int_equal(config_load(cfg, NULL, ov, 2, err, sizeof(err)), 0);
+}
+
 static struct engine *new_engine(struct config *cfg, const char *const *files, size_t n,
 				 bool first)
 {
@@ -104,7 +121,7 @@ static struct engine *new_engine(struct config *cfg, const char *const *files, s
 	struct engine_stats s;
 	struct engine *en;
 
-	config_init(cfg);
+	test_config(cfg, NULL);
 	cfg->stdout_output = false;
 	cfg->rule_matching = first ? CONFIG_MATCH_FIRST : CONFIG_MATCH_ALL;
 	struct strbuf diags = STRBUF_INIT;
@@ -168,6 +185,168 @@ static void official_rules_agree(void **state)
 		engine__free(en);
 		config_release(&cfg);
 	}
+}
+
+static void gen_rules(const char *path, unsigned seed, int n);
+
+/* Tiered evaluation: the JIT compiles in the background while the
+ * interpreter evaluates; held until half of the events went through the
+ * interpreter, it then takes over between two events, and every event's
+ * matches are the interpreter's on both sides of the switch. The official
+ * rules and random rules that match often, so that both sides match. */
+static void tier_switch(const char *const *files, size_t nfiles, uint64_t *jit_matches);
+
+static void tier_switch_mid_stream(void **state)
+{
+	char path[] = "/tmp/saker-jit-tier-XXXXXX.yaml";
+	const char *random[1] = { path };
+	uint64_t official_matches, random_matches;
+	int fd = mkstemps(path, 5);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	gen_rules(path, 11, 200);
+	tier_switch(official, 3, &official_matches);
+	tier_switch(random, 1, &random_matches);
+	unlink(path);
+	assert_true(random_matches > 0);
+}
+
+static void tier_switch(const char *const *files, size_t nfiles, uint64_t *jit_matches_out)
+{
+	struct engine_opts eo = { .sz = sizeof(eo), .jit_tiered = true };
+	struct engine_stats s;
+	struct config cfg;
+	struct engine *en;
+	uint32_t *a, *b, n;
+	struct scap_reader *r;
+	struct scap_err se;
+	struct scap_cb cb;
+	struct evt e;
+	uint64_t seen = 0, jit_matches = 0, half = BENCH_EVENTS / 2;
+
+	test_config(&cfg, NULL);
+	cfg.stdout_output = false;
+	cfg.rule_matching = CONFIG_MATCH_ALL;
+	eo.cfg = &cfg;
+	assert_int_equal(engine__new(&eo, &en), 0);
+	engine__jit_hold(en, true);
+	assert_int_equal(engine__load_rules(en, files, nfiles, NULL), 0);
+	n = engine__ruleset(en)->nrules + 1;
+	a = calloc(n, sizeof(*a));
+	b = calloc(n, sizeof(*b));
+	assert_non_null(a);
+	assert_non_null(b);
+	engine__seed_cb(en, &cb);
+	assert_int_equal(scap_reader__open(CAPS "bench-falcoset.scap.gz", &cb, &r, &se), 0);
+	while (seen < BENCH_EVENTS && scap_reader__next(r, &e, &se) == 0) {
+		uint32_t na, nb;
+
+		if (!e.info)
+			continue;
+		if (seen == half) {
+			engine__stats(en, &s);
+			assert_false(s.jit);	/* held: the interpreter so far */
+			engine__jit_hold(en, false);
+			engine__jit_wait(en);
+			engine__stats(en, &s);
+			assert_true(s.jit);
+			assert_int_equal(s.jit_from_event, half);
+		}
+		seen++;
+		engine__update(en, &e);
+		na = engine__match(en, true, a);
+		nb = engine__match(en, false, b);
+		if (na != nb || memcmp(a, b, na * sizeof(*a)))
+			fail_msg("event %llu: %u matches tiered, %u in the interpreter",
+				 (unsigned long long)seen, na, nb);
+		if (seen > half)
+			jit_matches += na;
+		engine__finish(en);
+	}
+	assert_true(seen > half);
+	*jit_matches_out = jit_matches;
+	scap_reader__free(r);
+	free(a);
+	free(b);
+	engine__free(en);
+	config_release(&cfg);
+}
+
+static int cache_notes;
+
+static void count_cache_notes(enum log_level lvl, const char *msg)
+{
+	if (lvl == LOG_WARN && strstr(msg, "JIT cache: entry ignored"))
+		cache_notes++;
+}
+
+/* One engine of the official rules with the cache in dir: its JIT's
+ * parts linked from the cache and compiled; the matches agree with the
+ * interpreter's on a capture. */
+static void cached_engine(const char *dir, uint32_t *hits, uint32_t *misses)
+{
+	struct engine_opts eo = { .sz = sizeof(eo) };
+	struct engine_stats s;
+	struct tally t = { 0 };
+	struct config cfg;
+	struct engine *en;
+
+	test_config(&cfg, dir);
+	cfg.stdout_output = false;
+	cfg.rule_matching = CONFIG_MATCH_ALL;
+	eo.cfg = &cfg;
+	assert_int_equal(engine__new(&eo, &en), 0);
+	assert_int_equal(engine__load_rules(en, official, 3, NULL), 0);
+	engine__stats(en, &s);
+	assert_true(s.jit);
+	assert_true(s.jit_param_reads > 0);
+	*hits = s.jit_cache_hits;
+	*misses = s.jit_cache_misses;
+	diff_capture(en, CAPS "bench-falcoset.scap.gz", BENCH_EVENTS / 4, &t);
+	assert_true(t.events > 0);
+	engine__free(en);
+	config_release(&cfg);
+}
+
+/* The JIT cache: the first engine compiles and stores, the second links
+ * every part from the cache, with the same answers; an entry damaged on
+ * disk is said once, removed and compiled again. */
+static void code_cache_cold_warm_damaged(void **state)
+{
+	char dir[] = "/tmp/saker-jit-diff-cache-XXXXXX", cmd[512];
+	uint32_t hits, misses, parts;
+	struct dirent *de;
+	DIR *d;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	cached_engine(dir, &hits, &misses);
+	assert_int_equal(hits, 0);
+	assert_true(misses > 0);
+	parts = misses;
+	cached_engine(dir, &hits, &misses);
+	assert_int_equal(hits, parts);
+	assert_int_equal(misses, 0);
+	/* one entry cut short */
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) && !strstr(de->d_name, ".jit"))
+		;
+	assert_non_null(de);
+	snprintf(cmd, sizeof(cmd), "truncate -s -8 %s/%s", dir, de->d_name);
+	closedir(d);
+	assert_int_equal(system(cmd), 0);
+	cache_notes = 0;
+	log_set_handler(count_cache_notes);
+	cached_engine(dir, &hits, &misses);
+	log_set_handler(NULL);
+	assert_int_equal(cache_notes, 1);
+	assert_int_equal(misses, 1);
+	assert_int_equal(hits, parts - 1);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* Random rules. */
@@ -448,6 +627,12 @@ static void saker_output_identical(void **state)
 				snprintf(full, sizeof(full), "%s/saker --no-jit %s -e " CAPS "%s 2>/dev/null",
 					 SAKER_BINARY_DIR, cmd, cap);
 				b = run(full, &lb);
+				assert_int_equal(la, lb);
+				assert_memory_equal(a, b, la);
+				free(b);
+				snprintf(full, sizeof(full), "%s/saker --jit-wait %s -e " CAPS "%s 2>/dev/null",
+					 SAKER_BINARY_DIR, cmd, cap);
+				b = run(full, &lb);
 			}
 			assert_int_equal(la, lb);
 			assert_memory_equal(a, b, la);
@@ -479,7 +664,7 @@ static void llvm_failure_falls_back(void **state)
 	struct tally t = { 0 };
 
 	(void)state;
-	config_init(&cfg);
+	test_config(&cfg, NULL);
 	cfg.stdout_output = false;
 	log_set_handler(count_warnings);
 	assert_int_equal(engine__new(&eo, &en), 0);
@@ -501,6 +686,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(llvm_failure_falls_back),
 		cmocka_unit_test(official_rules_agree),
+		cmocka_unit_test(tier_switch_mid_stream),
+		cmocka_unit_test(code_cache_cold_warm_damaged),
 		cmocka_unit_test(random_rules_agree),
 		cmocka_unit_test(saker_output_identical),
 	};

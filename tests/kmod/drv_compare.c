@@ -57,7 +57,8 @@ static const struct {
 /* Values compared by identity, not by value: a value seen first in one
  * capture must stand where its counterpart stands first in the other. */
 enum ident {
-	ID_INO,		/* inode numbers of the files each run creates anew */
+	ID_INO,		/* inode numbers of the files each run creates anew (per thread:
+			 * the threads interleave differently in each run) */
 	ID_PORT,	/* ephemeral ports the kernel picks per connection */
 	ID_KPTR,	/* kernel addresses of unix sockets */
 	ID_ADDR,	/* mapping addresses: the readers' own mappings differ (per process) */
@@ -362,7 +363,8 @@ static void norm_param(struct strbuf *sb, struct cap *c, const char *thread, con
 	}
 	if ((!strcmp(pi->name, "ino") || !strcmp(pi->name, "exe_ino")) && len == 8) {
 		memcpy(&v, p, 8);
-		strbuf_printf(sb, "ino#%u", v ? ident(c->ids, ID_INO, "", (uint64_t)v) + 1 : 0);
+		strbuf_printf(sb, "ino#%u",
+			      v ? ident(c->ids, ID_INO, scope_of(thread), (uint64_t)v) + 1 : 0);
 		return;
 	}
 	if (mem_event(e) && (!strcmp(pi->name, "res") || !strcmp(pi->name, "addr")) && len == 8) {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -100,6 +101,66 @@ static void truncated_capture_is_reported(void **state)
 	free(out);
 }
 
+/* fd.*ip.name as Falco's: the names the rules compare with are resolved
+ * (here through an /etc/hosts of the test's own, bind-mounted in a mount
+ * namespace) and a connection to an address one of them resolves to
+ * carries that name. curl_google.scap connects to 2001:4860:4860::8888
+ * (port 53) and to 2607:f8b0:4004:802::2004 (port 80); the hosts file
+ * names the second only. Interpreted and compiled conditions alike. */
+static void domain_names_resolved(void **state)
+{
+	static const char *const modes[] = { "-o jit.enabled=false", "--jit-wait" };
+	char dir[] = "/tmp/saker-dns-XXXXXX", cmd[2048], path[600];
+	FILE *f;
+
+	SKIP_WITHOUT_SHARED();
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/hosts", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("127.0.0.1 localhost\n2607:f8b0:4004:802::2004 saker-web.test\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/rules.yaml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("- rule: to named\n  desc: d\n"
+	      "  condition: evt.type=connect and evt.dir=< and fd.sip.name = saker-web.test\n"
+	      "  output: \"named sip=%fd.sip name=%fd.sip.name rname=%fd.rip.name\"\n"
+	      "  priority: WARNING\n"
+	      "- rule: in named\n  desc: d\n"
+	      "  condition: evt.type=connect and evt.dir=< and fd.rip.name in (other.test, saker-web.test)\n"
+	      "  output: \"in-list rip=%fd.rip\"\n"
+	      "  priority: WARNING\n"
+	      "- rule: not named\n  desc: d\n"
+	      "  condition: evt.type=connect and evt.dir=< and fd.sip.name != saker-web.test\n"
+	      "  output: \"unnamed sip=%fd.sip name=%fd.sip.name\"\n"
+	      "  priority: WARNING\n", f);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		int st;
+		char *out;
+
+		snprintf(cmd, sizeof(cmd),
+			 "unshare -m sh -c 'mount --bind %s/hosts /etc/hosts && "
+			 "%s/saker -o rule_matching=all %s -r %s/rules.yaml -e %scurl_google.scap' 2>&1",
+			 dir, SAKER_BINARY_DIR, modes[i], dir, CAPS);
+		out = run(cmd, &st);
+		assert_int_equal(WEXITSTATUS(st), 0);
+		if (!strstr(out, "named sip=2607:f8b0:4004:802::2004 name=saker-web.test "
+				 "rname=saker-web.test") ||
+		    !strstr(out, "in-list rip=2607:f8b0:4004:802::2004") ||
+		    !strstr(out, "unnamed sip=2001:4860:4860::8888 name=<NA>") ||
+		    strstr(out, "unnamed sip=2607") || strstr(out, "in-list rip=2001"))
+			fail_msg("%s:\n%s", modes[i], out);
+		free(out);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* The capture shipped with saker, recorded from the live detection suite
  * (tests/detect), replays through saker's own ruleset to an alert of every
  * rule. */
@@ -138,6 +199,7 @@ int main(void)
 		cmocka_unit_test(every_capture_replays),
 		cmocka_unit_test(curl_alerts),
 		cmocka_unit_test(truncated_capture_is_reported),
+		cmocka_unit_test(domain_names_resolved),
 		cmocka_unit_test(default_rules_on_the_shipped_capture),
 	};
 

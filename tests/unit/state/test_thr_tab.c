@@ -738,6 +738,37 @@ static void test_bound_lru(void **unused)
 	state__free(st);
 }
 
+/* The hash tables grow with the threads (they start at 1024 buckets):
+ * 5000 processes of 2 threads each, every one found again by tid, every
+ * process's threads and init's child processes counted right. */
+static void test_table_grows(void **unused)
+{
+	struct state *st = new_state(20000);
+	struct state_stats s;
+	(void)unused;
+
+	seed(st, 1, 1, 0, "systemd", "/usr/lib/systemd/systemd", "/");
+	for (int64_t p = 0; p < 5000; p++) {
+		int64_t pid = 100 + 2 * p;
+
+		seed(st, pid, pid, 1, "worker", "/usr/bin/worker", "/");
+		seed(st, pid + 1, pid, 1, "worker", "/usr/bin/worker", "/");
+	}
+	for (int64_t p = 0; p < 5000; p++) {
+		int64_t pid = 100 + 2 * p;
+		struct thr *t = state__thread(st, pid + 1);
+
+		assert_non_null(t);
+		assert_int_equal(t->pid, pid);
+		assert_int_equal(state__nthreads(st, t), 2);
+	}
+	assert_int_equal(state__nchilds(st, state__thread(st, 1)), 5000);	/* processes */
+	state__stats(st, &s);
+	assert_int_equal(s.threads, 10001);
+	assert_int_equal(s.threads_evicted, 0);
+	state__free(st);
+}
+
 /* Dead threads go before live ones, however recent. */
 static void test_bound_dead_first(void **unused)
 {
@@ -910,6 +941,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fork_caller_first),
+		cmocka_unit_test(test_table_grows),
 		cmocka_unit_test(test_fork_child_first),
 		cmocka_unit_test(test_fork_failed),
 		cmocka_unit_test(test_thread_clone),
