@@ -28,7 +28,6 @@ static void replay_parse(struct bench_state *st, bool lookup)
 	struct bench_recs rs = { 0 };
 	struct plugin_set *ps = NULL;
 	struct engine *en = NULL;
-	struct engine_stats s;
 	struct config cfg;
 	char err[512];
 
@@ -46,21 +45,7 @@ static void replay_parse(struct bench_state *st, bool lookup)
 		bench_skip(st, "cannot set up the replay (plugin, rules or capture)");
 		goto out;
 	}
-	while (bench_keep_running(st)) {
-		for (size_t off = 0; off < rs.len;) {
-			struct evt e;
-
-			off = bench_recs_next(&rs, off, &e);
-			if (e.info)
-				engine__process(en, &e);
-		}
-	}
-	engine__stats(en, &s);
-	if (!s.jit)
-		bench_skip(st, "the JIT did not compile the rules");
-	bench_set_items(st, (int64_t)rs.n * bench_iterations(st));
-	bench_counter(st, "events", (double)rs.n, false);
-	bench_counter(st, "alerts", (double)s.alerts, false);
+	bench_recs_replay(st, en, &rs, true);
 out:
 	engine__free(en);
 	plugin_set__free(ps);
