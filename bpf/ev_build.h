@@ -268,7 +268,11 @@ static __always_inline void ev_submit(struct ev *e)
 	h->ts = ev_drv_now();
 	h->len = len;
 	if (ev_drv_output(e->cpu, e->b, len)) {
+		__u32 k = drop_kind_of(h->type);
+
 		c->drop_full++;
+		if (k < DROP_KIND_MAX)
+			c->drop_kind[k]++;
 		return;
 	}
 	c->sent++;

@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #endif
 
+#include "bpf/shared/drop_kinds.h"
+
 /* Syscall numbers the tables cover (x86_64 and aarch64 are below 512). */
 #define PROBE_SC_MAX 512
 /* CPUs the counters cover; the loader refuses machines with more. */
@@ -20,7 +22,7 @@
 /* Bytes of read/write data copied into I/O events (Falco's snaplen). */
 #define PROBE_SNAPLEN 80
 
-/* Per-CPU counters, one cache line each, written only by their CPU.
+/* Per-CPU counters, two cache lines each, written only by their CPU.
  * seen = sent + dropped: every event the probe built for an interesting
  * syscall is either in the ring or counted as dropped. */
 struct probe_cnt {
@@ -28,7 +30,8 @@ struct probe_cnt {
 	__u64 sent;		/* events written to the CPU's ring */
 	__u64 drop_full;	/* ring full */
 	__u64 drop_big;		/* larger than PROBE_EV_MAX */
-	__u64 pad[4];
+	__u64 drop_kind[DROP_KIND_MAX];	/* of drop_full, by kind (drop_kinds.def) */
+	__u64 pad[16 - 4 - DROP_KIND_MAX];
 };
 
 /* What a syscall's exit does: 0 nothing; otherwise the event is built

@@ -81,6 +81,8 @@ static long ioc_stats(void __user *arg)
 	s.cnt.sent = READ_ONCE(c->sent);
 	s.cnt.drop_full = READ_ONCE(c->drop_full);
 	s.cnt.drop_big = READ_ONCE(c->drop_big);
+	for (int k = 0; k < DROP_KIND_MAX; k++)
+		s.cnt.drop_kind[k] = READ_ONCE(c->drop_kind[k]);
 	return copy_to_user(arg, &s, sizeof(s)) ? -EFAULT : 0;
 }
 

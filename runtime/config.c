@@ -1558,6 +1558,51 @@ static void dump_node(const struct ydoc_node *n, struct strbuf *sb)
 	}
 }
 
+/* The tree as JSON without its top-level keys in skip (NULL-ended). */
+static void dump_beyond(const struct config *c, const char *const *skip, struct strbuf *sb)
+{
+	const struct ydoc_node *r = c->root;
+
+	if (!r || r->kind != YDOC_MAP) {
+		config_dump_json(c, sb);
+		return;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		const char *k = r->kids[2 * i]->str;
+		const char *const *s = skip;
+
+		while (*s && strcmp(*s, k))
+			s++;
+		if (*s)
+			continue;
+		strbuf_add_json_str(sb, k);
+		strbuf_addc(sb, ':');
+		dump_node(r->kids[2 * i + 1], sb);
+		strbuf_addc(sb, ',');
+	}
+}
+
+bool config_differs_beyond(const struct config *a, const struct config *b,
+			   const char *const *skip)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	bool differ;
+
+	dump_beyond(a, skip, &x);
+	dump_beyond(b, skip, &y);
+	differ = x.oom || y.oom || (x.len != y.len) || (x.len && memcmp(x.buf, y.buf, x.len));
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return differ;
+}
+
+bool config_differs_beyond_rules(const struct config *a, const struct config *b)
+{
+	static const char *const rules[] = { "rules_files", "rules_file", NULL };
+
+	return config_differs_beyond(a, b, rules);
+}
+
 void config_dump_json(const struct config *c, struct strbuf *sb)
 {
 	if (c->root)

@@ -755,6 +755,7 @@ int engine__run_capture(struct engine *en, const char *path, char *err, size_t e
 	ret = evt_source__open("capture", &o, &src, err, errlen);
 	if (ret)
 		return ret;
+	dns_names_patience(ENGINE_DNS_PATIENCE_MS);
 	ret = engine__run_source(en, src, err, errlen);
 	evt_source__close(src);
 	return ret;

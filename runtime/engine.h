@@ -31,8 +31,9 @@ struct engine_opts {
 	const char *jit_passes;		/* LLVM pass pipeline (NULL: the JIT's own); a
 					 * pipeline LLVM rejects makes the JIT fail */
 	/* Run on the event thread at each reload before the rules are read
-	 * (it may name other files with engine__set_rule_files); a failure
-	 * keeps the running rules. NULL: the same files again. */
+	 * (it may name other files with engine__set_rule_files): 0 reloads,
+	 * > 0 skips this reload (the hook did what the change needs), < 0 is
+	 * a failure that keeps the running rules. NULL: the same files again. */
 	int (*reload_hook)(void *ctx, struct engine *en);
 	void *reload_ctx;
 	/* the outputs of another engine to emit to (borrowed; NULL: the

@@ -21,6 +21,9 @@
 
 /* Threads whose process-static rule results the JIT keeps at a time. */
 #define ENGINE_PROC_MEMO_THREADS 4096
+/* What a replay's comparisons may wait, in all, for domain names' first
+ * answers (runtime/dns_names.h). */
+#define ENGINE_DNS_PATIENCE_MS 1000
 
 /* One loaded ruleset and everything that evaluates it, built whole (on
  * the reload thread for a reload) and put in place with one pointer

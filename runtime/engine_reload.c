@@ -220,7 +220,9 @@ void engine_reload_ask(struct engine *en)
 	/* the hook (the configuration read again for its rules files) runs
 	 * here, on the event thread, the only one that changes them */
 	if (en->reload_hook && (err = en->reload_hook(en->reload_ctx, en))) {
-		log_error("rules reload failed (%s): the running rules stay", strerror(-err));
+		if (err < 0)
+			log_error("rules reload failed (%s): the running rules stay",
+				  strerror(-err));
 		return;
 	}
 	engine_siblings_reload(en);

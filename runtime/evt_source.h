@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf/shared/drop_kinds.h"
+
 struct evt;
 struct plugin_inst;
 struct scap_machine;
@@ -53,6 +55,7 @@ struct evt_source_stats {
 	uint64_t sent;		/* live: events written to the rings */
 	uint64_t drop_full;	/* live: lost to a full ring */
 	uint64_t drop_big;	/* live: larger than a record may be */
+	uint64_t drop_kind[DROP_KIND_MAX];	/* live: of drop_full, by kind */
 	uint64_t malformed;	/* records that did not decode, skipped */
 	uint64_t threads, fds;	/* seeded into the state */
 };

@@ -377,6 +377,10 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 			metrics_flag(m, "metrics.kernel_event_counters_per_cpu_enabled"))) {
 		push_u(l, MC_KERNEL, "n_evts", MU_COUNT, true, s->tot.seen);
 		push_u(l, MC_KERNEL, "n_drops_buffer_total", MU_COUNT, true, s->tot.drop_full);
+		for (int k = 0; k < DROP_KIND_MAX; k++) {
+			snprintf(name, sizeof(name), "n_drops_buffer_%s", drop_kind_name((unsigned)k));
+			push_u(l, MC_KERNEL, name, MU_COUNT, true, s->tot.drop_kind[k]);
+		}
 		push_u(l, MC_KERNEL, "n_drops_scratch_map", MU_COUNT, true, s->tot.drop_big);
 		push_u(l, MC_KERNEL, "n_drops", MU_COUNT, true, s->tot.drop_full + s->tot.drop_big);
 	}

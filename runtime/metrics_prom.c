@@ -173,6 +173,26 @@ static void metric(struct strbuf *out, struct strbuf *last, struct metric *e,
 	sample(out, last, fqn, e->monotonic ? "counter" : "gauge", value, labels, nl);
 }
 
+/* A driver's drops of one kind (n_drops_buffer_<what>_<enter|exit>) as
+ * Falco gives them: n_drops_buffer{dir, drop}. */
+static void drops_by_kind(struct strbuf *out, struct strbuf *last, struct metric *e)
+{
+	char what[sizeof(e->name)];
+	const char *dir;
+	struct label lb[2];
+	char *us;
+
+	snprintf(what, sizeof(what), "%s", e->name + 15);
+	if (!(us = strrchr(what, '_')))
+		return;
+	*us = '\0';
+	dir = us + 1;
+	lb[0] = (struct label){ "dir", dir };
+	lb[1] = (struct label){ "drop", what };
+	snprintf(e->name, sizeof(e->name), "n_drops_buffer");
+	metric(out, last, e, lb, 2);
+}
+
 /* The files' hashes as sha256_<kind>_files_info{file_name, sha256}. */
 static void hashes(struct strbuf *out, struct strbuf *last, const struct strbuf *h,
 		   const char *name)
@@ -251,6 +271,10 @@ void metrics__prometheus(struct metrics *m, struct strbuf *out)
 			continue;
 		if (e->cat == MC_KERNEL && !strcmp(e->name, "n_drops_buffer_total"))
 			continue;	/* Falco gives the drops by kind as labels instead */
+		if (e->cat == MC_KERNEL && !strncmp(e->name, "n_drops_buffer_", 15)) {
+			drops_by_kind(out, &last, e);
+			continue;
+		}
 		if (e->cat == MC_KERNEL_CPU) {
 			char cpu[16];
 			struct label lc = { "cpu", cpu };

@@ -312,6 +312,8 @@ void probe__stats(const struct probe *p, int cpu, struct probe_stats *out)
 		out->sent += k->sent;
 		out->drop_full += k->drop_full;
 		out->drop_big += k->drop_big;
+		for (int d = 0; d < DROP_KIND_MAX; d++)
+			out->drop_kind[d] += k->drop_kind[d];
 	}
 }
 

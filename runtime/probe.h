@@ -13,9 +13,12 @@ struct probe_opts {
 	bool skip_self;		/* do not report this process's own syscalls */
 };
 
+#include "bpf/shared/drop_kinds.h"
+
 /* Totals over CPUs and per CPU: seen = sent + dropped. */
 struct probe_stats {
 	uint64_t seen, sent, drop_full, drop_big;
+	uint64_t drop_kind[DROP_KIND_MAX];	/* of drop_full, by kind */
 };
 
 struct probe;

@@ -257,6 +257,8 @@ static void km_stats(const struct evt_source *s, int cpu, struct evt_source_stat
 		out->sent += st.cnt.sent;
 		out->drop_full += st.cnt.drop_full;
 		out->drop_big += st.cnt.drop_big;
+		for (int d = 0; d < DROP_KIND_MAX; d++)
+			out->drop_kind[d] += st.cnt.drop_kind[d];
 	}
 	src_live_stats_tail(&k->l, cpu, out);
 }

@@ -95,6 +95,7 @@ static void sp_stats(const struct evt_source *s, int cpu, struct evt_source_stat
 	probe__stats(sp->p, cpu, &ps);
 	*out = (struct evt_source_stats){ .seen = ps.seen, .sent = ps.sent,
 					  .drop_full = ps.drop_full, .drop_big = ps.drop_big };
+	memcpy(out->drop_kind, ps.drop_kind, sizeof(out->drop_kind));
 	src_live_stats_tail(&sp->l, cpu, out);
 }
 

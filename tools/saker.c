@@ -58,6 +58,7 @@ struct app {
 	struct engine *en;
 	struct config_watch *watch;
 	struct plugin_set *ps;		/* the configured plugins */
+	bool restart;		/* the configuration changed beyond its rules files */
 	char **rule_files;		/* expanded, owned */
 	size_t nrule_files;
 };
@@ -319,8 +320,22 @@ static void watch_paths(struct app *a, const struct config *cfg)
 	mem_free(p);
 }
 
+/* Whether the configuration nc differs from the running one only by its
+ * rules files and plugins' init_config, and every such plugin took its new
+ * one through set_config. */
+static bool plugins_reconfigured(struct app *a, struct engine *en, const struct config *nc)
+{
+	static const char *const skip[] = { "rules_files", "rules_file", "plugins", NULL };
+
+	return a->ps && !config_differs_beyond(&a->cfg, nc, skip) &&
+	       !saker_plugins_reconfigure(en, a->ps, nc);
+}
+
 /* On the event thread at every reload (SIGHUP, watch_config_files): the
- * configuration read again for its rules files; a configuration that no
+ * configuration read again. A change of its rules files alone reloads the
+ * rules with no event lost, and so does a change of plugins' init_config
+ * the plugins take through set_config; any other change stops saker, which
+ * then starts again with it (as Falco restarts); a configuration that no
  * longer loads keeps everything running as it is. */
 static int reload_hook(void *ctx, struct engine *en)
 {
@@ -339,24 +354,20 @@ static int reload_hook(void *ctx, struct engine *en)
 			return e;
 		}
 	}
-	if (a->cfg_path)
-		saker_plugins_reconfigure(en, a->ps, &nc);
+	if (a->cfg_path && config_differs_beyond_rules(&a->cfg, &nc) &&
+	    !plugins_reconfigured(a, en, &nc)) {
+		log_info("reload: the configuration changed beyond its rules files: "
+			 "restarting with it");
+		a->restart = true;
+		engine__stop(en);
+		config_release(&nc);
+		return 1;
+	}
 	e = resolve_rules(a, a->cfg_path ? &nc : &a->cfg, err, sizeof(err));
 	if (!e)
 		e = engine__set_rule_files(en, (const char *const *)a->rule_files, a->nrule_files);
 	else
 		log_error("reload: %s", err);
-	if (!e && a->cfg_path) {
-		struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
-
-		config_dump_json(&a->cfg, &x);
-		config_dump_json(&nc, &y);
-		if (x.buf && y.buf && strcmp(x.buf, y.buf))
-			log_warn("reload: the configuration changed: its rules files apply now, its "
-				 "other keys when saker starts again");
-		strbuf_release(&x);
-		strbuf_release(&y);
-	}
 	watch_paths(a, a->cfg_path ? &nc : &a->cfg);
 	config_release(&nc);
 	return e;
@@ -758,6 +769,15 @@ int main(int argc, char **argv)
 		ret = 1;
 	} else {
 		ret = run(&a);
+	}
+	if (a.restart && !ret) {
+		/* the same command line, on the configuration as it is now */
+		plugin_set__free(a.ps);
+		a.ps = NULL;
+		fflush(NULL);
+		execv("/proc/self/exe", argv);
+		fprintf(stderr, "Error: could not restart: %s\n", strerror(errno));
+		ret = 1;
 	}
 out:
 	free_rule_files(&a);

@@ -217,15 +217,16 @@ static bool same(const char *a, const char *b)
 	return !strcmp(a ? a : "", b ? b : "");
 }
 
-void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const struct config *nc)
+int saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const struct config *nc)
 {
 	struct plugin_set *nps = NULL;
-	bool other = false;
+	bool other;
 	char err[1024];
+	int ret = 0;
 
 	if (plugin_set__load(nc, false, &nps, err, sizeof(err))) {
-		log_error("reload: %s; the running plugins stay as they are", err);
-		return;
+		log_error("reload: %s", err);
+		return 1;
 	}
 	other = nps->n != ps->n;
 	for (size_t i = 0; i < ps->n && !other; i++) {
@@ -234,7 +235,7 @@ void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const s
 		other = !same(o->name, n->name) || !same(o->library, n->library) ||
 			!same(o->open_params, n->open_params);
 	}
-	for (size_t i = 0; i < ps->n && !other; i++) {
+	for (size_t i = 0; i < ps->n && !other && !ret; i++) {
 		struct plugin_entry *o = &ps->v[i];
 		const char *nc_cfg = nps->v[i].init_config;
 		char *copy;
@@ -242,7 +243,8 @@ void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const s
 		if (same(o->init_config, nc_cfg))
 			continue;
 		if (engine__plugin_set_config(en, o->name, nc_cfg, err, sizeof(err))) {
-			log_error("reload: %s; it keeps its configuration", err);
+			log_error("reload: %s", err);
+			ret = 1;
 			continue;
 		}
 		log_info("reload: plugin '%s' took its new init_config", o->name);
@@ -251,8 +253,6 @@ void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const s
 			o->init_config = copy;
 		}
 	}
-	if (other)
-		log_warn("reload: the plugins changed: they load as configured when saker starts "
-			 "again");
 	plugin_set__free(nps);
+	return other ? 1 : ret;
 }

@@ -21,7 +21,9 @@ int saker_list_fields(const struct plugin_set *ps, const char *source, bool name
 int saker_sources(const struct plugin_set *ps, char **enable, size_t nenable, char **disable,
 		  size_t ndisable, const char ***out, size_t *n);
 /* At a reload, on the event thread: the plugins of the configuration read
- * again (nc) against those running (ps). A plugin whose init_config changed
- * takes the new one through set_config (engine__plugin_set_config); other
- * changes to the plugins wait for saker to start again. Logged. */
-void saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const struct config *nc);
+ * again (nc) against those running (ps). Each plugin whose init_config
+ * alone changed takes the new one through set_config
+ * (engine__plugin_set_config), logged. 0 when that was every change to the
+ * plugins; 1 when they changed otherwise or a plugin could not take its
+ * new configuration (saker then starts again with it). */
+int saker_plugins_reconfigure(struct engine *en, struct plugin_set *ps, const struct config *nc);

@@ -44,10 +44,41 @@ static bool semver_parse(const char *s, struct semver *o)
 	return *s == '\0' || *s == '+';
 }
 
+/* Pre-releases by SemVer's precedence: identifier by identifier (split at
+ * '.'), numbers by value and below any other identifier, the others by
+ * their bytes; when one runs out first, it is the older. */
+static int pre_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	while (an && bn) {
+		size_t al = 0, bl = 0;
+		bool anum = true, bnum = true;
+		int c;
+
+		while (al < an && a[al] != '.')
+			anum &= isdigit((unsigned char)a[al++]) != 0;
+		while (bl < bn && b[bl] != '.')
+			bnum &= isdigit((unsigned char)b[bl++]) != 0;
+		if (anum && bnum) {
+			unsigned long x = strtoul(a, NULL, 10), y = strtoul(b, NULL, 10);
+
+			if (x != y)
+				return x < y ? -1 : 1;
+		} else if (anum != bnum) {
+			return anum ? -1 : 1;
+		} else if ((c = strncmp(a, b, al < bl ? al : bl)) || al != bl) {
+			return c ? (c < 0 ? -1 : 1) : al < bl ? -1 : 1;
+		}
+		a += al + (al < an);
+		an -= al + (al < an);
+		b += bl + (bl < bn);
+		bn -= bl + (bl < bn);
+	}
+	return an ? 1 : bn ? -1 : 0;
+}
+
 int require_semver_cmp(const char *a, const char *b, bool *ok)
 {
 	struct semver x, y;
-	int c;
 
 	*ok = semver_parse(a, &x) && semver_parse(b, &y);
 	if (!*ok)
@@ -57,8 +88,7 @@ int require_semver_cmp(const char *a, const char *b, bool *ok)
 			return x.v[i] < y.v[i] ? -1 : 1;
 	if (!x.pre || !y.pre)	/* a pre-release is older than the release */
 		return x.pre ? -1 : y.pre ? 1 : 0;
-	c = strncmp(x.pre, y.pre, x.prelen < y.prelen ? x.prelen : y.prelen);
-	return c ? c : (x.prelen > y.prelen) - (x.prelen < y.prelen);
+	return pre_cmp(x.pre, x.prelen, y.pre, y.prelen);
 }
 
 static bool all_digits(const char *s)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # saker-artifact against a real registry on loopback: Debian's
 # docker-registry (the CNCF distribution registry) with TLS from a CA made
-# here and basic auth (htpasswd, bcrypt); artifacts pushed through its HTTP
+# here and basic auth (htpasswd, bcrypt), and a second one on the same
+# storage behind a bearer token service; artifacts pushed through its HTTP
 # API as falcoctl lays them out and signed as cosign stores signatures, with
 # keys made here. install, info, index add/list/search/remove over an HTTPS
 # index, tarballs over HTTPS, every refusal (tampered blob, swapped
@@ -258,6 +259,50 @@ if grep -q "certificate\|SSL" err.txt && cmp -s "$INSTALLED" v1/test_rules.yaml;
 	ok "unknown CA refused ($(grep -o 'SSL[^:]*\|certificate[^.]*' err.txt | head -1))"
 else
 	bad "unknown CA: $(cat err.txt)"
+fi
+
+# --- bearer tokens: a second registry on the same storage asks for tokens
+# from a token service (tests/artifact/token_server.py) that takes the
+# configured credentials, as ghcr.io and Docker Hub do
+openssl req -x509 -newkey rsa:2048 -nodes -keyout token.key -out token.pem -days 2 \
+	-subj "/CN=saker test token issuer" >/dev/null 2>&1
+TPORT=$(free_port)
+TREGPORT=$(free_port)
+TREG=127.0.0.1:$TREGPORT
+python3 "$HERE/token_server.py" "$TPORT" srv.pem srv.key token.pem token.key saker-issuer \
+	'tester:s3cret-pass' >token.log 2>&1 &
+PIDS+=($!)
+sed -e "s|addr: 127.0.0.1:$PORT|addr: 127.0.0.1:$TREGPORT|" -e '/^auth:/,$d' registry.yml >tregistry.yml
+cat >>tregistry.yml <<YML
+auth:
+  token:
+    realm: https://127.0.0.1:$TPORT/token
+    service: saker-registry
+    issuer: saker-issuer
+    rootcertbundle: $W/token.pem
+YML
+docker-registry serve tregistry.yml >tregistry.log 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --cacert ca.pem "https://$TREG/v2/" || true)
+	[ "$code" = 401 ] && curl -s -o /dev/null --cacert ca.pem "https://127.0.0.1:$TPORT/" && break
+	sleep 0.1
+done
+if "$ART" --config-dir "$W/cfg" --cafile ca.pem --user tester:s3cret-pass --key sign.pub \
+	--rulesfiles-dir "$W/token.d" install "$TREG/$REPO:1" >out.txt 2>err.txt &&
+	cmp -s "$W/token.d/test_rules.yaml" v1/test_rules.yaml &&
+	grep -q "token /token repository:$REPO:pull credentials" token.log; then
+	ok "install through a registry that asks for bearer tokens"
+else
+	bad "bearer token install: $(cat err.txt; tail -3 token.log tregistry.log)"
+fi
+if "$ART" --config-dir "$W/cfg" --cafile ca.pem --user tester:wrong --key sign.pub \
+	--rulesfiles-dir "$W/token2.d" install "$TREG/$REPO:1" >out.txt 2>err.txt; then
+	bad "bearer token with wrong credentials: accepted"
+elif grep -q "token request refused (HTTP 401)" err.txt && [ ! -e "$W/token2.d/test_rules.yaml" ]; then
+	ok "wrong credentials for the token service refused (token request refused)"
+else
+	bad "bearer token with wrong credentials: $(cat err.txt)"
 fi
 
 refused "type not allowed" "is not among the allowed types" install --allowed-types plugin "$REG/$REPO:1"

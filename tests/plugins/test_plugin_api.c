@@ -9,8 +9,8 @@
  *    with its get_last_error logged, async events injected among its
  *    events in timestamp order, its state dumped into a capture that
  *    replays to the same alerts, its metrics, its progress, a new
- *    init_config taken live at a reload (set_config), alone or beside
- *    syscall;
+ *    init_config taken live at a reload (set_config, no restart), alone
+ *    or beside syscall;
  *  - tp_tables: the threads table and its subtables read, fields of its own
  *    on threads and fds written and read back, a table of its own read by
  *    another plugin (tp_reader), a comm it writes seen by saker's rules;
@@ -373,6 +373,8 @@ static void set_config_run(bool with_syscall)
 	assert_int_equal(pt_stop(saker, &out, &err), 0);
 	if (!strstr(err, "reload: plugin 'tpclock' took its new init_config"))
 		fail_msg("no set_config in:\n%s", err);
+	if (strstr(err, "restarting"))
+		fail_msg("restarted instead of set_config:\n%s", err);
 	l = pt_lines(out, "Warning L ", &n);
 	assert_true(n >= 2);
 	assert_string_equal(l[0], "one");

@@ -3,7 +3,8 @@
  * fast as it can, so the rings fill. Then the probe is detached and the
  * rings drained: per CPU, every event the probe built is either in its
  * ring or counted as dropped (seen = sent + dropped), what the rings held
- * is exactly what was counted as sent, and the drops are there to see.
+ * is exactly what was counted as sent, and the drops are there to see,
+ * counted by kind as Falco's drivers count them.
  * Needs root; skipped otherwise. SAKER_TEST_DRIVER=kmod runs it on the
  * kernel module (SAKER_TEST_KMOD: a saker.ko to load when none is). */
 #define _GNU_SOURCE
@@ -81,8 +82,29 @@ static void counters_add_up_under_stress(void **state)
 	assert_true(all.seen >= (uint64_t)ncpu * PAIRS * 2);
 	assert_true(all.drop_full > 0);
 	assert_int_equal(all.seen, all.sent + all.drop_full + all.drop_big);
+	/* the drops by kind: the storm's events are of two kinds, and every
+	 * kind's count is part of the full-ring total */
+	{
+		uint64_t kinds = 0;
+
+		for (int k = 0; k < DROP_KIND_MAX; k++)
+			kinds += all.drop_kind[k];
+		assert_true(all.drop_kind[DROP_KIND_OPEN_EXIT] > 0);
+		assert_true(all.drop_kind[DROP_KIND_CLOSE_EXIT] > 0);
+		assert_true(kinds <= all.drop_full);
+		printf("dropped by kind: open_exit %llu, close_exit %llu, others %llu\n",
+		       (unsigned long long)all.drop_kind[DROP_KIND_OPEN_EXIT],
+		       (unsigned long long)all.drop_kind[DROP_KIND_CLOSE_EXIT],
+		       (unsigned long long)(all.drop_full - all.drop_kind[DROP_KIND_OPEN_EXIT] -
+					    all.drop_kind[DROP_KIND_CLOSE_EXIT]));
+	}
 	for (int c = 0; c < n; c++) {
+		uint64_t kinds = 0;
+
 		src->ops->stats(src, c, &cs);
+		for (int k = 0; k < DROP_KIND_MAX; k++)
+			kinds += cs.drop_kind[k];
+		assert_true(kinds <= cs.drop_full);
 		assert_int_equal(cs.seen, cs.sent + cs.drop_full + cs.drop_big);
 		assert_int_equal(got[c], cs.sent);
 	}

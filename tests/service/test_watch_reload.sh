@@ -3,7 +3,8 @@
 # directory, then the configuration edited to name another directory, each
 # reload the running saker on its own; opens of marker files go on all the
 # while, and every one of them raises its alert (no event lost across the
-# reloads, no drop).
+# reloads, no drop). Then a key beyond the rules files changes: saker
+# starts again with the new configuration.
 source "$(dirname "$0")/lib.sh"
 need_root
 mkdir -p "$TMP/rules.d" "$TMP/more.d"
@@ -39,7 +40,22 @@ grep -q "the running configuration and rules stay" "$TMP/saker.err" || fail "a b
 wait "$opener"
 : > "$TMP/marker-c-2"
 sleep 0.3
+# a key beyond the rules files changed: saker starts again with it, as
+# Falco does (the same process, so the same pid)
+grep -v '^json_output' "$TMP/saker.yaml" > "$TMP/saker.yaml.new"
+echo "json_output: true" >> "$TMP/saker.yaml.new"
+mv "$TMP/saker.yaml.new" "$TMP/saker.yaml"
+for _ in $(seq 1 200); do [ "$(grep -c "watching this machine" "$TMP/saker.err")" -ge 2 ] && break; sleep 0.1; done
+grep -q "changed beyond its rules files: restarting with it" "$TMP/saker.err" ||
+	{ cat "$TMP/saker.err" >&2; fail "no restart after json_output changed"; }
+[ "$(grep -c "watching this machine" "$TMP/saker.err")" -ge 2 ] || { cat "$TMP/saker.err" >&2; fail "saker did not start again"; }
+kill -0 "$SAKER_PID" || fail "the restarted saker is not the same process"
+: > "$TMP/marker-c-3"
+sleep 0.5
 stop_saker
+grep -q "^{.*\"output\":\"[^\"]*Marker C (file=$TMP/marker-c-3)" "$TMP/saker.out" ||
+	{ tail -3 "$TMP/saker.out" >&2; fail "the restarted saker does not print JSON"; }
+grep -q "^[0-9:.]*: Warning Marker C (file=$TMP/marker-c-2)" "$TMP/saker.out" || fail "text alerts before the restart"
 a=$(grep -c "Marker A (file=$TMP/marker-a-" "$TMP/saker.out" || true)
 [ "$a" -eq "$N" ] || fail "$a alerts of Marker A for $N opens"
 grep -q "Marker B (file=$TMP/marker-b-1)" "$TMP/saker.out" || fail "no alert of the added rule"
@@ -47,4 +63,5 @@ grep -q "Marker C (file=$TMP/marker-c-1)" "$TMP/saker.out" || fail "no alert of 
 grep -q "Marker C (file=$TMP/marker-c-2)" "$TMP/saker.out" || fail "the rules did not survive a broken configuration"
 grep -q "dropped 0," "$TMP/saker.err" || { grep "events:" "$TMP/saker.err" >&2; fail "events were dropped"; }
 echo "ok $a of $N alerts across two reloads, no drop"
-echo "4 passed, 0 failed"
+echo "ok the configuration changed beyond its rules: saker started again with it"
+echo "5 passed, 0 failed"

@@ -48,6 +48,12 @@ for m in falcosecurity_scap_n_evts_total falcosecurity_falco_version_info \
 	falcosecurity_falco_sha256_rules_files_info; do
 	grep -q "^$m" "$TMP/metrics.txt" || fail "/metrics has no $m"
 done
+for k in 'dir="exit",drop="open"' 'dir="enter",drop="connect"' 'dir="exit",drop="proc"'; do
+	grep -q "^falcosecurity_scap_n_drops_buffer_total{$k} [0-9]" "$TMP/metrics.txt" ||
+		fail "/metrics has no drops of kind $k"
+done
+grep -q "^falcosecurity_scap_n_drops_buffer_total [0-9]" "$TMP/metrics.txt" &&
+	fail "/metrics has the drops' total beside the kinds, which Falco leaves out"
 echo "ok HTTP /alive /versions /metrics"
 
 # Prometheus scrapes /metrics every second
