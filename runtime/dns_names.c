@@ -28,6 +28,7 @@
 #define ADDRS 16			/* addresses of each family kept per name */
 #define PERIOD_MIN_NS (10ull * 1000000000ull)
 #define PERIOD_MAX_NS (320ull * 1000000000ull)
+#define POLL_NS (5 * 1000000L)		/* first answers looked for every 5 ms */
 #define SLOTS (DNS_NAMES_MAX * 2)	/* the hash's slots: a power of two */
 
 struct addrs {
@@ -117,10 +118,14 @@ static void resolve_new(uint32_t from, uint32_t to)
 	if (!asked)
 		log_warn("fd.*ip.name: %u names cannot be resolved now: %s", n, strerror(errno));
 	while (left) {
-		struct timespec ts = { 1, 0 };
+		/* polled, not gai_suspend: glibc's worker sets a request's result
+		 * before it wakes the waiters, so a gai_suspend that returns on
+		 * another answer in between leaves its wait record (on its stack)
+		 * in that request for the worker to signal after it returned */
+		struct timespec ts = { 0, POLL_NS };
 
 		if (asked)
-			gai_suspend((const struct gaicb *const *)list, (int)n, &ts);
+			nanosleep(&ts, NULL);
 		for (uint32_t i = 0; i < n; i++) {
 			struct entry *e = &tab[from + i];
 			struct addrs a = { 0 };
