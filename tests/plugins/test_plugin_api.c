@@ -10,7 +10,7 @@
  *    events in timestamp order, its state dumped into a capture that
  *    replays to the same alerts, its metrics, its progress, a new
  *    init_config taken live at a reload (set_config, no restart), alone
- *    or beside syscall;
+ *    or beside syscall, and a restart when its open_params change too;
  *  - tp_tables: the threads table and its subtables read, fields of its own
  *    on threads and fds written and read back, a table of its own read by
  *    another plugin (tp_reader), a comm it writes seen by saker's rules;
@@ -333,11 +333,26 @@ static void test_live_async_and_metrics(void **state)
 	free(err);
 }
 
+/* tpclock's configuration with label and open_params params. */
+static void write_clock_config(const char *label, const char *params)
+{
+	char cfg[2048];
+
+	snprintf(cfg, sizeof(cfg),
+		 "plugins:\n  - name: tpclock\n    library_path: %s\n"
+		 "    init_config:\n      label: %s\n    open_params: '%s'\n"
+		 "json_output: false\nwatch_config_files: false\n",
+		 LIB("tp_clock"), label, params);
+	pt_write("setcfg.yaml", cfg);
+}
+
 /* One live run of tpclock with label one: the configuration rewritten
  * with label two, SIGHUP, and the plugin takes it (set_config) without a
- * restart; its source runs alone (syscall off) or beside syscall, in an
- * engine of its own (a sibling, with_syscall). */
-static void set_config_run(bool with_syscall)
+ * restart; with other open_params too (restart), saker starts again with
+ * the new configuration instead, as on any change beyond rules files and
+ * init_config. Its source runs alone (syscall off) or beside syscall, in
+ * an engine of its own (a sibling, with_syscall). */
+static void set_config_run(bool with_syscall, bool restart)
 {
 	static const char rules[] = "- rule: label\n"
 				    "  desc: the label of every tick\n"
@@ -345,36 +360,26 @@ static void set_config_run(bool with_syscall)
 				    "  output: 'L %tpclock.label'\n"
 				    "  priority: WARNING\n"
 				    "  source: tpclock\n";
-	char args[2048], cfg[2048], *out, *err, **l;
-	const char *label[2] = { "one", "two" };
+	char args[2048], *out, *err, **l;
 	size_t n, first_two = 0;
+	bool took, restarted;
 	pid_t saker;
 
-	for (int k = 0; k < 2; k++) {
-		snprintf(cfg, sizeof(cfg),
-			 "plugins:\n  - name: tpclock\n    library_path: %s\n"
-			 "    init_config:\n      label: %s\n    open_params: '1000000,0,20000'\n"
-			 "json_output: false\nwatch_config_files: false\n",
-			 LIB("tp_clock"), label[k]);
-		if (k) {
-			usleep(300000);
-			pt_write("setcfg.yaml", cfg);
-			kill(saker, SIGHUP);
-			usleep(600000);
-			break;
-		}
-		pt_write("setcfg.yaml", cfg);
-		pt_write("setcfg_rules.yaml", rules);
-		snprintf(args, sizeof(args), "-c %s -r %s%s", pt_path("setcfg.yaml"),
-			 pt_path("setcfg_rules.yaml"), with_syscall ? "" : " --disable-source syscall");
-		saker = pt_start(args, "source with plugin 'tpclock'", 30000);
-		assert_true(saker > 0);
-	}
+	write_clock_config("one", "1000000,0,20000");
+	pt_write("setcfg_rules.yaml", rules);
+	snprintf(args, sizeof(args), "-c %s -r %s%s", pt_path("setcfg.yaml"),
+		 pt_path("setcfg_rules.yaml"), with_syscall ? "" : " --disable-source syscall");
+	saker = pt_start(args, "source with plugin 'tpclock'", 30000);
+	assert_true(saker > 0);
+	usleep(300000);
+	write_clock_config("two", restart ? "1000000,0,30000" : "1000000,0,20000");
+	kill(saker, SIGHUP);
+	usleep(restart ? 1500000 : 600000);
 	assert_int_equal(pt_stop(saker, &out, &err), 0);
-	if (!strstr(err, "reload: plugin 'tpclock' took its new init_config"))
-		fail_msg("no set_config in:\n%s", err);
-	if (strstr(err, "restarting"))
-		fail_msg("restarted instead of set_config:\n%s", err);
+	took = strstr(err, "reload: plugin 'tpclock' took its new init_config");
+	restarted = strstr(err, "restarting with it");
+	if (took == restart || restarted != restart)
+		fail_msg("%s expected:\n%s", restart ? "a restart" : "set_config alone", err);
 	l = pt_lines(out, "Warning L ", &n);
 	assert_true(n >= 2);
 	assert_string_equal(l[0], "one");
@@ -392,9 +397,10 @@ static void set_config_run(bool with_syscall)
 static void test_live_set_config(void **state)
 {
 	(void)state;
-	set_config_run(false);
+	set_config_run(false, false);
+	set_config_run(false, true);
 	if (pt_can_watch())
-		set_config_run(true);
+		set_config_run(true, false);
 }
 
 static const char tables_entries[] =
