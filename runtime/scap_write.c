@@ -459,7 +459,8 @@ static void write_procs(struct scap_writer *w, struct state *st)
 		w->err = err;
 		goto out;
 	}
-	qsort(tv.v, tv.n, sizeof(*tv.v), thr_cmp);
+	if (tv.n)	/* none: a plugin source's engine */
+		qsort(tv.v, tv.n, sizeof(*tv.v), thr_cmp);
 	for (size_t i = 0; i < tv.n && !w->err; i++) {
 		proc_entry(w, tv.v[i]);
 		if (w->b.n >= PL_SPLIT)
