@@ -2,6 +2,8 @@
  * carrying what the view needs besides the record (cpu, block flags). */
 #include "bench/bench_recs.h"
 
+#include "bench/bench.h"
+
 #include <errno.h>
 #include <string.h>
 
@@ -77,4 +79,26 @@ void bench_recs_release(struct bench_recs *rs)
 {
 	mem_free(rs->buf);
 	memset(rs, 0, sizeof(*rs));
+}
+
+void bench_recs_replay(struct bench_state *st, struct engine *en, const struct bench_recs *rs,
+		       bool jit)
+{
+	struct engine_stats s;
+
+	while (bench_keep_running(st)) {
+		for (size_t off = 0; off < rs->len;) {
+			struct evt e;
+
+			off = bench_recs_next(rs, off, &e);
+			if (e.info)
+				engine__process(en, &e);
+		}
+	}
+	engine__stats(en, &s);
+	if (jit && !s.jit)
+		bench_skip(st, "the JIT did not compile the rules");
+	bench_set_items(st, (int64_t)rs->n * bench_iterations(st));
+	bench_counter(st, "events", (double)rs->n, false);
+	bench_counter(st, "alerts", (double)s.alerts, false);
 }

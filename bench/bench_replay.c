@@ -43,7 +43,6 @@ static void replay(struct bench_state *st, const char *path, bool jit)
 	struct engine_opts eo = { .sz = sizeof(eo), .no_jit = !jit };
 	struct bench_recs rs = { 0 };
 	struct engine *en = NULL;
-	struct engine_stats s;
 	struct config cfg;
 
 	config_init(&cfg);
@@ -55,21 +54,7 @@ static void replay(struct bench_state *st, const char *path, bool jit)
 		bench_skip(st, "cannot set up the replay (rules or capture)");
 		goto out;
 	}
-	while (bench_keep_running(st)) {
-		for (size_t off = 0; off < rs.len;) {
-			struct evt e;
-
-			off = bench_recs_next(&rs, off, &e);
-			if (e.info)
-				engine__process(en, &e);
-		}
-	}
-	engine__stats(en, &s);
-	if (jit && !s.jit)
-		bench_skip(st, "the JIT did not compile the rules");
-	bench_set_items(st, (int64_t)rs.n * bench_iterations(st));
-	bench_counter(st, "events", (double)rs.n, false);
-	bench_counter(st, "alerts", (double)s.alerts, false);
+	bench_recs_replay(st, en, &rs, jit);
 out:
 	engine__free(en);
 	config_release(&cfg);

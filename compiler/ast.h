@@ -59,6 +59,7 @@ struct ast_node {
 	struct field_ref *fref;		/* AST_FIELD: the resolved field */
 	uint8_t type;			/* AST_FIELD, AST_XFORM: enum ppm_param_type of the value */
 	bool checked;			/* checked once; the verdict is in bad */
+	const char *chk_source;		/* AST_FIELD: the rule source it was resolved for */
 	bool bad;			/* this node has an error (reported once) */
 	bool unknown;			/* the error is an unknown field or event type */
 	const char *errmsg;

@@ -35,6 +35,9 @@ enum field_flag {
 	FF_DOMAIN = 1u << 24,		/* a domain name: =, != and in also hold for an
 					 * address the compared names resolve to (fd.*ip.name) */
 
+	FF_ALL_SOURCES = 1u << 24,	/* also in rules of plugin event sources (Falco's generic
+					 * event fields: evt.num, evt.time, evt.source, ...) */
+
 	FF_ANCESTORS = 1u << 13,	/* without an argument, a comparison holds when it holds for
 					 * any ancestor (proc.aname, proc.apid, ...) */
 

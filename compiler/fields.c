@@ -48,6 +48,34 @@ static bool parse_index(const char *s, uint64_t *out)
 	return !errno && *end == '\0';
 }
 
+int fields_ref_of(const struct field_info *fi, const char *arg, struct field_ref *out, char *err,
+		  size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	if (arg && !(fi->flags & (FF_ARG_REQUIRED | FF_ARG_OPTIONAL))) {
+		snprintf(err, errlen, "field %s does not take an argument", fi->name);
+		return -EINVAL;
+	}
+	if (!arg && (fi->flags & FF_ARG_REQUIRED)) {
+		snprintf(err, errlen, "field %s requires an argument", fi->name);
+		return -EINVAL;
+	}
+	out->fi = fi;
+	out->arg = arg;
+	if (arg) {
+		out->arg_is_index = parse_index(arg, &out->index);
+		if (!out->arg_is_index && !(fi->flags & FF_ARG_NAME)) {
+			snprintf(err, errlen, "field %s: argument '%s' is not a number", fi->name, arg);
+			return -EINVAL;
+		}
+		if (out->arg_is_index && !(fi->flags & FF_ARG_INDEX) && !(fi->flags & FF_ARG_NAME)) {
+			snprintf(err, errlen, "field %s: argument '%s' is not a name", fi->name, arg);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *out, char *err,
 		   size_t errlen)
 {
@@ -78,28 +106,7 @@ int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *
 		fi = best;
 		arg = name + bestlen + 1;
 	}
-	if (arg && !(fi->flags & (FF_ARG_REQUIRED | FF_ARG_OPTIONAL))) {
-		snprintf(err, errlen, "field %s does not take an argument", fi->name);
-		return -EINVAL;
-	}
-	if (!arg && (fi->flags & FF_ARG_REQUIRED)) {
-		snprintf(err, errlen, "field %s requires an argument", fi->name);
-		return -EINVAL;
-	}
-	out->fi = fi;
-	out->arg = arg;
-	if (arg) {
-		out->arg_is_index = parse_index(arg, &out->index);
-		if (!out->arg_is_index && !(fi->flags & FF_ARG_NAME)) {
-			snprintf(err, errlen, "field %s: argument '%s' is not a number", fi->name, arg);
-			return -EINVAL;
-		}
-		if (out->arg_is_index && !(fi->flags & FF_ARG_INDEX) && !(fi->flags & FF_ARG_NAME)) {
-			snprintf(err, errlen, "field %s: argument '%s' is not a name", fi->name, arg);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return fields_ref_of(fi, arg, out, err, errlen);
 }
 
 bool fields_proc_static(const struct field_info *fi)
@@ -112,6 +119,8 @@ bool fields_proc_static(const struct field_info *fi)
 		"thread.vm", "fd.types",
 	};
 
+	if (fi->cls == FC_PLUGIN)	/* a plugin's value may follow anything */
+		return false;
 	if (!strncmp(fi->name, "container.", 10))	/* from the thread's cgroups */
 		return !strcmp(fi->name + 10, "id") || !strcmp(fi->name + 10, "full_id") ||
 		       !strcmp(fi->name + 10, "name") || !strcmp(fi->name + 10, "type");

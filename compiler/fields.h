@@ -30,6 +30,7 @@ enum field_cls {
 	FC_FSPATH,
 	FC_SYSLOG,
 	FC_CTR,
+	FC_PLUGIN,	/* a loaded plugin's field (compiler/field_reg.h): not in fields.def */
 	FC__COUNT
 };
 
@@ -59,6 +60,11 @@ const struct field_info *fields_find(const char *name);
  * a bad argument, with a message in err. *out->arg points into name or arg. */
 int fields_resolve(const char *name, const char *bracket_arg, struct field_ref *out, char *err,
 		   size_t errlen);
+
+/* The reference to fi with argument arg (NULL: none), the argument checked
+ * against fi's argument form. 0 or -EINVAL with err. */
+int fields_ref_of(const struct field_info *fi, const char *arg, struct field_ref *out, char *err,
+		  size_t errlen);
 
 /* Whether saker provides fi's value (class other than FC_NONE). */
 static inline bool fields_supported(const struct field_info *fi)

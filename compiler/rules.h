@@ -9,6 +9,7 @@
 #include "runtime/base/strmap.h"
 
 struct arena;
+struct field_reg;
 struct ydoc;
 struct ydoc_node;
 struct ast_node;
@@ -117,15 +118,29 @@ struct rl_rule {
 	uint32_t nextra_fields;
 };
 
+/* One entry of required_plugin_versions: a plugin and its alternatives,
+ * any of which satisfies it (Falco's semantics: same major version, at
+ * least the one asked for). */
+struct rl_plugin_alt {
+	const char *name;
+	const char *version;
+};
+
 struct rl_plugin_req {
 	const char *name;
 	const char *version;
-	bool satisfied;
+	struct rl_plugin_alt *alts;	/* the entry itself first, then its alternatives */
+	uint32_t nalts;
+	struct item_ctx ctx;
+	bool satisfied;		/* by saker's built-in fields or the registry's plugins */
 };
 
 struct rl_set {
 	struct arena *arena;
 	struct diag_list *diags;
+	/* plugin sources and fields (NULL: the syscall source and the
+	 * catalogue alone); borrowed, outlives the set */
+	const struct field_reg *freg;
 	struct rl_list **lists;
 	uint32_t nlists, caplists;
 	struct rl_macro **macros;

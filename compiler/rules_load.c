@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compiler/field_reg.h"
 #include "compiler/fields.h"
 #include "compiler/ydoc.h"
 #include "runtime/base/arena.h"
@@ -685,7 +686,7 @@ static bool is_list_op(const char *s)
 }
 
 /* Checks fields/comps of an exception, defaulting comps as Falco does. */
-static bool validate_exception(struct ld *ld, struct rl_exception *ex)
+static bool validate_exception(struct ld *ld, struct rl_exception *ex, const char *source)
 {
 	struct arena *a = ld->rs->arena;
 
@@ -719,7 +720,7 @@ static bool validate_exception(struct ld *ld, struct rl_exception *ex)
 		for (uint32_t i = 0; i < ex->fields.nitems; i++) {
 			const struct rl_exentry *f = &ex->fields.items[i];
 
-			if (f->is_list || !fields_is_valid_lhs(f->item.s)) {
+			if (f->is_list || !field_reg_valid_lhs(ld->rs->freg, source, f->item.s)) {
 				report(ld, DIAG_LOAD_ERR_VALIDATE, &ex->ctx, NULL, 0,
 				       "'%s' is not a supported filter field",
 				       f->is_list ? "(list)" : f->item.s);
@@ -744,7 +745,7 @@ static bool validate_exception(struct ld *ld, struct rl_exception *ex)
 			       "intersects)");
 			return false;
 		}
-		if (!fields_is_valid_lhs(ex->fields.item.s)) {
+		if (!field_reg_valid_lhs(ld->rs->freg, source, ex->fields.item.s)) {
 			report(ld, DIAG_LOAD_ERR_VALIDATE, &ex->ctx, NULL, 0,
 			       "'%s' is not a supported filter field", ex->fields.item.s);
 			return false;
@@ -864,7 +865,7 @@ static void append_exceptions(struct ld *ld, struct rl_rule *r, struct rl_except
 				       "Rule exception must have values property with a list of values");
 				continue;
 			}
-			if (validate_exception(ld, ex))
+			if (validate_exception(ld, ex, r->source))
 				push_exception(ld, r, ex);
 			continue;
 		}
@@ -1050,7 +1051,7 @@ static void rule_override(struct ld *ld, const struct ydoc_node *item, const str
 		if (read_exceptions(ld, item, ctx, false, &exs, &n)) {
 			r->nexceptions = 0;
 			for (uint32_t i = 0; i < n; i++)
-				if (validate_exception(ld, &exs[i]))
+				if (validate_exception(ld, &exs[i], r->source))
 					push_exception(ld, r, &exs[i]);
 		}
 	}
@@ -1211,12 +1212,12 @@ static void load_rule(struct ld *ld, const struct ydoc_node *item)
 				       "Rule exception item must have fields property with a list of fields");
 				return;
 			}
-			if (!validate_exception(ld, &exs[i]))
+			if (!validate_exception(ld, &exs[i], r->source))
 				return;
 			push_exception(ld, r, &exs[i]);
 		}
 	}
-	if (strcmp(r->source, "syscall")) {
+	if (field_reg_source_index(ld->rs->freg, r->source) < 0) {
 		r->unknown_source = true;
 		report(ld, DIAG_LOAD_UNKNOWN_SOURCE, &ctx, NULL, 0, "Unknown source %s, skipping",
 		       r->source);
@@ -1281,6 +1282,73 @@ static const char *builtin_plugin_version(const char *name)
 	return NULL;
 }
 
+/* The version of plugin name present: a registered plugin's, else a
+ * built-in provider's; NULL when none. */
+static const char *present_version(const struct rl_set *rs, const char *name)
+{
+	for (size_t i = 0; i < field_reg_nproviders(rs->freg); i++) {
+		const char *n, *v;
+
+		field_reg_provider(rs->freg, (uint32_t)i, &n, &v);
+		if (!strcmp(n, name))
+			return v;
+	}
+	return builtin_plugin_version(name);
+}
+
+/* "x.y.z" (anything may follow, as Falco reads versions). */
+static bool version3(const char *s, unsigned long long v[3])
+{
+	char *e;
+
+	for (int i = 0; i < 3; i++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		v[i] = strtoull(s, &e, 10);
+		s = e;
+		if (i < 2 && *s++ != '.')
+			return false;
+	}
+	return true;
+}
+
+/* Version have satisfies want: same major, at least as recent. */
+static bool version_ok(const char *have, const char *want)
+{
+	unsigned long long h[3], w[3];
+
+	if (!version3(have, h) || !version3(want, w) || h[0] != w[0])
+		return false;
+	return h[1] > w[1] || (h[1] == w[1] && h[2] >= w[2]);
+}
+
+int rules_load_check_plugin_reqs(const struct rl_set *rs, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < rs->nplugin_reqs; i++) {
+		const struct rl_plugin_req *r = &rs->plugin_reqs[i];
+		size_t o = 0;
+
+		for (uint32_t k = 0; k < r->nalts; k++) {
+			const char *have = present_version(rs, r->alts[k].name);
+
+			if (!have)
+				continue;
+			if (version_ok(have, r->alts[k].version))
+				goto next;
+			snprintf(err, errlen, "Plugin '%s' version '%s' is not compatible with required "
+				 "plugin version '%s'", r->alts[k].name, have, r->alts[k].version);
+			return -EINVAL;
+		}
+		o = (size_t)snprintf(err, errlen, "Plugin requirement not satisfied, must load one of: ");
+		for (uint32_t k = 0; k < r->nalts && o < errlen; k++)
+			o += (size_t)snprintf(err + o, errlen - o, "%s%s (>= %s)", k ? ", " : "",
+					      r->alts[k].name, r->alts[k].version);
+		return -EINVAL;
+next:;
+	}
+	return 0;
+}
+
 static void load_plugin_versions(struct ld *ld, const struct ydoc_node *item)
 {
 	static const char *const keys[] = { "required_plugin_versions", NULL };
@@ -1295,7 +1363,9 @@ static void load_plugin_versions(struct ld *ld, const struct ydoc_node *item)
 		return;
 	}
 	for (size_t i = 0; i < seq->n; i++) {
+		static const char *const pkeys[] = { "name", "version", "alternatives", NULL };
 		const struct ydoc_node *p = seq->kids[i], *nv, *vv, *alts;
+		struct rl_plugin_req req = { 0 };
 		struct item_ctx pctx;
 
 		ctx_for(ld, &pctx, "required plugin versions entry", "", p);
@@ -1315,30 +1385,33 @@ static void load_plugin_versions(struct ld *ld, const struct ydoc_node *item)
 			ERR(ld, &pctx, "Value of alternatives must be a sequence");
 			continue;
 		}
-		{
-			static const char *const pkeys[] = { "name", "version", "alternatives", NULL };
-			struct rl_plugin_req req = { nv->str, vv->str, false };
-			const char *have = builtin_plugin_version(nv->str);
-			int ok;
+		check_keys(ld, p, pkeys, &pctx);
+		req = (struct rl_plugin_req){ .name = nv->str, .version = vv->str, .ctx = pctx };
+		req.alts = arena_alloc(rs->arena, (1 + (alts ? alts->n : 0)) * sizeof(*req.alts));
+		if (!req.alts)
+			return;
+		req.alts[req.nalts++] = (struct rl_plugin_alt){ nv->str, vv->str };
+		for (size_t j = 0; alts && j < alts->n; j++) {
+			const struct ydoc_node *an = ydoc_map_get(alts->kids[j], "name");
+			const struct ydoc_node *av = ydoc_map_get(alts->kids[j], "version");
 
-			check_keys(ld, p, pkeys, &pctx);
-			req.satisfied = have && rules_load_version_cmp(have, vv->str, &ok) >= 0 && ok;
-			for (size_t j = 0; alts && j < alts->n && !req.satisfied; j++) {
-				const struct ydoc_node *an = ydoc_map_get(alts->kids[j], "name");
-				const struct ydoc_node *av = ydoc_map_get(alts->kids[j], "version");
-
-				if (an && av && an->kind == YDOC_SCALAR && av->kind == YDOC_SCALAR &&
-				    (have = builtin_plugin_version(an->str)))
-					req.satisfied = rules_load_version_cmp(have, av->str, &ok) >= 0;
-			}
-			if (!req.satisfied)
-				report(ld, DIAG_LOAD_UNKNOWN_SOURCE, &pctx, NULL, 0,
-				       "Plugin '%s' version %s is required but not available: rules "
-				       "that need its fields or source are skipped", req.name,
-				       req.version);
-			GROW(rs->plugin_reqs, rs->nplugin_reqs, rs->capplugin_reqs);
-			rs->plugin_reqs[rs->nplugin_reqs++] = req;
+			if (an && av && an->kind == YDOC_SCALAR && av->kind == YDOC_SCALAR)
+				req.alts[req.nalts++] = (struct rl_plugin_alt){ an->str, av->str };
 		}
+		for (uint32_t k = 0; k < req.nalts && !req.satisfied; k++) {
+			const char *have = present_version(rs, req.alts[k].name);
+
+			req.satisfied = have && version_ok(have, req.alts[k].version);
+		}
+		/* with plugins registered, the engine refuses unmet requirements
+		 * (rules_load_check_plugin_reqs); the compiler alone warns */
+		if (!req.satisfied && !rs->freg)
+			report(ld, DIAG_LOAD_UNKNOWN_SOURCE, &pctx, NULL, 0,
+			       "Plugin '%s' version %s is required but not available: rules "
+			       "that need its fields or source are skipped", req.name,
+			       req.version);
+		GROW(rs->plugin_reqs, rs->nplugin_reqs, rs->capplugin_reqs);
+		rs->plugin_reqs[rs->nplugin_reqs++] = req;
 	}
 }
 

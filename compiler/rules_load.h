@@ -20,3 +20,9 @@ void rules_load_release(struct rl_set *rs);
 /* Compares dotted versions ("0.57.0", "9"); <0, 0, >0. Sets *ok=false when a
  * part is not a number. */
 int rules_load_version_cmp(const char *a, const char *b, int *ok);
+
+/* Checks every required_plugin_versions entry loaded against the plugins
+ * of rs->freg and saker's built-in providers, as Falco does at start. 0, or
+ * -EINVAL with Falco's sentence in err ("Plugin requirement not satisfied,
+ * must load one of: k8saudit (>= 0.1.0)"). */
+int rules_load_check_plugin_reqs(const struct rl_set *rs, char *err, size_t errlen);

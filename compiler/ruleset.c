@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "compiler/field_reg.h"
 #include "compiler/lower.h"
 #include "compiler/rules_load.h"
 #include "compiler/syscalls.h"
@@ -49,6 +50,11 @@ void ruleset__free(struct ruleset *rs)
 	mem_free(rs);
 }
 
+void ruleset__set_fields(struct ruleset *rs, const struct field_reg *reg)
+{
+	rs->rl.freg = reg;
+}
+
 int ruleset__load_file(struct ruleset *rs, const char *path)
 {
 	return rules_load_file(&rs->rl, path);
@@ -77,6 +83,7 @@ int ruleset__compile(struct ruleset *rs)
 
 		r->src = sr->src;
 		r->sema = sr;
+		r->source = (uint32_t)field_reg_source_index(rs->rl.freg, sr->src->source);
 		if (!sr->ast)
 			continue;
 		r->root = lower_condition(&rs->ir, sr->ast);
@@ -91,7 +98,8 @@ int ruleset__compile(struct ruleset *rs)
 		syscalls_legacy_evtset_of(sr->ast, &legacy);
 		evtset_or(&r->evttypes, &legacy);
 		r->all_types = evtset_is_full(&r->evttypes);
-		if (sr->src->warn_evttypes && warn) {
+		/* as Falco, only syscall rules are told */
+		if (sr->src->warn_evttypes && warn && r->source == 0) {
 			const struct item_ctx *c = &sr->src->ctx;
 			struct diag *d = diag_add(&rs->diags, DIAG_LOAD_NO_EVTTYPE,
 				"Rule matches too many evt.type values. This has a significant "
@@ -115,7 +123,7 @@ void ruleset__syscalls(const struct ruleset *rs, bool all_io, bool *mark)
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct ruleset_rule *r = &rs->rules[i];
 
-		if (!r->root || !r->src->enabled)
+		if (!r->root || !r->src->enabled || r->source != 0)
 			continue;
 		for (size_t t = 0; t < evttypes_count(); t++) {
 			int sc[64];

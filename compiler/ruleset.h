@@ -20,6 +20,8 @@ struct ruleset_rule {
 	struct ir_node *root;		/* NULL when the rule failed or was skipped */
 	struct evtset evttypes;		/* the types the rule is evaluated on */
 	bool all_types;
+	uint32_t source;		/* index of its event source (field_reg_source:
+					 * 0 syscall) */
 };
 
 struct ruleset {
@@ -35,6 +37,11 @@ struct ruleset {
 
 int ruleset__new(struct ruleset **out);
 void ruleset__free(struct ruleset *rs);
+
+struct field_reg;
+/* The plugin sources and fields rules may use (compiler/field_reg.h),
+ * borrowed until the ruleset is freed; set before loading. */
+void ruleset__set_fields(struct ruleset *rs, const struct field_reg *reg);
 
 /* Loads one file; problems become diagnostics (see rs->diags). Returns 0,
  * -EINVAL when the file had errors, or -errno. */

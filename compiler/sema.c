@@ -12,6 +12,7 @@
 #include "compiler/ast.h"
 #include "compiler/evttypes.h"
 #include "runtime/base/evt_schema.h"
+#include "compiler/field_reg.h"
 #include "compiler/fields.h"
 #include "compiler/irop_rt.h"
 #include "compiler/parse.h"
@@ -391,26 +392,16 @@ struct chk {
 
 /* Reports a problem at node n, in the text that contains it: the rule's
  * condition, or the body of the innermost macro being expanded. */
-static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unknown,
-		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unknown,
-		       const char *fmt, ...)
+/* Reports an error of the rule at pos of the node being checked (in the
+ * macro it comes from, with the expansion chain), without marking a node. */
+static void chk_error_at(struct chk *c, struct ast_node *n, uint32_t pos, bool unknown,
+			 const char *msg)
 {
 	struct s *s = c->s;
 	struct rl_rule *rr = c->r->src;
-	char msg[1024];
 	struct diag *d;
-	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	n->checked = true;
-	n->bad = true;
-	n->unknown = unknown;
-	n->errmsg = arena_strdup(s->a, msg);
-	n->errpos = pos;
+	(void)n;
 	c->failed = true;
 	if (unknown) {
 		c->unknown_seen = true;
@@ -436,6 +427,28 @@ static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unk
 		at_text(s, DIAG_LOAD_ERR_COMPILE_CONDITION, &rr->ctx, "rule condition", rr->cond_loc,
 			&c->r->cond, pos, "%s", msg);
 	}
+}
+
+static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unknown,
+		       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* An error at node n: the node is marked bad (its message kept for the
+ * other rules that share it) and the error reported. */
+static void node_error(struct chk *c, struct ast_node *n, uint32_t pos, bool unknown,
+		       const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n->checked = true;
+	n->bad = true;
+	n->unknown = unknown;
+	n->errmsg = arena_strdup(c->s->a, msg);
+	n->errpos = pos;
+	chk_error_at(c, n, pos, unknown, msg);
 }
 
 /* A warning at node n (reported once: n is checked once). */
@@ -588,9 +601,36 @@ static enum ppm_param_type rawarg_type(const char *name)
 	return PT_DYN;
 }
 
+/* A field of a macro shared by rules of several sources: it compiled for
+ * one source; in a rule of another it must name the same field (the
+ * macro's code is shared), else the rule fails here. */
+static bool recheck_source(struct chk *c, struct ast_node *n)
+{
+	struct field_ref ref;
+	char err[256];
+	int rc = field_reg_resolve(c->s->rl->freg, c->r->src->source, n->str, n->arg, &ref, err,
+				   sizeof(err));
+
+	if (rc) {
+		chk_error_at(c, n, rc == -EINVAL && n->arg ? n->arg_pos : n->pos, rc == -ENOENT, err);
+		return false;
+	}
+	if (ref.fi != n->fref->fi) {
+		snprintf(err, sizeof(err), "field %s means another field in source %s than in source "
+			 "%s (a macro shared by rules of both)", n->str, c->r->src->source,
+			 n->chk_source);
+		chk_error_at(c, n, n->pos, false, err);
+		return false;
+	}
+	return true;
+}
+
 /* Resolves a field or transformer; sets n->type. */
 static bool check_value_src(struct chk *c, struct ast_node *n)
 {
+	if (n->checked && n->kind == AST_FIELD && !n->bad && n->chk_source &&
+	    strcmp(n->chk_source, c->r->src->source))
+		return recheck_source(c, n);
 	if (n->checked) {
 		if (n->bad)
 			replay_error(c, n);
@@ -605,12 +645,14 @@ static bool check_value_src(struct chk *c, struct ast_node *n)
 			c->s->oom = true;
 			return false;
 		}
-		rc = fields_resolve(n->str, n->arg, ref, err, sizeof(err));
+		rc = field_reg_resolve(c->s->rl->freg, c->r->src->source, n->str, n->arg, ref, err,
+				       sizeof(err));
 		if (rc) {
 			node_error(c, n, rc == -EINVAL && n->arg ? n->arg_pos : n->pos, rc == -ENOENT,
 				   "%s", err);
 			return false;
 		}
+		n->chk_source = c->r->src->source;
 		if (ref->fi->flags & FF_OUTPUT_ONLY) {
 			node_error(c, n, n->pos, false, "field %s can only be used in outputs", n->str);
 			return false;
@@ -1035,7 +1077,8 @@ static bool parse_output(struct s *s, struct sema_rule *sr, const struct src_tex
 			s->oom = true;
 			return false;
 		}
-		rc = fields_resolve(name, has_arg ? arg : NULL, ref, err, sizeof(err));
+		rc = field_reg_resolve(s->rl->freg, r->source, name, has_arg ? arg : NULL, ref, err,
+				       sizeof(err));
 		if (rc == 0 && (ref->fi->flags & FF_FILTER_ONLY)) {
 			snprintf(err, sizeof(err), "field %s can only be used in conditions", name);
 			rc = -EINVAL;

@@ -1384,7 +1384,7 @@ static int apply(struct ctx *x)
 	c->kmod_module = *v ? (char *)v : NULL;
 	v = config_get_str(c, "engine.kind");
 	c->engine_kind = v;
-	if (!strcmp(v, "ebpf") || !strcmp(v, "gvisor") || !strcmp(v, "nodriver"))
+	if (!strcmp(v, "ebpf") || !strcmp(v, "gvisor"))
 		return fail_at(x, "engine.kind",
 			       "engine.kind '%s' is refused: saker has no such engine (use "
 			       "modern_ebpf, or replay with engine.replay.capture_file)", v);
@@ -1602,8 +1602,8 @@ static void dump_node(const struct ydoc_node *n, struct strbuf *sb)
 	}
 }
 
-/* The tree as JSON without its rules files. */
-static void dump_beyond_rules(const struct config *c, struct strbuf *sb)
+/* The tree as JSON without its top-level keys in skip (NULL-ended). */
+static void dump_beyond(const struct config *c, const char *const *skip, struct strbuf *sb)
 {
 	const struct ydoc_node *r = c->root;
 
@@ -1613,8 +1613,11 @@ static void dump_beyond_rules(const struct config *c, struct strbuf *sb)
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		const char *k = r->kids[2 * i]->str;
+		const char *const *s = skip;
 
-		if (!strcmp(k, "rules_files") || !strcmp(k, "rules_file"))
+		while (*s && strcmp(*s, k))
+			s++;
+		if (*s)
 			continue;
 		strbuf_add_json_str(sb, k);
 		strbuf_addc(sb, ':');
@@ -1623,17 +1626,25 @@ static void dump_beyond_rules(const struct config *c, struct strbuf *sb)
 	}
 }
 
-bool config_differs_beyond_rules(const struct config *a, const struct config *b)
+bool config_differs_beyond(const struct config *a, const struct config *b,
+			   const char *const *skip)
 {
 	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 	bool differ;
 
-	dump_beyond_rules(a, &x);
-	dump_beyond_rules(b, &y);
+	dump_beyond(a, skip, &x);
+	dump_beyond(b, skip, &y);
 	differ = x.oom || y.oom || (x.len != y.len) || (x.len && memcmp(x.buf, y.buf, x.len));
 	strbuf_release(&x);
 	strbuf_release(&y);
 	return differ;
+}
+
+bool config_differs_beyond_rules(const struct config *a, const struct config *b)
+{
+	static const char *const rules[] = { "rules_files", "rules_file", NULL };
+
+	return config_differs_beyond(a, b, rules);
 }
 
 void config_dump_json(const struct config *c, struct strbuf *sb)

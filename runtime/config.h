@@ -162,6 +162,9 @@ void config_dump_json(const struct config *c, struct strbuf *sb);
 /* Whether a and b say something different beyond their rules files
  * (rules_files, rules_file); true when that cannot be told (no memory). */
 bool config_differs_beyond_rules(const struct config *a, const struct config *b);
+/* The same beyond the top-level keys of skip (NULL-ended). */
+bool config_differs_beyond(const struct config *a, const struct config *b,
+			   const char *const *skip);
 /* The key table as a JSON schema (draft-06), and as a Markdown table. */
 void config_schema_json(struct strbuf *sb);
 void config_keys_markdown(struct strbuf *sb);

@@ -14,8 +14,9 @@ struct dispatch {
 	uint32_t nrules;
 };
 
-int dispatch__new(const struct ruleset *rs, bool (*ok)(void *ctx, uint32_t rule), void *ctx,
-		  struct dispatch **out)
+/* The rules of source src (-1: any) that ok admits. */
+static int build(const struct ruleset *rs, int64_t src, bool (*ok)(void *ctx, uint32_t rule),
+		 void *ctx, struct dispatch **out)
 {
 	struct dispatch *d = mem_calloc(1, sizeof(*d));
 	size_t nt = evttypes_count();
@@ -25,7 +26,7 @@ int dispatch__new(const struct ruleset *rs, bool (*ok)(void *ctx, uint32_t rule)
 	for (uint32_t i = 0; i < rs->nrules; i++) {
 		const struct ruleset_rule *r = &rs->rules[i];
 
-		if (!r->root || !r->src->enabled || !ok(ctx, i))
+		if (!r->root || !r->src->enabled || (src >= 0 && r->source != src) || !ok(ctx, i))
 			continue;
 		d->nrules++;
 		for (size_t t = 0; t < nt; t++) {
@@ -44,6 +45,18 @@ int dispatch__new(const struct ruleset *rs, bool (*ok)(void *ctx, uint32_t rule)
 	}
 	*out = d;
 	return 0;
+}
+
+int dispatch__new(const struct ruleset *rs, bool (*ok)(void *ctx, uint32_t rule), void *ctx,
+		  struct dispatch **out)
+{
+	return build(rs, -1, ok, ctx, out);
+}
+
+int dispatch__new_source(const struct ruleset *rs, uint32_t src,
+			 bool (*ok)(void *ctx, uint32_t rule), void *ctx, struct dispatch **out)
+{
+	return build(rs, src, ok, ctx, out);
 }
 
 void dispatch__free(struct dispatch *d)

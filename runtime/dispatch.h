@@ -14,6 +14,9 @@ struct dispatch;
 /* ok(rule) tells whether a rule can be evaluated (compiled, enabled). */
 int dispatch__new(const struct ruleset *rs, bool (*ok)(void *ctx, uint32_t rule), void *ctx,
 		  struct dispatch **out);
+/* The same for the rules of one event source (ruleset_rule.source). */
+int dispatch__new_source(const struct ruleset *rs, uint32_t src,
+			 bool (*ok)(void *ctx, uint32_t rule), void *ctx, struct dispatch **out);
 void dispatch__free(struct dispatch *d);
 
 /* The evt.type index of an event (generic events: by their syscall), or -1. */

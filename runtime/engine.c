@@ -12,7 +12,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "compiler/field_reg.h"
 #include "compiler/fields.h"
+#include "compiler/rules_load.h"
 #include "compiler/interp.h"
 #include "compiler/ir.h"
 #include "compiler/jit.h"
@@ -35,6 +37,7 @@
 #include "runtime/evt_source.h"
 #include "runtime/extract.h"
 #include "runtime/outputs.h"
+#include "runtime/plugin_lane.h"
 #include "runtime/proc_memo.h"
 #include "runtime/scap.h"
 #include "state/state.h"
@@ -67,9 +70,14 @@ int engine__new(const struct engine_opts *o, struct engine **out)
 	err = state__new(&so, &en->st);
 	if (err)
 		goto fail;
-	err = outputs__new(o->cfg, &en->out);
-	if (err)
-		goto fail;
+	if (o->outputs) {
+		en->out = o->outputs;
+	} else {
+		err = outputs__new(o->cfg, &en->out);
+		if (err)
+			goto fail;
+		en->own_out = true;
+	}
 	h = getenv("FALCO_HOSTNAME");
 	if (h && *h)
 		snprintf(en->hostname, sizeof(en->hostname), "%s", h);
@@ -106,6 +114,7 @@ void engine_rules_free(struct engine_rules *r)
 		extract_scratch_release(&r->fsc[i]);
 	mem_free(r->fsc);
 	mem_free(r->preps);
+	engine_plugins_dispatch_free(r);
 	dispatch__free(r->dp);
 	interp__free(r->ip);
 	ruleset__free(r->rs);
@@ -122,7 +131,9 @@ void engine__free(struct engine *en)
 		return;
 	engine_ctr_stop(en);
 	engine_reload_stop(en);
-	outputs__free(en->out);
+	engine_siblings_free(en);
+	if (en->own_out)
+		outputs__free(en->out);
 	engine_rules_free(en->ev);
 	if (en->w)
 		scap_writer__close(en->w);
@@ -130,6 +141,7 @@ void engine__free(struct engine *en)
 	for (size_t i = 0; i < en->nrule_files; i++)
 		mem_free(en->rule_files[i]);
 	mem_free(en->rule_files);
+	plugin_lane__free(en->pl);
 	state__free(en->st);
 	extract_scratch_release(&en->asc);
 	extract_scratch_release(&en->xmemo.sc);
@@ -171,6 +183,14 @@ static bool rule_ok(void *ctx, uint32_t i)
 	       rr->src->priority <= r->en->cfg->min_priority;
 }
 
+/* The same, for the syscall dispatch and the JIT: syscall rules only. */
+static bool syscall_rule_ok(void *ctx, uint32_t i)
+{
+	struct engine_rules *r = ctx;
+
+	return r->rs->rules[i].source == 0 && rule_ok(ctx, i);
+}
+
 static void format_diags(const struct ruleset *rs, struct strbuf *sb)
 {
 	for (size_t i = 0; sb && i < rs->diags.n; i++) {
@@ -209,8 +229,9 @@ static int keep_rule_files(struct engine *en, const char *const *files, size_t n
 /* Loads and compiles the files into a ruleset of their own, with the
  * configuration's append_output; diagnostics are formatted into diags. 0;
  * -EINVAL when a file has errors (nothing is kept); -errno. */
-static int read_rules(const struct config *cfg, const char *const *files, size_t n,
-		      struct strbuf *diags, struct ruleset **out)
+static int read_rules(const struct config *cfg, const struct field_reg *freg,
+		      const char *const *files, size_t n, struct strbuf *diags,
+		      struct ruleset **out)
 {
 	struct ruleset *rs;
 	int err;
@@ -218,6 +239,7 @@ static int read_rules(const struct config *cfg, const char *const *files, size_t
 	err = ruleset__new(&rs);
 	if (err)
 		return err;
+	ruleset__set_fields(rs, freg);
 	for (size_t i = 0; i < n; i++) {
 		err = ruleset__load_file(rs, files[i]);
 		if (err && err != -EINVAL)
@@ -233,6 +255,17 @@ static int read_rules(const struct config *cfg, const char *const *files, size_t
 	if (rs->diags.nerr) {
 		err = -EINVAL;
 		goto bad;
+	}
+	if (freg) {
+		/* as Falco at start: every required plugin loaded */
+		char msg[1024];
+
+		if (rules_load_check_plugin_reqs(&rs->rl, msg, sizeof(msg))) {
+			if (diags)
+				strbuf_printf(diags, "%s\n", msg);
+			err = -EINVAL;
+			goto bad;
+		}
 	}
 	*out = rs;
 	return 0;
@@ -282,7 +315,7 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n, bo
 		return -ENOMEM;
 	r->en = en;
 	/* rules that do not load leave the running ones as they are */
-	err = read_rules(en->cfg, files, n, diags, &r->rs);
+	err = read_rules(en->cfg, en->freg, files, n, diags, &r->rs);
 	if (err)
 		goto fail;
 	config_rules_apply(en->cfg, r->rs);	/* the configuration's `rules:` */
@@ -301,10 +334,13 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n, bo
 		goto fail;
 	}
 	ruleset__syscalls(r->rs, en->cfg->all_syscalls, r->syscalls);
-	err = dispatch__new(r->rs, rule_ok, r, &r->dp);
-	/* the JIT counts its own heap (engine_jit.c) */
+	err = dispatch__new(r->rs, syscall_rule_ok, r, &r->dp);
+	if (!err && en->pl)
+		err = engine_plugins_dispatch(r, rule_ok);
+	/* the JIT counts its own heap (engine_jit.c); an engine of a plugin
+	 * source alone has no syscall rules to compile */
 	heap0 -= mem_thread_net();
-	if (!err && !en->no_jit)
+	if (!err && !en->no_jit && en->source <= 0)
 		err = engine_jit_start(r, background);
 	heap0 += mem_thread_net();
 	if (!err)
@@ -373,7 +409,7 @@ int engine__load_rules(struct engine *en, const char *const *files, size_t n,
 	if (err)
 		return err;
 	engine_rules_free(engine_rules_swap(en, r));
-	return 0;
+	return en->nsib ? engine_siblings_load_rules(en, files, n) : 0;
 }
 
 static void alert(struct engine *en, uint32_t rule)
@@ -415,7 +451,10 @@ void engine__update(struct engine *en, const struct evt *e)
 	en->x.num = en->stats.processed;
 	if (!en->x.first_ts)
 		en->x.first_ts = e->ts;
-	state__update(en->st, e, &en->x.cur);
+	if (en->pl)
+		engine_plugins_update(en, e);
+	else
+		state__update(en->st, e, &en->x.cur);
 	if (en->print_events)
 		print_event(en, e);
 }
@@ -423,9 +462,8 @@ void engine__update(struct engine *en, const struct evt *e)
 /* The rules of r the current event matches (engine__match). */
 static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit, uint32_t *out)
 {
-	const uint32_t *cand;
-	uint32_t n, m = 0;
-
+	if (__builtin_expect(en->x.source != 0, 0))
+		return engine_plugins_match(en, r, out);
 	if (jit && (r->jit || (__builtin_expect(r->tier != NULL, 0) && engine_jit_take(en, r)))) {
 		uint16_t code = en->x.e->type;
 
@@ -434,7 +472,16 @@ static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit
 					en->x.e->info->dir == EVD_ENTER ? 0 : 1, en, out);
 		return jit_eval_code(r->jit, code, en, out);
 	}
-	if (!r->dp || !(cand = dispatch_rules(r->dp, en->x.e, &n)) || !n)
+	return engine_interp_match(en, r, r->dp, out);
+}
+
+uint32_t engine_interp_match(struct engine *en, struct engine_rules *r, const struct dispatch *d,
+			     uint32_t *out)
+{
+	const uint32_t *cand;
+	uint32_t n, m = 0;
+
+	if (!d || !(cand = dispatch_rules(d, en->x.e, &n)) || !n)
 		return 0;
 	interp_begin_event(r->ip);
 	for (uint32_t i = 0; i < n; i++) {
@@ -582,6 +629,8 @@ int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen
 {
 	int ret;
 
+	if (en->aq && !en->injecting && (ret = engine_inject_async(en, e->ts, err, errlen)))
+		return ret;
 	if (en->w && (ret = scap_writer__write(en->w, e)) != 0) {
 		snprintf(err, errlen, "%s: %s", en->write_path, strerror(-ret));
 		return ret;
@@ -621,7 +670,7 @@ static void take_source_stats(struct engine *en, const struct evt_source *src)
 	struct evt_source_stats ss;
 
 	src->ops->stats(src, -1, &ss);
-	en->stats.seen = ss.seen;
+	en->stats.seen = ss.seen + en->async_fed;
 	en->stats.dropped = ss.drop_full + ss.drop_big;
 	en->stats.skipped += ss.malformed;
 	for (int c = 0; en->live_cpus && c < en->live_ncpus && c < src->ncpus; c++) {
@@ -640,8 +689,12 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 
 	src->ops->machine(src, &mi);
 	ret = engine_writer_open(en, &mi, err, errlen);
-	if (ret)
+	if (!ret && en->pl)
+		ret = engine_plugins_start(en, src->live, err, errlen);
+	if (ret) {
+		engine_writer_close(en, ret, err, errlen);
 		return ret;
+	}
 	en->src = src;
 	while (!en->stop) {
 		struct engine_rules *nr;
@@ -665,6 +718,8 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 		}
 		engine_poll_service(en);
 		src->ops->release(src);
+		if (en->aq && (ret = engine_inject_async(en, engine_now_ns(), err, errlen)))
+			goto out;
 		idle(&idle_ns);
 	}
 	if (src->ops->stop) {
@@ -675,12 +730,21 @@ int engine__run_source(struct engine *en, struct evt_source *src, char *err, siz
 				goto out;
 		}
 	}
+	if (en->pl) {
+		/* the plugins stop producing; what they queued still goes in */
+		engine_plugins_stop(en);
+		if (en->aq && (r = engine_inject_async(en, UINT64_MAX, err, errlen)))
+			ret = r;
+	}
 out:
+	if (en->pl)
+		engine_plugins_stop(en);
 	take_source_stats(en, src);
 	en->src = NULL;
 	ret = engine_writer_close(en, ret, err, errlen);
 	engine_reload_stop(en);
-	outputs__close(en->out);
+	if (en->own_out && !en->nsib)
+		outputs__close(en->out);
 	return ret;
 }
 
@@ -715,6 +779,7 @@ void engine__jit_wait(struct engine *en)
 void engine__stop(struct engine *en)
 {
 	en->stop = 1;
+	engine_siblings_signal(en);
 }
 
 void engine__request_reload(struct engine *en)
@@ -827,6 +892,8 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 	engine_ctr_format_stats(en, sb);
 	if (en->live)
 		engine_format_live_stats(en, sb);
+	if (en->pl)
+		engine_format_plugin_stats(en, sb);
 	if (!r || !s.alerts)
 		return;
 	strbuf_adds(sb, "alerts by rule:\n");

@@ -15,6 +15,8 @@ struct evt;
 struct ruleset;
 struct strbuf;
 
+struct outputs;
+
 struct engine_opts {
 	size_t sz;
 	const struct config *cfg;	/* borrowed; must outlive the engine */
@@ -34,6 +36,9 @@ struct engine_opts {
 	 * a failure that keeps the running rules. NULL: the same files again. */
 	int (*reload_hook)(void *ctx, struct engine *en);
 	void *reload_ctx;
+	/* the outputs of another engine to emit to (borrowed; NULL: the
+	 * engine's own, made from cfg) */
+	struct outputs *outputs;
 };
 
 struct engine_stats {
@@ -135,6 +140,27 @@ void engine__stop(struct engine *en);
 void engine__stats(const struct engine *en, struct engine_stats *out);
 /* Human-readable statistics: events, state tables, alerts per rule. */
 void engine__format_stats(const struct engine *en, struct strbuf *sb);
+
+struct plugin_set;
+/* Gives the engine the configured plugins (runtime/plugin_set.h, borrowed,
+ * outliving the engine), before its rules are loaded: rules of their
+ * sources compile against their fields and required_plugin_versions is
+ * checked against them. For a capture (capture true) the engine serves
+ * every source with one instance of each plugin. Live, it serves the first
+ * of the enabled sources (syscall, then the plugins' in load order; enable
+ * NULL: all) and starts an engine of its own for each other one, run in
+ * parallel by engine__run_live, all emitting to this engine's outputs. 0,
+ * or -errno with err (a plugin failing init, an unknown source, ...). */
+int engine__use_plugins(struct engine *en, struct plugin_set *ps, bool capture,
+			const char *const *enable, size_t nenable, char *err, size_t errlen);
+
+/* On the event thread (a reload hook): plugin `name` (a set entry) takes
+ * config, the text of a new init_config, through its set_config: this
+ * engine's instance now, those of the other sources' engines at their next
+ * reload (engine__request_reload). 0, or -errno with err: -ENOENT no such
+ * plugin, -ENOTSUP it has no set_config, -EINVAL it refused config. */
+int engine__plugin_set_config(struct engine *en, const char *name, const char *config,
+			      char *err, size_t errlen);
 
 /* Watches this machine through the live driver of the configuration
  * (engine.kind: modern_ebpf, the probe, or kmod, the kernel module) until

@@ -35,7 +35,10 @@ struct engine_rules {
 	struct jit *jit;		/* NULL: the interpreter evaluates */
 	struct engine_jit_tier *tier;	/* the JIT compiling in the background */
 	struct proc_memo *pm;		/* the JIT's per-thread results */
-	struct dispatch *dp;
+	struct dispatch *dp;		/* syscall rules */
+	struct dispatch **pdp;		/* rules of plugin source i (index as in the
+					 * field registry), NULL for the others */
+	uint32_t npdp;
 	struct extract_scratch *fsc;	/* one per interpreter field */
 	struct extract_prep *preps;	/* the same fields, for the JIT */
 	uint32_t nfsc;
@@ -101,6 +104,18 @@ struct engine {
 	uint64_t ctr_events;		/* container events made from the lookups */
 	uint64_t ctr_event_errors;
 	bool ctr_write_failed;
+	bool own_out;			/* out is this engine's (not another's) */
+	/* plugins (engine_plugins.c, engine_sources.c); NULL/0 without */
+	struct plugin_set *ps;		/* borrowed */
+	const struct field_reg *freg;	/* ps's registry */
+	struct plugin_lane *pl;
+	struct async_queue *aq;		/* the lane's async events, NULL none */
+	int source;			/* the source this engine serves, -1 every one
+					 * (a capture) */
+	bool injecting;			/* async events being fed */
+	uint64_t async_fed;		/* async events fed (counted as seen) */
+	struct engine_sibling *sib;	/* engines of the other sources of a live run */
+	size_t nsib;
 };
 
 #define ENGINE_SVC_USER 1		/* engine__request_service */
@@ -186,3 +201,62 @@ int engine_writer_close(struct engine *en, int ret, char *err, size_t errlen);
 int engine_feed(struct engine *en, const struct evt *e, char *err, size_t errlen);
 /* The live source's lines of the statistics (engine_live.c). */
 void engine_format_live_stats(const struct engine *en, struct strbuf *sb);
+
+/* The rules of dispatch d (of r) the current event matches, by the
+ * interpreter (d NULL: none). */
+uint32_t engine_interp_match(struct engine *en, struct engine_rules *r, const struct dispatch *d,
+			     uint32_t *out);
+
+/* ---- plugins (engine_plugins.c) ------------------------------------------ */
+/* Per event (en->pl set): the event's source, the state update (syscall
+ * events only), then the plugins' parsers. */
+void engine_plugins_update(struct engine *en, const struct evt *e);
+/* The rules a plugin source's event matches (the interpreter). */
+uint32_t engine_plugins_match(struct engine *en, struct engine_rules *r, uint32_t *out);
+/* The per-source dispatch of rules r (when the engine has plugin sources). */
+int engine_plugins_dispatch(struct engine_rules *r, bool (*ok)(void *ctx, uint32_t i));
+void engine_plugins_dispatch_free(struct engine_rules *r);
+/* Feeds the queued async events stamped at or before until. 0 or the
+ * error of engine_feed. */
+int engine_inject_async(struct engine *en, uint64_t until, char *err, size_t errlen);
+/* Around a run: async handlers and capture listening on and off; the
+ * plugins' state dumped into a capture being written. */
+int engine_plugins_start(struct engine *en, bool live, char *err, size_t errlen);
+void engine_plugins_stop(struct engine *en);
+int engine_plugins_dump(struct engine *en, char *err, size_t errlen);
+/* The plugins' lines of the statistics. */
+void engine_format_plugin_stats(const struct engine *en, struct strbuf *sb);
+
+/* ---- the other sources of a live run (engine_sources.c) ------------------ */
+struct engine_sibling;
+/* Adds the engine of source index src (engine__use_plugins). */
+int engine_sibling_add(struct engine *en, int src, char *err, size_t errlen);
+/* Loads the rules files into them too (engine__load_rules). */
+int engine_siblings_load_rules(struct engine *en, const char *const *files, size_t n);
+/* Their lines of the statistics. */
+void engine_siblings_format_stats(const struct engine *en, struct strbuf *sb);
+/* Runs a live engine whose source is not a driver: a plugin's event
+ * source, or nodriver (engine.kind), with the siblings. */
+int engine_run_other(struct engine *en, char *err, size_t errlen);
+/* Runs the engines of the other enabled sources beside this one (each on
+ * a thread of its own), started before and joined after the caller's own
+ * loop; an error in one stops all. */
+int engine_siblings_start(struct engine *en, char *err, size_t errlen);
+/* Waits for them; their first error when the caller had none. */
+int engine_siblings_join(struct engine *en, int ret, char *err, size_t errlen);
+void engine_siblings_free(struct engine *en);
+/* engine__stop for them too: signal-safe. */
+void engine_siblings_signal(struct engine *en);
+/* On the first engine's thread, once its reload hook has run: its rules
+ * files handed to each sibling, and their reload asked for. */
+void engine_siblings_reload(struct engine *en);
+/* A plugin's new configuration (set entry) handed to each sibling, given
+ * to its instance at its next reload. 0 or -ENOMEM. */
+int engine_siblings_set_config(struct engine *en, size_t entry, const char *config);
+
+/* Tells systemd how saker stands (engine_live.c): READY=1, STOPPING=1;
+ * nothing when it asks for no notifications. */
+void engine_notify(const char *state);
+
+/* CLOCK_REALTIME in ns: the time async events are stamped in. */
+uint64_t engine_now_ns(void);

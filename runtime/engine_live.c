@@ -5,7 +5,9 @@
  * (events that race the scan meet a state that already has their threads);
  * then the engine's one loop (engine__run_source), which drains the rings
  * at the end and switches the driver's syscalls, without reloading it,
- * when reloaded rules go in force. */
+ * when reloaded rules go in force. The engines of other enabled sources
+ * (plugins') run beside it (engine_sources.c); a live run whose first
+ * source is no driver goes there too. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -36,7 +38,7 @@ static void notify_open(void)
 		log_warn("systemd notifications off: %s", why);
 }
 
-static void notify(const char *state)
+void engine_notify(const char *state)
 {
 	pthread_once(&notify_once, notify_open);
 	if (notify_fn)
@@ -58,6 +60,9 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	struct evt_source *src = NULL;
 	int ret, nsc;
 
+	/* a plugin's source first (syscall disabled), or no driver */
+	if ((en->pl && en->source > 0) || !strcmp(kind, "nodriver"))
+		return engine_run_other(en, err, errlen);
 	ret = evt_source__open(kind, &o, &src, err, errlen);
 	if (ret)
 		return ret;
@@ -83,9 +88,13 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	log_info("watching this machine: %s attached on %d CPUs for %d syscalls, "
 		 "state seeded with %" PRIu64 " threads and %" PRIu64 " fds",
 		 kmod ? "kernel module" : "probe", src->ncpus, nsc, ss.threads, ss.fds);
-	notify("READY=1");
+	ret = engine_siblings_start(en, err, errlen);
+	if (ret)
+		goto out;
+	engine_notify("READY=1");
 	ret = engine__run_source(en, src, err, errlen);
-	notify("STOPPING=1");
+	engine_notify("STOPPING=1");
+	ret = engine_siblings_join(en, ret, err, errlen);
 out:
 	evt_source__close(src);
 	return ret;

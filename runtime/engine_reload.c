@@ -225,6 +225,7 @@ void engine_reload_ask(struct engine *en)
 				  strerror(-err));
 		return;
 	}
+	engine_siblings_reload(en);
 	engine_reload_request(en);
 }
 

@@ -9,6 +9,8 @@ static const struct evt_source_ops *const kinds[] = {
 	&src_capture_ops,
 	&src_probe_ops,
 	&src_kmod_ops,
+	&src_plugin_ops,
+	&src_nodriver_ops,
 };
 
 const struct evt_source_ops *evt_source_kind(const char *kind)
@@ -26,7 +28,8 @@ int evt_source__open(const char *kind, const struct evt_source_opts *o, struct e
 
 	*out = NULL;
 	if (!ops) {
-		snprintf(err, errlen, "no event source of kind '%s' (capture, modern_ebpf, kmod)",
+		snprintf(err, errlen, "no event source of kind '%s' (capture, modern_ebpf, kmod, plugin, "
+			 "nodriver)",
 			 kind);
 		return -ENOENT;
 	}

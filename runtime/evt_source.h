@@ -1,10 +1,11 @@
 /* Event sources: whatever delivers events to the engine, behind one table
  * of operations. A capture file (src_capture.c), the live probe's BPF rings
- * (src_probe.c) and the kernel module's rings (src_kmod.c) implement it; the
- * engine drives any of them through one loop (engine__run_source).
+ * (src_probe.c), the kernel module's rings (src_kmod.c), a plugin's event
+ * source (src_plugin.c) and no driver at all (src_nodriver.c) implement it;
+ * the engine drives any of them through one loop (engine__run_source).
  *
  * A source has a name (the event source its events belong to: "syscall"
- * for captures and the drivers), may deliver events of any PPM type, tells
+ * for captures and the drivers, the plugin's for a plugin), may deliver events of any PPM type, tells
  * the machine it reads from, and hands its process list to a state before
  * its first event (a capture's lists, a /proc scan of the live machine).
  * Events are read in place: the view next() fills borrows the source's
@@ -18,6 +19,7 @@
 #include "bpf/shared/drop_kinds.h"
 
 struct evt;
+struct plugin_inst;
 struct scap_machine;
 struct state;
 
@@ -36,6 +38,13 @@ struct evt_source_opts {
 	bool skip_self;		/* live: leave this process's own syscalls out */
 	struct state *seed;	/* receives the source's process list (NULL: none): a
 				 * capture's at open, the live machine's at start */
+	/* plugin: the instance whose event source is opened, its open
+	 * parameters, the source's name, whether the machine info is this
+	 * host's (plugins_hostinfo) */
+	struct plugin_inst *plugin;
+	const char *params;
+	const char *name;
+	bool hostinfo;
 };
 
 /* Counters of a source, over all CPUs or for one. A live driver's satisfy
@@ -88,6 +97,9 @@ struct evt_source_ops {
 	void (*prog_stats)(const struct evt_source *s,
 			   void (*fn)(void *ctx, const char *name, uint64_t run_cnt, uint64_t run_ns),
 			   void *ctx);
+	/* Optional (NULL when the source cannot tell): how much it has read,
+	 * *pct from 0 to 10000, and its own text for it (NULL: none). */
+	const char *(*progress)(struct evt_source *s, uint32_t *pct);
 };
 
 /* The part every source starts with. */
@@ -121,3 +133,5 @@ static inline void evt_source__close(struct evt_source *s)
 extern const struct evt_source_ops src_capture_ops;
 extern const struct evt_source_ops src_probe_ops;
 extern const struct evt_source_ops src_kmod_ops;
+extern const struct evt_source_ops src_plugin_ops;	/* a plugin's event source */
+extern const struct evt_source_ops src_nodriver_ops;	/* engine.kind nodriver: no events */

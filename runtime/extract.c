@@ -26,6 +26,7 @@ static const extract_cls_fn cls_fn[FC__COUNT] = {
 	[FC_FSPATH] = extract_cls_fspath,
 	[FC_SYSLOG] = extract_cls_syslog,
 	[FC_CTR] = extract_cls_ctr,
+	[FC_PLUGIN] = extract_cls_plugin,
 };
 
 void extract_scratch_release(struct extract_scratch *s)
@@ -78,6 +79,7 @@ static const extract_prep_fn prep_fn[FC__COUNT] = {
 	[FC_FSPATH] = extract_prep_fspath,
 	[FC_SYSLOG] = extract_prep_syslog,
 	[FC_CTR] = extract_prep_ctr,
+	[FC_PLUGIN] = extract_prep_plugin,
 };
 
 extract_prep_fn extract_prepare(struct extract_prep *p)
@@ -203,7 +205,7 @@ bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t
 	enum ppm_param_type t;
 	int i = -1;
 
-	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X)
+	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X || fi->cls == FC_PLUGIN)
 		return false;
 	if (id == FID_EVT_RAWRES) {
 		/* evt_retval: the first parameter of a syscall exit, when a result */
@@ -238,7 +240,7 @@ bool extract_static(const struct field_info *fi, const char *arg, uint16_t code,
 	const struct evt_info *ei = evt_schema_get(code);
 	uint32_t id = fi->id;
 
-	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X)
+	if (!ei || code == PPME_GENERIC_E || code == PPME_GENERIC_X || fi->cls == FC_PLUGIN)
 		return false;
 	xt_none(out);
 	switch (id) {

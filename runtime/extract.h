@@ -37,6 +37,11 @@ struct extract_evt {
 	uint64_t prev_ts;	/* timestamp of the previous event (evt.deltatime) */
 	const char *hostname;
 	struct extract_memo *memo;	/* optional: work shared by fields of one event */
+	/* the engine's plugins (NULL: none) and the event's source: its index
+	 * (0 syscall) and name (NULL: "syscall") */
+	struct plugin_lane *plugins;
+	int source;
+	const char *source_name;
 };
 
 /* What several fields of one event derive from the same costly step,

@@ -16,6 +16,7 @@
 #include "ppm_flags.h"
 #include "runtime/base/evt_fmt.h"
 #include "runtime/extract_int.h"
+#include "runtime/plugin_lane.h"
 
 /* Open flags and mode bits of the PPM wire format. */
 
@@ -422,7 +423,7 @@ static bool evt_field(const struct extract_evt *x, uint32_t id, const char *arg,
 		break;
 	case FID_EVT_CATEGORY: if (e->info) xt_cstr(out, category_name(x)); break;
 	case FID_EVT_HOSTNAME: xt_cstr(out, x->hostname); break;
-	case FID_EVT_SOURCE: xt_cstr(out, "syscall"); break;
+	case FID_EVT_SOURCE: xt_cstr(out, x->source_name ? x->source_name : "syscall"); break;
 	case FID_EVT_LATENCY: case FID_EVT_LATENCY_S: case FID_EVT_LATENCY_NS:
 	case FID_EVT_LATENCY_HUMAN: case FID_EVT_LATENCY_QUANTIZED: case FID_EVT_WAIT_LATENCY:
 		if (e->info && x->cur.thr)
@@ -432,9 +433,21 @@ static bool evt_field(const struct extract_evt *x, uint32_t id, const char *arg,
 	case FID_EVT_INFRA_DOCKER_CONTAINER_NAME: case FID_EVT_INFRA_DOCKER_CONTAINER_IMAGE:
 		infra_item(e, id, sc, out);
 		break;
-	case FID_EVT_PLUGININFO:
 	case FID_EVT_PLUGINNAME:
-		/* values of plugin events: no plugin event reaches this source */
+		if (x->plugins)
+			xt_cstr(out, plugin_lane_event_plugin(x->plugins, e));
+		break;
+	case FID_EVT_PLUGININFO:
+		if (x->plugins) {
+			char buf[1024];
+			const char *s = plugin_lane_event_info(x->plugins, e, x->num, buf, sizeof(buf));
+
+			if (s) {
+				strbuf_reset(&sc->sb);
+				strbuf_adds(&sc->sb, s);
+				xt_sb(out, sc);
+			}
+		}
 		break;
 	case FID_EVT_AROUND:
 		/* compiled into a time-window test on evt.rawtime (lower.c) */

@@ -35,6 +35,7 @@ XT_FAMILY_DECL(fdlist)
 XT_FAMILY_DECL(fspath)
 XT_FAMILY_DECL(syslog)
 XT_FAMILY_DECL(ctr)
+XT_FAMILY_DECL(plugin)
 
 /* Defines a family's two entry points from its switch, impl(x, id, arg,
  * sc, out): extract_cls_<fam> as above, and extract_prep_<fam>, the form

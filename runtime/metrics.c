@@ -26,6 +26,7 @@
 #include "runtime/config.h"
 #include "runtime/engine_int.h"
 #include "runtime/outputs.h"
+#include "runtime/plugin_lane.h"
 
 #define METRICS_RULE "Falco internal: metrics snapshot"
 #define METRICS_MSG "Falco metrics snapshot"
@@ -109,6 +110,17 @@ static void add_prog(void *ctx, const char *name, uint64_t run_cnt, uint64_t run
 	s->progs[s->nprogs++].run_ns = run_ns;
 }
 
+static void add_plugin_metric(void *ctx, const char *name, double v, bool monotonic)
+{
+	struct snap *s = ctx;
+
+	if (s->nplugin == METRICS_MAX_PLUGIN)
+		return;
+	snprintf(s->plugin[s->nplugin].name, sizeof(s->plugin[0].name), "%s", name);
+	s->plugin[s->nplugin].v = v;
+	s->plugin[s->nplugin++].monotonic = monotonic;
+}
+
 static void take_snapshot(struct metrics *m)
 {
 	struct engine *en = m->en;
@@ -139,6 +151,10 @@ static void take_snapshot(struct metrics *m)
 		copy_rules(s, en);
 	if (s->hits && en->ev && s->nrules == en->ev->rs->nrules)
 		memcpy(s->hits, en->ev->hits, s->nrules * sizeof(*s->hits));
+	/* plugins answer on the thread that runs them (this one) */
+	s->nplugin = 0;
+	if (en->pl && metrics_flag(m, "metrics.plugins_metrics_enabled"))
+		plugin_lane_metrics(en->pl, add_plugin_metric, s);
 	s->seq++;
 }
 
@@ -402,6 +418,15 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 		push_u(l, MC_JEMALLOC, "jemalloc.resident_bytes", MU_BYTES, true, ms.resident);
 		push_u(l, MC_JEMALLOC, "jemalloc.retained_bytes", MU_BYTES, true, ms.retained);
 	}
+	for (size_t i = 0; i < s->nplugin; i++) {
+		struct metric *e = push(l, MC_PLUGINS, s->plugin[i].name, MU_COUNT,
+					s->plugin[i].monotonic);
+
+		if (e) {
+			e->dbl = true;
+			e->v.d = s->plugin[i].v;
+		}
+	}
 	/* saker's own counters */
 	push_u(l, MC_SAKER, "n_evts_processed", MU_COUNT, true, s->es.processed);
 	push_u(l, MC_SAKER, "n_evts_skipped", MU_COUNT, true, s->es.skipped);
@@ -630,7 +655,7 @@ static void netinfo(struct fields *f)
 static const char *field_prefix(enum metric_cat c)
 {
 	return c == MC_KERNEL || c == MC_KERNEL_CPU || c == MC_LIBBPF ? "scap." :
-	       c == MC_SAKER ? "saker." : "falco.";
+	       c == MC_SAKER ? "saker." : c == MC_PLUGINS ? "plugins." : "falco.";
 }
 
 /* Falco's output fields of the snapshot (m->mu held). */

@@ -14,6 +14,7 @@
 /* Falco's metric categories (libs' METRICS_V2_*), plus saker's own. */
 enum metric_cat {
 	MC_MISC, MC_RESOURCE, MC_STATE, MC_KERNEL, MC_KERNEL_CPU, MC_LIBBPF, MC_JEMALLOC, MC_SAKER,
+	MC_PLUGINS,	/* the plugins' own (get_metrics): "<plugin>.<metric>" */
 };
 
 /* Falco's metric units (libs' METRIC_VALUE_UNIT_*), in its order. */
@@ -50,6 +51,14 @@ struct snap_prog {
 };
 
 #define METRICS_MAX_PROGS 16
+/* Plugin metrics a snapshot keeps. */
+#define METRICS_MAX_PLUGIN 256
+
+struct snap_plugin_metric {
+	char name[160];
+	double v;
+	bool monotonic;
+};
 
 /* What the event thread copies (struct metrics::snap). */
 struct snap {
@@ -67,6 +76,8 @@ struct snap {
 	uint64_t *hits;
 	char **rule_files;
 	size_t nrule_files;
+	struct snap_plugin_metric plugin[METRICS_MAX_PLUGIN];	/* metrics.plugins_metrics_enabled */
+	size_t nplugin;
 };
 
 struct metrics {

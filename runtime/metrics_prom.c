@@ -134,7 +134,8 @@ static void info(struct strbuf *out, struct strbuf *last, const char *subsystem,
 
 static const char *subsystem(enum metric_cat c)
 {
-	return c == MC_RESOURCE || c == MC_MISC || c == MC_JEMALLOC ? "falco" : "scap";
+	return c == MC_RESOURCE || c == MC_MISC || c == MC_JEMALLOC ? "falco"
+	       : c == MC_PLUGINS ? "plugins" : "scap";
 }
 
 /* A numeric metric, in Prometheus's units, under its Falco name. */

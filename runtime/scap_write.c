@@ -43,15 +43,6 @@
  * PPM_CL_CLONE_THREAD, the bit Falco tells threads by. (libscap's /proc
  * scan adds PPM_CL_CLONE_FILES, bit 0, which saker's reader would take for
  * THR_F_EXE_WRITABLE.) */
-/* libscap's fd types (scap_fd_type) */
-enum {
-	SFD_FILE = 1, SFD_DIRECTORY, SFD_IPV4_SOCK, SFD_IPV6_SOCK, SFD_IPV4_SERVSOCK,
-	SFD_IPV6_SERVSOCK, SFD_FIFO, SFD_UNIX_SOCK, SFD_EVENT, SFD_UNSUPPORTED, SFD_SIGNALFD,
-	SFD_EVENTPOLL, SFD_INOTIFY, SFD_TIMERFD, SFD_NETLINK, SFD_FILE_V2, SFD_BPF,
-	SFD_USERFAULTFD, SFD_IOURING, SFD_MEMFD, SFD_PIDFD,
-};
-/* libscap's layer-4 protocol codes (scap_l4_proto) */
-enum { SL4_UNKNOWN = 0, SL4_TCP = 2, SL4_UDP = 3, SL4_ICMP = 4, SL4_RAW = 5 };
 
 #define OUT_LEN (256u << 10)
 #define PL_SPLIT (8u << 20)	/* a process list larger than this goes in several blocks */
@@ -368,41 +359,12 @@ static void proc_entry(struct scap_writer *w, const struct thr *t)
 	entry_end(w, at);
 }
 
-static uint8_t scap_l4(uint8_t proto)
-{
-	switch (proto) {
-	case 6: return SL4_TCP;		/* IPPROTO_TCP */
-	case 17: return SL4_UDP;	/* IPPROTO_UDP */
-	case 1: return SL4_ICMP;	/* IPPROTO_ICMP */
-	case 255: return SL4_RAW;	/* IPPROTO_RAW */
-	default: return SL4_UNKNOWN;
-	}
-}
-
 static int fd_entry(void *ctx, const struct fdi *f)
 {
-	static const uint8_t named[FDI_TYPE_MAX] = {
-		[FDI_UNKNOWN] = SFD_UNSUPPORTED, [FDI_DIRECTORY] = SFD_DIRECTORY,
-		[FDI_PIPE] = SFD_FIFO, [FDI_EVENT] = SFD_EVENT, [FDI_SIGNALFD] = SFD_SIGNALFD,
-		[FDI_EVENTPOLL] = SFD_EVENTPOLL, [FDI_INOTIFY] = SFD_INOTIFY,
-		[FDI_TIMERFD] = SFD_TIMERFD, [FDI_NETLINK] = SFD_NETLINK, [FDI_BPF] = SFD_BPF,
-		[FDI_USERFAULTFD] = SFD_USERFAULTFD, [FDI_IOURING] = SFD_IOURING,
-		[FDI_MEMFD] = SFD_MEMFD, [FDI_PIDFD] = SFD_PIDFD,
-		/* no libscap type of its own; Falco shows such fds as unsupported */
-		[FDI_RAW_SOCK] = SFD_UNSUPPORTED,
-	};
 	struct scap_writer *w = ctx;
-	bool server = f->flags & FDI_F_LISTENING;
 	size_t at;
-	uint8_t type;
+	uint8_t type = fdi_scap_type(f);
 
-	switch (f->type) {
-	case FDI_FILE: type = SFD_FILE_V2; break;
-	case FDI_IPV4_SOCK: type = server ? SFD_IPV4_SERVSOCK : SFD_IPV4_SOCK; break;
-	case FDI_IPV6_SOCK: type = server ? SFD_IPV6_SERVSOCK : SFD_IPV6_SOCK; break;
-	case FDI_UNIX_SOCK: type = SFD_UNIX_SOCK; break;
-	default: type = f->type < FDI_TYPE_MAX ? named[f->type] : SFD_UNSUPPORTED; break;
-	}
 	at = entry_begin(w);
 	b_u64(w, (uint64_t)f->num);
 	b_u64(w, f->ino);
@@ -413,24 +375,24 @@ static int fd_entry(void *ctx, const struct fdi *f)
 		b_put(w, f->dst.addr, 4);
 		b_u16(w, f->src.port);
 		b_u16(w, f->dst.port);
-		b_u8(w, scap_l4(f->l4proto));
+		b_u8(w, fdi_scap_l4(f->l4proto));
 		break;
 	case SFD_IPV4_SERVSOCK:
 		b_put(w, f->dst.addr, 4);
 		b_u16(w, f->dst.port);
-		b_u8(w, scap_l4(f->l4proto));
+		b_u8(w, fdi_scap_l4(f->l4proto));
 		break;
 	case SFD_IPV6_SOCK:
 		b_put(w, f->src.addr, 16);
 		b_put(w, f->dst.addr, 16);
 		b_u16(w, f->src.port);
 		b_u16(w, f->dst.port);
-		b_u8(w, scap_l4(f->l4proto));
+		b_u8(w, fdi_scap_l4(f->l4proto));
 		break;
 	case SFD_IPV6_SERVSOCK:
 		b_put(w, f->dst.addr, 16);
 		b_u16(w, f->dst.port);
-		b_u8(w, scap_l4(f->l4proto));
+		b_u8(w, fdi_scap_l4(f->l4proto));
 		break;
 	case SFD_UNIX_SOCK:
 		b_u64(w, f->unix_src);
@@ -497,7 +459,8 @@ static void write_procs(struct scap_writer *w, struct state *st)
 		w->err = err;
 		goto out;
 	}
-	qsort(tv.v, tv.n, sizeof(*tv.v), thr_cmp);
+	if (tv.n)	/* none: a plugin source's engine */
+		qsort(tv.v, tv.n, sizeof(*tv.v), thr_cmp);
 	for (size_t i = 0; i < tv.n && !w->err; i++) {
 		proc_entry(w, tv.v[i]);
 		if (w->b.n >= PL_SPLIT)

@@ -19,6 +19,7 @@
 #include "runtime/base/strbuf.h"
 #include "runtime/config.h"
 #include "runtime/metrics.h"
+#include "runtime/plugin_abi.h"
 
 #define PROM_CONTENT_TYPE "text/plain; version=0.0.4"
 
@@ -77,7 +78,7 @@ void webserver_versions_json(struct strbuf *out)
 		      "\"libs_version\":\"%s\",\"plugin_api_version\":\"%s\"}",
 		      SAKER_VERSION, SAKER_VERSION, SAKER_VERSION,
 		      minor ? strtol(minor + 1, NULL, 10) : 0L, SAKER_ENGINE_VERSION, SAKER_VERSION,
-		      SAKER_VERSION, "3.0.0");
+		      SAKER_VERSION, PA_API_VERSION_STR);
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,

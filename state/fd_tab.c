@@ -27,8 +27,10 @@ void state_fdtab_put(struct fd_tab *t)
 {
 	if (!t || --t->refs)
 		return;
-	for (uint32_t i = 0; i < t->n; i++)
+	for (uint32_t i = 0; i < t->n; i++) {
 		fd_ent_release(&t->v[i]);
+		state_dynv_free(t->v[i].dynv);
+	}
 	mem_free(t->v);
 	mem_free(t);
 }
@@ -82,6 +84,7 @@ struct fd_tab *state_fdtab_copy(const struct fd_tab *src)
 	for (uint32_t i = 0; i < src->n; i++) {
 		if (fd_ent_set(&t->v[t->n], &src->v[i].f))
 			break;
+		t->v[t->n].dynv = state_dynv_dup(src->v[i].dynv);
 		t->n++;
 	}
 	return t;
@@ -128,6 +131,7 @@ struct fd_ent *state_fd_add(struct state *st, struct fd_tab *t, const struct fdi
 		uint32_t k = t->n > 3 ? 3 : 0;
 
 		fd_ent_release(&t->v[k]);
+		state_dynv_free(t->v[k].dynv);
 		memmove(&t->v[k], &t->v[k + 1], (t->n - k - 1) * sizeof(*t->v));
 		t->n--;
 		st->st.fds_evicted++;
@@ -159,6 +163,7 @@ void state_fd_remove(struct fd_tab *t, int64_t fd)
 		return;
 	i = (uint32_t)(e - t->v);
 	fd_ent_release(e);
+	state_dynv_free(e->dynv);
 	memmove(&t->v[i], &t->v[i + 1], (t->n - i - 1) * sizeof(*t->v));
 	t->n--;
 }

@@ -102,6 +102,21 @@ struct fdi {
 	uint32_t nameraw_len;
 };
 
+/* libscap's fd types (scap_fd_type): capture fd lists and the fd table
+ * plugins read. */
+enum fdi_scap_type {
+	SFD_FILE = 1, SFD_DIRECTORY, SFD_IPV4_SOCK, SFD_IPV6_SOCK, SFD_IPV4_SERVSOCK,
+	SFD_IPV6_SERVSOCK, SFD_FIFO, SFD_UNIX_SOCK, SFD_EVENT, SFD_UNSUPPORTED, SFD_SIGNALFD,
+	SFD_EVENTPOLL, SFD_INOTIFY, SFD_TIMERFD, SFD_NETLINK, SFD_FILE_V2, SFD_BPF,
+	SFD_USERFAULTFD, SFD_IOURING, SFD_MEMFD, SFD_PIDFD,
+};
+/* The scap_fd_type of an fd (a listening IP socket is a server socket). */
+uint8_t fdi_scap_type(const struct fdi *f);
+/* libscap's layer-4 protocol codes (scap_l4_proto), and the one of an
+ * IPPROTO_* number. */
+enum fdi_scap_l4 { SL4_UNKNOWN = 0, SL4_TCP = 2, SL4_UDP = 3, SL4_ICMP = 4, SL4_RAW = 5 };
+uint8_t fdi_scap_l4(uint8_t ipproto);
+
 /* Falco's one-letter fd type (fd.typechar) and type name (fd.type:
  * "file", "directory", "ipv4", "ipv6", "unix", "pipe", "event",
  * "signalfd", "eventpoll", "inotify", "timerfd", "netlink", "bpf",
@@ -347,3 +362,51 @@ int state__seed_thread(struct state *st, const struct state_thr_seed *s);
 int state__seed_fd(struct state *st, int64_t pid, const struct fdi *f);
 int state__seed_user(struct state *st, const struct state_user *u);
 int state__seed_group(struct state *st, const struct state_group *g);
+
+/* ---- edits by the state's users (plugins writing tables) ---------------- */
+
+/* Values plugins attach to threads and fds (state/dynv.c): typed slots per
+ * entry, numbered by the caller, at most STATE_DYNV_MAX, freed with the
+ * entry and copied with a forked process's fds. */
+#define STATE_DYNV_MAX 64
+struct state_dynv;
+bool state_dynv_num(const struct state_dynv *v, uint32_t slot, uint64_t *out);
+/* Borrowed until the slot or the entry changes; NULL when unset. */
+const char *state_dynv_str(const struct state_dynv *v, uint32_t slot);
+/* 0; -ERANGE past STATE_DYNV_MAX; -ENOMEM. *v may move. */
+int state_dynv_set_num(struct state_dynv **v, uint32_t slot, uint64_t num);
+int state_dynv_set_str(struct state_dynv **v, uint32_t slot, const char *s);
+void state_dynv_free(struct state_dynv *v);
+struct state_dynv *state_dynv_dup(const struct state_dynv *v);
+
+/* Where a thread's values, and those of fd number fd of its process, are
+ * kept (NULL: no such fd). */
+struct state_dynv **state__thr_dynv(struct state *st, struct thr *t);
+struct state_dynv **state__fd_dynv(struct state *st, const struct thr *t, int64_t fd);
+
+/* The thread being applied by state__update (until state__post), -1 none:
+ * users must not erase it. */
+int64_t state__busy_tid(const struct state *st);
+
+/* A user changed t's numbers in place (uid, vtid, ...): tells the readers
+ * that keep results over process fields (state__proc_gen_ptr). */
+void state__thr_changed(struct state *st, struct thr *t);
+/* pid and ptid, which index the table. */
+void state__thr_set_pid(struct state *st, struct thr *t, int64_t pid);
+void state__thr_set_ptid(struct state *st, struct thr *t, int64_t ptid);
+/* A string of t (one of its comm, exe, exepath, root, cwd members) set to s
+ * (copied); and a list (args, env, cgroups) set to the NUL-separated
+ * p[0..len). 0 or -ENOMEM. */
+int state__thr_set_str(struct state *st, struct thr *t, const char **member, const char *s);
+int state__thr_set_blob(struct state *st, struct thr *t, struct thr_blob *member, const char *p,
+			uint32_t len);
+/* Removes thread tid: -EBUSY for the thread of the event being applied,
+ * -ENOENT when unknown. */
+int state__erase_thread(struct state *st, int64_t tid);
+/* Adds or replaces an fd of t's process (name copied; the values attached
+ * stay); removes one (-ENOENT when absent). Either moves the other fds of
+ * the process: pointers to them must be looked up again. 0, -ENOMEM. */
+int state__put_fd(struct state *st, const struct thr *t, const struct fdi *f);
+int state__erase_fd(struct state *st, const struct thr *t, int64_t fd);
+/* The i-th open fd of t's process in fd order, NULL past the last. */
+struct fdi *state__fd_at(struct state *st, const struct thr *t, uint32_t i);

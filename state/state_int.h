@@ -28,6 +28,7 @@ struct state_iface {
 struct fd_ent {
 	struct fdi f;
 	char *name, *nameraw;
+	struct state_dynv *dynv;	/* plugins' values (dynv.c) */
 };
 
 /* The fds of one process, shared by its threads. */
@@ -51,6 +52,7 @@ struct thr_ent {
 	uint32_t enter_len;
 	uint32_t enter_cap;	/* bytes of the buffer */
 	uint16_t enter_type;
+	struct state_dynv *dynv;	/* plugins' values (dynv.c) */
 };
 
 

@@ -33,6 +33,40 @@ char fdi_typechar(const struct fdi *f)
 	return f->type < FDI_TYPE_MAX ? c[f->type] : 'o';
 }
 
+uint8_t fdi_scap_type(const struct fdi *f)
+{
+	static const uint8_t named[FDI_TYPE_MAX] = {
+		[FDI_UNKNOWN] = SFD_UNSUPPORTED, [FDI_DIRECTORY] = SFD_DIRECTORY,
+		[FDI_PIPE] = SFD_FIFO, [FDI_EVENT] = SFD_EVENT, [FDI_SIGNALFD] = SFD_SIGNALFD,
+		[FDI_EVENTPOLL] = SFD_EVENTPOLL, [FDI_INOTIFY] = SFD_INOTIFY,
+		[FDI_TIMERFD] = SFD_TIMERFD, [FDI_NETLINK] = SFD_NETLINK, [FDI_BPF] = SFD_BPF,
+		[FDI_USERFAULTFD] = SFD_USERFAULTFD, [FDI_IOURING] = SFD_IOURING,
+		[FDI_MEMFD] = SFD_MEMFD, [FDI_PIDFD] = SFD_PIDFD,
+		/* no libscap type of its own; Falco shows such fds as unsupported */
+		[FDI_RAW_SOCK] = SFD_UNSUPPORTED,
+	};
+	bool server = f->flags & FDI_F_LISTENING;
+
+	switch (f->type) {
+	case FDI_FILE: return SFD_FILE_V2;
+	case FDI_IPV4_SOCK: return server ? SFD_IPV4_SERVSOCK : SFD_IPV4_SOCK;
+	case FDI_IPV6_SOCK: return server ? SFD_IPV6_SERVSOCK : SFD_IPV6_SOCK;
+	case FDI_UNIX_SOCK: return SFD_UNIX_SOCK;
+	default: return f->type < FDI_TYPE_MAX ? named[f->type] : SFD_UNSUPPORTED;
+	}
+}
+
+uint8_t fdi_scap_l4(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP: return SL4_TCP;
+	case IPPROTO_UDP: return SL4_UDP;
+	case IPPROTO_ICMP: return SL4_ICMP;
+	case IPPROTO_RAW: return SL4_RAW;
+	default: return SL4_UNKNOWN;
+	}
+}
+
 uint8_t fdi_l4proto(const struct fdi *f)
 {
 	if (f->type != FDI_IPV4_SOCK && f->type != FDI_IPV6_SOCK)

@@ -45,6 +45,7 @@ static void thr_free(struct thr_ent *te)
 	mem_free((char *)te->t.env.p);
 	mem_free((char *)te->t.cgroups.p);
 	mem_free(te->enter);
+	state_dynv_free(te->dynv);
 	state_fdtab_put(te->fds);
 	mem_free(te);
 }

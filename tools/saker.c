@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "compiler/fields.h"
+#include "compiler/rules_load.h"
 #include "compiler/ruleset.h"
 #include "compiler/syscalls.h"
 #include "runtime/base/evt_schema.h"
@@ -28,7 +29,10 @@
 #include "runtime/config_watch.h"
 #include "runtime/engine.h"
 #include "runtime/metrics.h"
+#include "runtime/plugin_abi.h"
+#include "runtime/plugin_set.h"
 #include "runtime/webserver.h"
+#include "tools/saker_plugins.h"
 
 /* The configuration read when -c is not given, by an installed saker only
  * (a build tree's never picks up the machine's). */
@@ -41,7 +45,9 @@ struct app {
 	char **rules, **validate_files, **overrides;
 	size_t nrules, nvalidate, noverrides;
 	const char *capture, *cfg_path, *write_path, *describe_rule, *pidfile;
-	const char *list_source;
+	const char *list_source, *plugin_info;
+	char **enable_src, **disable_src;
+	size_t nenable, ndisable;
 	char cmdline[4096];
 	bool list_fields, list_rules, print, all_sc, unbuffered, dry_run, names_only, markdown;
 	bool print_version, print_support, print_help, list_events, print_ignored, page_size;
@@ -51,6 +57,7 @@ struct app {
 	struct config cfg;
 	struct engine *en;
 	struct config_watch *watch;
+	struct plugin_set *ps;		/* the configured plugins */
 	bool restart;		/* the configuration changed beyond its rules files */
 	char **rule_files;		/* expanded, owned */
 	size_t nrule_files;
@@ -83,6 +90,7 @@ static void usage(FILE *f)
 		"  --markdown                 with --list or --list-events: Markdown\n"
 		"  --list-events              list the events and exit\n"
 		"  --list-plugins             list the loaded plugins and exit\n"
+		"  --plugin-info <name>       print a plugin's description, schema and open params\n"
 		"  -i                         list the syscalls left out without -A and exit\n"
 		"  --dry-run                  read the configuration and rules, start nothing\n"
 		"  --support                  print support information (JSON) and exit\n"
@@ -91,7 +99,8 @@ static void usage(FILE *f)
 		"  --page-size                print the system page size and exit\n"
 		"  -P, --pidfile <pid_file>   write the process id to <pid_file>\n"
 		"  -S, --snaplen <len>        as -o falco_libs.snaplen=<len>\n"
-		"  --enable-source <source>   --disable-source <source>: only 'syscall' exists\n"
+		"  --enable-source <source>   only these event sources (repeatable)\n"
+		"  --disable-source <source>  all event sources but these (repeatable)\n"
 		"  --print                    print every event, one a line, as sysdig -r does\n"
 		"  --no-jit                   evaluate rules with the interpreter\n"
 		"  --jit-wait                 compile the rules before the first event (else the\n"
@@ -139,30 +148,6 @@ static void setup_logging(const struct app *a)
 	if (g_syslog)
 		log_syslog_open("saker");
 	log_set_handler(log_sink);
-}
-
-static int list_fields(const struct app *a)
-{
-	if (a->list_source && *a->list_source && strcmp(a->list_source, "syscall")) {
-		fprintf(stderr, "Error: unknown event source '%s' (the sources are: syscall)\n",
-			a->list_source);
-		return 1;
-	}
-	if (a->markdown && !a->names_only)
-		printf("Name | Type | Description\n:----|:-----|:-----------\n");
-	for (size_t i = 0; i < fields_count(); i++) {
-		const struct field_info *fi = fields_at(i);
-
-		if (fi->flags & FF_HIDDEN)
-			continue;
-		if (a->names_only)
-			printf("%s\n", fi->name);
-		else if (a->markdown)
-			printf("`%s` | %s | %s\n", fi->name, fields_type_name(fi->type), fi->doc);
-		else
-			printf("%-40s %-10s %s\n", fi->name, fields_type_name(fi->type), fi->doc);
-	}
-	return 0;
 }
 
 static int list_events(const struct app *a)
@@ -236,9 +221,16 @@ static int validate(const struct app *a)
 		ret = 1;
 		goto out;
 	}
+	ruleset__set_fields(rs, a->ps->reg);
 	for (size_t i = 0; i < n; i++)
 		ruleset__load_file(rs, files[i]);
 	ruleset__compile(rs);
+	if (rules_load_check_plugin_reqs(&rs->rl, err, sizeof(err))) {
+		fprintf(stderr, "Error: %s\n", err);
+		ret = 1;
+		ruleset__free(rs);
+		goto out;
+	}
 	if (a->cfg.json_output) {
 		strbuf_adds(&sb, "{\"falco_load_results\":[{\"errors\":[");
 		for (size_t i = 0, k = 0; i < rs->diags.n; i++)
@@ -328,11 +320,23 @@ static void watch_paths(struct app *a, const struct config *cfg)
 	mem_free(p);
 }
 
+/* Whether the configuration nc differs from the running one only by its
+ * rules files and plugins' init_config, and every such plugin took its new
+ * one through set_config. */
+static bool plugins_reconfigured(struct app *a, struct engine *en, const struct config *nc)
+{
+	static const char *const skip[] = { "rules_files", "rules_file", "plugins", NULL };
+
+	return a->ps && !config_differs_beyond(&a->cfg, nc, skip) &&
+	       !saker_plugins_reconfigure(en, a->ps, nc);
+}
+
 /* On the event thread at every reload (SIGHUP, watch_config_files): the
  * configuration read again. A change of its rules files alone reloads the
- * rules with no event lost; any other change stops saker, which then
- * starts again with it (as Falco restarts); a configuration that no longer
- * loads keeps everything running as it is. */
+ * rules with no event lost, and so does a change of plugins' init_config
+ * the plugins take through set_config; any other change stops saker, which
+ * then starts again with it (as Falco restarts); a configuration that no
+ * longer loads keeps everything running as it is. */
 static int reload_hook(void *ctx, struct engine *en)
 {
 	struct app *a = ctx;
@@ -350,7 +354,8 @@ static int reload_hook(void *ctx, struct engine *en)
 			return e;
 		}
 	}
-	if (a->cfg_path && config_differs_beyond_rules(&a->cfg, &nc)) {
+	if (a->cfg_path && config_differs_beyond_rules(&a->cfg, &nc) &&
+	    !plugins_reconfigured(a, en, &nc)) {
 		log_info("reload: the configuration changed beyond its rules files: "
 			 "restarting with it");
 		a->restart = true;
@@ -385,6 +390,7 @@ static void print_version(const struct app *a)
 		return;
 	}
 	printf("saker version: %s\n", SAKER_VERSION);
+	printf("Plugin API:    %s\n", PA_API_VERSION_STR);
 	printf("Engine:        %s\n", "0.63.0");
 	printf("Driver:        modern_ebpf (CO-RE, built in)\n");
 }
@@ -501,7 +507,9 @@ static int parse_args(struct app *a, int argc, char **argv)
 	a->rules = mem_calloc((size_t)argc + 1, sizeof(char *));
 	a->validate_files = mem_calloc((size_t)argc + 1, sizeof(char *));
 	a->overrides = mem_calloc((size_t)argc + 4, sizeof(char *));
-	if (!a->rules || !a->validate_files || !a->overrides) {
+	a->enable_src = mem_calloc((size_t)argc + 1, sizeof(char *));
+	a->disable_src = mem_calloc((size_t)argc + 1, sizeof(char *));
+	if (!a->rules || !a->validate_files || !a->overrides || !a->enable_src || !a->disable_src) {
 		fprintf(stderr, "Error: out of memory\n");
 		return 1;
 	}
@@ -546,21 +554,9 @@ static int parse_args(struct app *a, int argc, char **argv)
 		case OPT_CONFIG_KEYS: a->config_keys = true; break;
 		case OPT_MARKDOWN: a->markdown = true; break;
 		case OPT_PAGE_SIZE: a->page_size = true; break;
-		case OPT_ENABLE_SOURCE:
-		case OPT_DISABLE_SOURCE:
-			if (strcmp(optarg, "syscall")) {
-				fprintf(stderr, "Error: unknown event source '%s' (the sources are: "
-					"syscall)\n", optarg);
-				return 1;
-			}
-			if (c == OPT_DISABLE_SOURCE) {
-				fprintf(stderr, "Error: turning off all event sources is not permitted\n");
-				return 1;
-			}
-			break;
-		case OPT_PLUGIN_INFO:
-			fprintf(stderr, "Error: plugin '%s' not found: no plugin is loaded\n", optarg);
-			return 1;
+		case OPT_ENABLE_SOURCE: a->enable_src[a->nenable++] = optarg; break;
+		case OPT_DISABLE_SOURCE: a->disable_src[a->ndisable++] = optarg; break;
+		case OPT_PLUGIN_INFO: a->plugin_info = optarg; break;
 		case OPT_RULE_SCHEMA:
 			fprintf(stderr, "Error: --rule-schema is not supported\n");
 			return 1;
@@ -611,6 +607,20 @@ static int run(struct app *a)
 	if ((e = engine__new(&eo, &a->en))) {
 		fprintf(stderr, "Error: %s\n", strerror(-e));
 		return 1;
+	}
+	{
+		const char **enabled = NULL;
+		size_t nen = 0;
+
+		if (saker_sources(a->ps, a->enable_src, a->nenable, a->disable_src, a->ndisable,
+				  &enabled, &nen))
+			goto out;
+		e = engine__use_plugins(a->en, a->ps, !live, enabled, nen, err, sizeof(err));
+		mem_free(enabled);
+		if (e) {
+			fprintf(stderr, "Error: %s\n", err);
+			goto out;
+		}
 	}
 	if (a->nrule_files) {
 		e = engine__load_rules(a->en, (const char *const *)a->rule_files, a->nrule_files, &sb);
@@ -730,6 +740,11 @@ int main(int argc, char **argv)
 	setup_logging(&a);
 	if (a.unbuffered)
 		a.cfg.buffered_outputs = false;
+	if (!a.print_help && !a.print_version && !a.page_size &&
+	    plugin_set__load(&a.cfg, true, &a.ps, err, sizeof(err))) {
+		fprintf(stderr, "Error: %s\n", err);
+		goto out;
+	}
 	ret = 0;
 	if (a.print_help)
 		usage(stdout);
@@ -742,9 +757,11 @@ int main(int argc, char **argv)
 	else if (a.list_events)
 		ret = list_events(&a);
 	else if (a.list_plugins)
-		printf("0 Plugins Loaded:\n");
+		ret = saker_list_plugins(a.ps);
+	else if (a.plugin_info)
+		ret = saker_plugin_info(a.ps, a.plugin_info);
 	else if (a.list_fields)
-		ret = list_fields(&a);
+		ret = saker_list_fields(a.ps, a.list_source, a.names_only, a.markdown);
 	else if (a.nvalidate)
 		ret = validate(&a);
 	else if (resolve_rules(&a, &a.cfg, err, sizeof(err))) {
@@ -755,6 +772,8 @@ int main(int argc, char **argv)
 	}
 	if (a.restart && !ret) {
 		/* the same command line, on the configuration as it is now */
+		plugin_set__free(a.ps);
+		a.ps = NULL;
 		fflush(NULL);
 		execv("/proc/self/exe", argv);
 		fprintf(stderr, "Error: could not restart: %s\n", strerror(errno));
@@ -762,10 +781,13 @@ int main(int argc, char **argv)
 	}
 out:
 	free_rule_files(&a);
+	plugin_set__free(a.ps);
 	config_release(&a.cfg);
 	strbuf_release(&sb);
 	mem_free(a.rules);
 	mem_free(a.validate_files);
 	mem_free(a.overrides);
+	mem_free(a.enable_src);
+	mem_free(a.disable_src);
 	return ret;
 }

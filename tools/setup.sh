@@ -29,6 +29,8 @@ pkgs=(
 	qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod file
 	# the outputs suite (tests/outputs)
 	rsyslog
+	# the plugins suite (tests/plugins): the C++ plugin SDK's examples, built with make
+	g++ make
 )
 
 missing=()

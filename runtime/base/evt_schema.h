@@ -37,6 +37,10 @@
 
 #include "bpf/shared/ppm_events.h"
 
+/* The version of Falco's event schema events.def follows (plugins that
+ * read events ask for one). */
+#define EVT_SCHEMA_VERSION "4.5.1"
+
 /* One parameter of an event, in wire order. */
 struct evt_param_info {
 	const char *name;

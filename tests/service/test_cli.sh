@@ -47,8 +47,10 @@ printf 'append_output:\n  - match:\n      sorce: syscall\n    extra_output: x\n'
 expect_fail "Error: $TMP/ao.yaml:3:7: append_output.match: unknown key 'sorce'" "${S[@]}" -c "$TMP/ao.yaml" --dry-run
 expect_fail "append_output: unknown key 'extra'" "${S[@]}" -o 'append_output=[{extra: x}]' --dry-run
 expect_fail "Error: Could not find configuration file at $TMP/missing.yaml" "${S[@]}" -c "$TMP/missing.yaml" --version
-expect_fail "Error: unknown event source" "${S[@]}" --list k8s_audit
-expect_fail "not permitted" "${S[@]}" --disable-source syscall --version
+expect_fail "Error: Value for --list must be a valid source type" "${S[@]}" --list k8s_audit
+expect_fail "Error: Must enable at least one event source" "${S[@]}" --disable-source syscall -r "$rules" --dry-run
+expect_fail "Error: Attempted disabling an unknown event source: k8s_audit" "${S[@]}" --disable-source k8s_audit -r "$rules" --dry-run
+run --list-plugins; grep -q "^0 Plugins Loaded:" "$TMP/out" || fail "--list-plugins"
 "${S[@]}" -e "$(dirname "$0")/../data/live_suite.scap.gz" -P "$TMP/pid" -o engine.kind=replay \
 	-o "engine.replay.capture_file=/nonexistent" > /dev/null 2>&1 || fail "-e with -P"
 [ ! -e "$TMP/pid" ] || fail "the pidfile stayed"
@@ -56,4 +58,4 @@ expect_fail "not permitted" "${S[@]}" --disable-source syscall --version
 	> /dev/null 2> "$TMP/out" || fail "engine.kind=replay exit"
 grep -q "^events: seen [1-9]" "$TMP/out" || fail "engine.kind=replay"
 echo "ok"
-echo "20 passed, 0 failed"
+echo "22 passed, 0 failed"

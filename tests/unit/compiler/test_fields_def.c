@@ -44,7 +44,7 @@ static const struct fdef cat[] = {
 	(FF_LIST | FF_ARG_REQUIRED | FF_ARG_OPTIONAL | FF_ARG_FORM | FF_FILTER_ONLY |       \
 	 FF_OUTPUT_ONLY | FF_NO_TRANSFORMER | FF_NO_RHS | FF_DEPRECATED | FF_INFO |        \
 	 FF_HIDDEN | FF_ANCESTORS | FF_PF_HEX | FF_PF_PAD9 | FF_JSON_TS | FF_JSON_NUM | FF_DOMAIN | \
-	 FF_EV_MASK)
+	 FF_EV_MASK | FF_ALL_SOURCES)
 
 /* Field classes the catalogue covers; a dotted token starting with one of these in
  * a condition is taken for a field reference. */

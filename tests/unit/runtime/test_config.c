@@ -98,7 +98,6 @@ static void test_refused_keys(void **state)
 		{ "rules:\n  - enable: {name: x}\n", ":2:14: ", "rules" },
 		{ "engine:\n  kind: ebpf\n", ":2:9: ", "engine.kind" },
 		{ "engine:\n  kind: gvisor\n", ":2:9: ", "engine.kind" },
-		{ "engine:\n  kind: nodriver\n", ":2:9: ", "engine.kind" },
 		{ "engine:\n  kind: replay\n", ":2:9: ", "engine.replay.capture_file" },
 		{ "json_outptu: true\n", ":1:1: ", "json_outptu" },
 		{ "webserver:\n  listen_port: 70000\n", ":2:16: ", "webserver.listen_port" },

@@ -3,8 +3,10 @@
  * (each field is extracted on real events of a shared capture, with a
  * thread, an fd and a file, and its family must answer for it) or is
  * marked as one saker cannot provide; every field Falco 0.40 lists for the
- * syscall source is provided; and the marked ones are exactly the fields of
- * plugins saker does not load. */
+ * syscall source is provided; the marked ones are exactly the fields of
+ * plugins saker does not load, and a loaded plugin's field of the same
+ * name takes their place (compiler/field_reg.h) while the fields saker
+ * provides stay its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "compiler/field_reg.h"
 #include "compiler/fields.h"
 #include "runtime/base/evt.h"
 #include "runtime/base/evt_schema.h"
@@ -124,12 +127,48 @@ static void test_unprovided_are_plugin_fields(void **unused)
 	}
 }
 
+/* A plugin offering k8smeta.pod.name (unprovided in the catalogue) and
+ * container.id (provided): syscall rules get the plugin's first, saker's
+ * second; the plugin family answers for its field (no value without the
+ * plugin's lane). */
+static void test_plugin_fields_take_unprovided(void **unused)
+{
+	struct field_reg *reg;
+	struct field_ref ref;
+	struct extract_scratch sc = { 0 };
+	struct extract_evt x = { 0 };
+	struct fval v;
+	uint32_t prov;
+	char err[256];
+	(void)unused;
+
+	assert_int_equal(field_reg__new(&reg), 0);
+	assert_int_equal(field_reg__add_provider(reg, "k8smeta", "0.3.0", &prov), 0);
+	assert_int_equal(field_reg__add_field(reg, prov, 0, "k8smeta.pod.name", PT_CHARBUF,
+					      FF_EV_PLUGIN, "pod", NULL, 0, err, sizeof(err)), 0);
+	assert_int_equal(field_reg__add_field(reg, prov, 1, "container.id", PT_CHARBUF,
+					      FF_EV_PLUGIN, "id", NULL, 0, err, sizeof(err)), 0);
+	assert_false(fields_supported(fields_find("k8smeta.pod.name")));
+	assert_int_equal(field_reg_resolve(reg, "syscall", "k8smeta.pod.name", NULL, &ref, err,
+					   sizeof(err)), 0);
+	assert_int_equal(ref.fi->cls, FC_PLUGIN);
+	assert_true(fields_supported(ref.fi) && extract_supported(ref.fi));
+	assert_true(extract_field_known(&x, ref.fi, NULL, &sc, &v));
+	assert_int_equal(v.kind, FV_NONE);
+	assert_int_equal(field_reg_resolve(reg, "syscall", "container.id", NULL, &ref, err,
+					   sizeof(err)), 0);
+	assert_ptr_equal(ref.fi, fields_find("container.id"));
+	field_reg__free(reg);
+	extract_scratch_release(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_field_has_a_case),
 		cmocka_unit_test(test_falco_fields_provided),
 		cmocka_unit_test(test_unprovided_are_plugin_fields),
+		cmocka_unit_test(test_plugin_fields_take_unprovided),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
