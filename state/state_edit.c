@@ -83,7 +83,7 @@ int state__thr_set_blob(struct state *st, struct thr *t, struct thr_blob *member
 	if (err)
 		return err;
 	if (member == &t->cgroups)
-		state_thr_refresh_ctr(ent_of(t));
+		state_thr_refresh_ctr(st, ent_of(t));
 	st->proc_gen++;
 	return 0;
 }
