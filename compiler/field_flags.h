@@ -32,8 +32,8 @@ enum field_flag {
 					 * (PF_10_PADDED_DEC) */
 	FF_JSON_TS = 1u << 22,		/* JSON gives the event's timestamp, in ns (evt.time...) */
 	FF_JSON_NUM = 1u << 23,		/* JSON gives the number whatever the print format */
-	FF_DOMAIN = 1u << 24,		/* a domain name: =, != and in also hold for an
-					 * address the compared names resolve to (fd.*ip.name) */
+	FF_DOMAIN = 1u << 25,		/* a domain name (fd.*ip.name): compared by what the
+					 * compared names resolve to (compiler/irop_rt.h) */
 
 	FF_ALL_SOURCES = 1u << 24,	/* also in rules of plugin event sources (Falco's generic
 					 * event fields: evt.num, evt.time, evt.source, ...) */

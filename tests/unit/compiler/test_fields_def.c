@@ -198,11 +198,30 @@ static void test_types_valid(void **state)
 			fail_msg("field '%s': type %d out of range", cat[i].name, cat[i].type);
 }
 
+/* Every flag of field_flags.h, one bit each: two flags sharing a bit
+ * would make one field's flag another's. */
+static const uint32_t one_bit_flags[] = {
+	FF_LIST, FF_ARG_REQUIRED, FF_ARG_OPTIONAL, FF_ARG_INDEX, FF_ARG_NAME, FF_ARG_DOT,
+	FF_FILTER_ONLY, FF_OUTPUT_ONLY, FF_NO_TRANSFORMER, FF_NO_RHS, FF_DEPRECATED, FF_INFO,
+	FF_HIDDEN, FF_ANCESTORS, FF_PF_HEX, FF_PF_PAD9, FF_JSON_TS, FF_JSON_NUM, FF_DOMAIN,
+	FF_ALL_SOURCES, FF_EV_ANY, FF_EV_PARAM, FF_EV_FD, FF_EV_PROC, FF_EV_EXEC, FF_EV_PLUGIN,
+};
+
 static void test_flags_coherent(void **state)
 {
+	uint32_t seen = 0;
 	size_t i;
 
 	(void)state;
+	for (i = 0; i < sizeof(one_bit_flags) / sizeof(one_bit_flags[0]); i++) {
+		uint32_t b = one_bit_flags[i];
+
+		if (!b || (b & (b - 1)) || (seen & b))
+			fail_msg("flag %zu of field_flags.h is not a bit of its own (%#x)", i,
+				 (unsigned)b);
+		seen |= b;
+	}
+	assert_int_equal(seen, (uint32_t)FF_ALL);
 	for (i = 0; i < NCAT; i++) {
 		const struct fdef *f = &cat[i];
 		uint32_t ev = f->flags & FF_EV_MASK;
