@@ -70,6 +70,12 @@ int engine__use_plugins(struct engine *en, struct plugin_set *ps, bool capture,
 	en->ps = ps;
 	en->freg = ps->reg;
 	en->source = capture ? -1 : first;
+	if (!ps->n) {
+		/* no plugin: syscalls alone, through the engine's own path */
+		en->source = 0;
+		mem_free(on);
+		return 0;
+	}
 	ret = plugin_lane__new(ps, en->st, en->source, &en->pl, err, errlen);
 	if (ret) {
 		mem_free(on);
