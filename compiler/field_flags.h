@@ -32,6 +32,8 @@ enum field_flag {
 					 * (PF_10_PADDED_DEC) */
 	FF_JSON_TS = 1u << 22,		/* JSON gives the event's timestamp, in ns (evt.time...) */
 	FF_JSON_NUM = 1u << 23,		/* JSON gives the number whatever the print format */
+	FF_SUGGESTED = 1u << 26,	/* a plugin suggests it for outputs (addOutput):
+					 * append_output's suggested_output adds it */
 	FF_DOMAIN = 1u << 25,		/* a domain name (fd.*ip.name): compared by what the
 					 * compared names resolve to (compiler/irop_rt.h) */
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "compiler/field_reg.h"
+#include "compiler/fields.h"
 #include "compiler/ruleset.h"
 #include "runtime/base/arena.h"
 #include "runtime/config.h"
@@ -77,6 +79,33 @@ static int add_field(struct arena *a, struct rl_rule *r, const struct config_ext
 	return text_of(a, r, "", NULL, f->format, &n->fmt);
 }
 
+/* suggested_output: every field plugins suggest for outputs (addOutput)
+ * and offer to r's source, as `a_b=%a.b`, in the registry's order. */
+static int add_suggested(struct arena *a, const struct field_reg *reg, struct rl_rule *r)
+{
+	const char *src = r->source ? r->source : "syscall";
+	int err = 0;
+
+	for (uint32_t id = 0; reg && id < field_reg_nfields(reg) && !err; id++) {
+		const struct field_info *fi = field_reg_field(reg, id);
+		size_t n;
+		char *t;
+
+		if (!fi || !(fi->flags & FF_SUGGESTED) || !field_reg_offers(reg, id, src))
+			continue;
+		n = strlen(fi->name);
+		if (!(t = arena_alloc(a, 2 * n + 3)))
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			t[i] = fi->name[i] == '.' ? '_' : fi->name[i];
+		t[n] = '=';
+		t[n + 1] = '%';
+		memcpy(t + n + 2, fi->name, n + 1);
+		err = text_of(a, r, " ", &r->output, t, &r->output);
+	}
+	return err;
+}
+
 int append_output_apply(struct ruleset *rs, const struct config *cfg)
 {
 	struct arena *a = rs->rl.arena;
@@ -92,6 +121,8 @@ int append_output_apply(struct ruleset *rs, const struct config *cfg)
 				continue;
 			if (ao->extra_output && *ao->extra_output)
 				err = text_of(a, r, " ", &r->output, ao->extra_output, &r->output);
+			if (!err && ao->suggested_output)
+				err = add_suggested(a, rs->rl.freg, r);
 			for (size_t f = 0; f < ao->nfields && !err; f++)
 				err = add_field(a, r, &ao->fields[f]);
 		}

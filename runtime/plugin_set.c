@@ -391,6 +391,8 @@ static uint32_t field_flags(const struct plugin_field *f)
 		fl |= FF_HIDDEN;
 	if (f->info)
 		fl |= FF_INFO;
+	if (f->add_output)
+		fl |= FF_SUGGESTED;
 	return fl;
 }
 

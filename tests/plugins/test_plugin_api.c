@@ -196,6 +196,44 @@ static void test_clock_fields(void **state)
 	free(err);
 }
 
+/* append_output's suggested_output, as Falco 0.40's default entry: the
+ * fields a plugin marks addOutput (tp_clock's tpclock.text) appended to
+ * the outputs of its source's rules as `tpclock_text=%tpclock.text`; not
+ * without the entry. */
+static void test_suggested_output(void **state)
+{
+	static const char *const more[] = { "append_output:\n  - suggested_output: true\n",
+					    "append_output:\n  - suggested_output: false\n" };
+	char args[2048], entries[2048], *out, *err, **l;
+	size_t n;
+
+	(void)state;
+	snprintf(entries, sizeof(entries), "%s    open_params: '3,1000000000'\n", clock_entry);
+	pt_write("suggest_rules.yaml", "- rule: ticks\n  desc: d\n  condition: tpclock.n >= 0\n"
+				       "  output: 'S %tpclock.n'\n  priority: WARNING\n"
+				       "  source: tpclock\n");
+	for (int k = 0; k < 2; k++) {
+		config("suggest.yaml", entries, more[k]);
+		snprintf(args, sizeof(args), "-c %s -r %s --disable-source syscall",
+			 pt_path("suggest.yaml"), pt_path("suggest_rules.yaml"));
+		assert_int_equal(pt_run(args, &out, &err), 0);
+		l = pt_lines(out, "Warning S ", &n);
+		assert_int_equal(n, 3);
+		for (size_t i = 0; i < n; i++) {
+			char want[64];
+
+			if (k == 0)
+				snprintf(want, sizeof(want), "%zu tpclock_text=tick %zu", i, i);
+			else
+				snprintf(want, sizeof(want), "%zu", i);
+			assert_string_equal(l[i], want);
+		}
+		pt_free_lines(l, n);
+		free(out);
+		free(err);
+	}
+}
+
 static void test_clock_schema(void **state)
 {
 	char *err;
@@ -722,6 +760,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_broken),
 		cmocka_unit_test(test_clock_fields),
+		cmocka_unit_test(test_suggested_output),
 		cmocka_unit_test(test_clock_schema),
 		cmocka_unit_test(test_async_order_and_capture),
 		cmocka_unit_test(test_live_async_and_metrics),

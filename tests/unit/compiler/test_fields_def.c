@@ -44,7 +44,7 @@ static const struct fdef cat[] = {
 	(FF_LIST | FF_ARG_REQUIRED | FF_ARG_OPTIONAL | FF_ARG_FORM | FF_FILTER_ONLY |       \
 	 FF_OUTPUT_ONLY | FF_NO_TRANSFORMER | FF_NO_RHS | FF_DEPRECATED | FF_INFO |        \
 	 FF_HIDDEN | FF_ANCESTORS | FF_PF_HEX | FF_PF_PAD9 | FF_JSON_TS | FF_JSON_NUM | FF_DOMAIN | \
-	 FF_EV_MASK | FF_ALL_SOURCES)
+	 FF_EV_MASK | FF_ALL_SOURCES | FF_SUGGESTED)
 
 /* Field classes the catalogue covers; a dotted token starting with one of these in
  * a condition is taken for a field reference. */
@@ -204,7 +204,7 @@ static const uint32_t one_bit_flags[] = {
 	FF_LIST, FF_ARG_REQUIRED, FF_ARG_OPTIONAL, FF_ARG_INDEX, FF_ARG_NAME, FF_ARG_DOT,
 	FF_FILTER_ONLY, FF_OUTPUT_ONLY, FF_NO_TRANSFORMER, FF_NO_RHS, FF_DEPRECATED, FF_INFO,
 	FF_HIDDEN, FF_ANCESTORS, FF_PF_HEX, FF_PF_PAD9, FF_JSON_TS, FF_JSON_NUM, FF_DOMAIN,
-	FF_ALL_SOURCES, FF_EV_ANY, FF_EV_PARAM, FF_EV_FD, FF_EV_PROC, FF_EV_EXEC, FF_EV_PLUGIN,
+	FF_ALL_SOURCES, FF_SUGGESTED, FF_EV_ANY, FF_EV_PARAM, FF_EV_FD, FF_EV_PROC, FF_EV_EXEC, FF_EV_PLUGIN,
 };
 
 static void test_flags_coherent(void **state)
