@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "runtime/base/evt_fmt.h"
+#include "runtime/base/evt_schema.h"
 #include "runtime/base/mem.h"
 #include "runtime/extract_int.h"
 
@@ -176,27 +177,6 @@ void extract_fmt_ctx(const struct extract_evt *x, struct evt_fmt_fd *out)
 	};
 }
 
-/* The length an integer parameter type has in the schema, 0 for others. */
-static uint8_t int_param_size(enum ppm_param_type t)
-{
-	switch (t) {
-	case PT_INT8: case PT_UINT8: case PT_FLAGS8: case PT_ENUMFLAGS8: case PT_SIGTYPE:
-	case PT_L4PROTO: case PT_SOCKFAMILY:
-		return 1;
-	case PT_INT16: case PT_UINT16: case PT_FLAGS16: case PT_ENUMFLAGS16: case PT_PORT:
-	case PT_SYSCALLID:
-		return 2;
-	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_ENUMFLAGS32: case PT_UID:
-	case PT_GID: case PT_MODE: case PT_FD32: case PT_PID32: case PT_SIGSET: case PT_BOOL:
-		return 4;
-	case PT_INT64: case PT_UINT64: case PT_ERRNO: case PT_FD: case PT_PID: case PT_RELTIME:
-	case PT_ABSTIME:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
 bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t code,
 			  struct extract_param_layout *out)
 {
@@ -225,11 +205,11 @@ bool extract_param_layout(const struct field_info *fi, const char *arg, uint16_t
 	if (i < 0)
 		return false;	/* maybe in the enter event: the extractor's */
 	t = (enum ppm_param_type)ei->params[i].type;
-	if (!int_param_size(t))
+	if (!evt_schema_int_size(t))
 		return false;
 	/* as raw_param and param_int give it */
 	out->index = (uint32_t)i;
-	out->size = int_param_size(t);
+	out->size = evt_schema_int_size(t);
 	out->sgn = xt_type_signed(t);
 	return true;
 }

@@ -61,27 +61,6 @@ static uint32_t slot_of(int64_t tid)
 	return (uint32_t)(h >> 32) & (SCAP_CONV_SLOTS - 1);
 }
 
-/* The zero value a parameter of this type defaults to: its fixed size. */
-static uint32_t default_len(uint8_t type)
-{
-	switch (type) {
-	case PT_INT8: case PT_UINT8: case PT_FLAGS8: case PT_ENUMFLAGS8: case PT_SIGTYPE:
-	case PT_L4PROTO: case PT_SOCKFAMILY:
-		return 1;
-	case PT_INT16: case PT_UINT16: case PT_FLAGS16: case PT_ENUMFLAGS16: case PT_PORT:
-	case PT_SYSCALLID:
-		return 2;
-	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_ENUMFLAGS32: case PT_UID:
-	case PT_GID: case PT_MODE: case PT_BOOL: case PT_SIGSET: case PT_FD32: case PT_PID32:
-		return 4;
-	case PT_INT64: case PT_UINT64: case PT_RELTIME: case PT_ABSTIME: case PT_ERRNO:
-	case PT_FD: case PT_PID:
-		return 8;
-	default:
-		return 0;
-	}
-}
-
 /* Appends parameter i of src (or, src NULL, the zero value of the new
  * event's parameter k) to the record being built. */
 struct builder {
@@ -136,7 +115,7 @@ static int build(struct scap_conv *c, const struct evt *e, const struct conv_rul
 			p = evt_param(enter, from, &len);
 			push(&b, p, len);
 		} else {
-			push(&b, NULL, default_len(ni->params[k].type));
+			push(&b, NULL, evt_schema_int_size(ni->params[k].type));
 		}
 	}
 	if (b.full)

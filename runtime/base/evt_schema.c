@@ -106,6 +106,26 @@ static int list_done(size_t cap, size_t n)
 	return n > cap ? -ENOSPC : 0;
 }
 
+uint8_t evt_schema_int_size(enum ppm_param_type t)
+{
+	switch (t) {
+	case PT_INT8: case PT_UINT8: case PT_FLAGS8: case PT_ENUMFLAGS8: case PT_SIGTYPE:
+	case PT_L4PROTO: case PT_SOCKFAMILY:
+		return 1;
+	case PT_INT16: case PT_UINT16: case PT_FLAGS16: case PT_ENUMFLAGS16: case PT_PORT:
+	case PT_SYSCALLID:
+		return 2;
+	case PT_INT32: case PT_UINT32: case PT_FLAGS32: case PT_ENUMFLAGS32: case PT_UID:
+	case PT_GID: case PT_MODE: case PT_FD32: case PT_PID32: case PT_SIGSET: case PT_BOOL:
+		return 4;
+	case PT_INT64: case PT_UINT64: case PT_ERRNO: case PT_FD: case PT_PID: case PT_RELTIME:
+	case PT_ABSTIME:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
 const struct evt_info *evt_schema_get(uint16_t code)
 {
 	if (code >= PPM_EVENT_MAX)

@@ -87,6 +87,9 @@ struct evt_tracepoint_info {
 	uint16_t event;		/* the PPME_* code it writes */
 };
 
+/* The bytes of an integer parameter type (fixed size), 0 for the others. */
+uint8_t evt_schema_int_size(enum ppm_param_type t);
+
 /* Events. */
 const struct evt_info *evt_schema_get(uint16_t code);	/* NULL when >= PPM_EVENT_MAX */
 
