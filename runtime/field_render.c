@@ -97,6 +97,24 @@ static void int_text(const struct fval *v, struct how h, unsigned w, bool sgn, s
 	}
 }
 
+/* An integer's width and signedness as its type gives them (8 bytes and
+ * its own sign for an untyped one); a boolean is written out whole
+ * instead, and true returned. */
+static bool int_shape(const struct fval *v, struct how h, unsigned *w, bool *sgn,
+		      struct strbuf *out)
+{
+	if (h.type == PT_BOOL) {
+		strbuf_adds(out, as_u64(v) ? "true" : "false");
+		return true;
+	}
+	*w = int_width(h.type, sgn);
+	if (!*w) {
+		*w = 8;
+		*sgn = v->kind == FV_S64;
+	}
+	return false;
+}
+
 static void one_text(const struct fval *v, struct how h, struct strbuf *out)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -131,15 +149,8 @@ static void one_text(const struct fval *v, struct how h, struct strbuf *out)
 		return;
 	case FV_U64:
 	case FV_S64:
-		w = int_width(h.type, &sgn);
-		if (h.type == PT_BOOL) {
-			strbuf_adds(out, as_u64(v) ? "true" : "false");
+		if (int_shape(v, h, &w, &sgn, out))
 			return;
-		}
-		if (!w) {
-			w = 8;
-			sgn = v->kind == FV_S64;
-		}
 		int_text(v, h, w, sgn, out);
 		return;
 	case FV_LIST:
@@ -209,15 +220,8 @@ static void one_json(const struct fval *v, struct how h, struct strbuf *out)
 	}
 	case FV_U64:
 	case FV_S64:
-		w = int_width(h.type, &sgn);
-		if (h.type == PT_BOOL) {
-			strbuf_adds(out, as_u64(v) ? "true" : "false");
+		if (int_shape(v, h, &w, &sgn, out))
 			return;
-		}
-		if (!w) {
-			w = 8;
-			sgn = v->kind == FV_S64;
-		}
 		if (h.fmt == PF_HEX || h.fmt == PF_OCT || h.fmt == PF_10_PADDED_DEC) {
 			strbuf_addc(out, '"');
 			int_text(v, h, w, sgn, out);
