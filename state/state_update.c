@@ -188,18 +188,9 @@ static bool find(const struct ectx *c, const char *name, const struct evt **ev, 
 static bool p_int(const struct ectx *c, const char *name, int64_t *v)
 {
 	const struct evt *ev;
-	uint32_t i, len;
-	const uint8_t *p;
+	uint32_t i;
 
-	if (!find(c, name, &ev, &i) || !(p = evt_param(ev, i, &len)))
-		return false;
-	switch (len) {
-	case 1: *v = (int8_t)p[0]; return true;
-	case 2: { int16_t x; memcpy(&x, p, 2); *v = x; return true; }
-	case 4: { int32_t x; memcpy(&x, p, 4); *v = x; return true; }
-	case 8: memcpy(v, p, 8); return true;
-	default: return false;
-	}
+	return find(c, name, &ev, &i) && int_at(ev, (int)i, v);
 }
 
 static bool p_u32(const struct ectx *c, const char *name, uint32_t *v)
