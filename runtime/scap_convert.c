@@ -37,11 +37,13 @@ static const struct conv_rule {
 /* Event codes some rule names, so that the others go by with one look. */
 static uint8_t code_has_rule[(PPM_EVENT_MAX + 7) / 8];
 static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
+static bool codes_ready;	/* set once codes_init is done: events skip pthread_once */
 
 static void codes_init(void)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		code_has_rule[rules[i].code / 8] |= (uint8_t)(1u << (rules[i].code % 8));
+	__atomic_store_n(&codes_ready, true, __ATOMIC_RELEASE);
 }
 
 static const struct conv_rule *rule_of(const struct evt *e)
@@ -138,7 +140,8 @@ int scap_conv__apply(struct scap_conv *c, const struct evt *e, struct evt *out)
 {
 	const struct conv_rule *r;
 
-	pthread_once(&codes_once, codes_init);
+	if (!__atomic_load_n(&codes_ready, __ATOMIC_ACQUIRE))
+		pthread_once(&codes_once, codes_init);
 	r = rule_of(e);
 	struct scap_conv_slot *s;
 	struct evt enter;

@@ -2,8 +2,9 @@
  * (machine info, process lists V1..V9, fd lists V1/V2, user lists V1/V2,
  * interface lists) and event blocks in every variant, from plain or
  * gzip files. Every length is checked against what is left of its block.
- * A plain file is mapped and read in place: events are decoded where they
- * lie, the pages already read given back as the reader moves on. */
+ * A file is read ahead by its feed (scap_feed.c) and its events decoded
+ * where they lie in the feed's chunks; only a block that straddles two
+ * chunks is gathered into a buffer. */
 #include <errno.h>
 #include <inttypes.h>
 #include <arpa/inet.h>
@@ -12,11 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include "runtime/base/evt.h"
@@ -24,6 +21,7 @@
 #include "runtime/base/mem.h"
 #include "runtime/scap.h"
 #include "runtime/scap_convert.h"
+#include "runtime/scap_feed.h"
 
 enum {
 	SHB = 0x0A0D0D0A, SHB_MAGIC = 0x1A2B3C4D,
@@ -39,22 +37,18 @@ enum {
 };
 
 #define MAX_BLOCK (256u << 20)	/* larger blocks are taken as corruption */
-/* A mapped file's pages this far behind the reader are given back (they
- * stay in the page cache, out of the resident set). */
-#define MAP_DROP (2u << 20)
 #define V1_HDR_LEN 22		/* event header without nparams */
 
 struct scap_reader {
-	gzFile gz;			/* file source, or NULL */
+	struct scap_feed *feed;		/* file source (scap_feed.c), or NULL */
 	const uint8_t *mem;		/* memory source */
 	uint8_t *inflated;		/* owned copy of inflated gzip memory */
-	size_t mem_len, mem_pos;
-	void *map;			/* mem is this mapping of the file */
-	size_t map_dropped;		/* bytes of it given back */
-	size_t map_ahead;		/* bytes of it asked to be read ahead */
-	const uint8_t *body;		/* the current block's body: in mem, or blk */
+	size_t mem_len;
+	const uint8_t *cur, *end;	/* the bytes not yet read: of mem, or of the
+					 * feed's current chunk */
+	const uint8_t *body;		/* the current block's body: in place, or blk */
 	uint64_t off;			/* stream offset of the next block */
-	uint8_t *blk;			/* current block body (+ trailer) */
+	uint8_t *blk;			/* a block body gathered across chunks */
 	size_t blk_cap;
 	uint8_t *conv;			/* v1 events: header rewritten with nparams */
 	size_t conv_cap;
@@ -62,30 +56,77 @@ struct scap_reader {
 	struct scap_machine mi;
 	struct scap_conv *cv;		/* older layouts upgraded as read */
 	struct evt cv_evt;
-	bool pending;			/* blk holds an event block already read */
+	bool pending;			/* body holds an event block already read */
 	uint32_t hdr[2];		/* its type and body length */
 };
 
 /* ---- input -------------------------------------------------------------- */
 
-/* Reads up to n bytes; the count read, -EIO on a read error. */
-static long src_read(struct scap_reader *r, void *buf, size_t n)
-{
-	if (r->gz) {
-		int k = gzread(r->gz, buf, (unsigned)n);
-		int zerr;
+/* How far ahead of the reader its next bytes are asked into the cache: far
+ * enough for the next few events. */
+#define PREFETCH_AHEAD 512
 
-		if (k < 0) {
-			gzerror(r->gz, &zerr);
-			return -EIO;
-		}
-		return k;
+/* take() when the n bytes are not all in r->cur..r->end: gathered from the
+ * feed's chunks into *gather. */
+static long take_slow(struct scap_reader *r, size_t n, const uint8_t **p, uint8_t **gather,
+		      size_t *cap)
+{
+	size_t got = 0, k;
+
+	if (!r->feed) {
+		/* a memory source: what is left */
+		n = (size_t)(r->end - r->cur);
+		*p = r->cur;
+		r->cur = r->end;
+		return (long)n;
 	}
-	if (n > r->mem_len - r->mem_pos)
-		n = r->mem_len - r->mem_pos;
-	memcpy(buf, r->mem + r->mem_pos, n);
-	r->mem_pos += n;
-	return (long)n;
+	if (n > *cap) {
+		uint8_t *b = mem_realloc(*gather, n);
+
+		if (!b)
+			return -ENOMEM;
+		*gather = b;
+		*cap = n;
+	}
+	for (;;) {
+		k = (size_t)(r->end - r->cur);
+		if (k > n - got)
+			k = n - got;
+		if (k) {
+			memcpy(*gather + got, r->cur, k);
+			r->cur += k;
+			got += k;
+		}
+		if (got == n)
+			break;
+		k = scap_feed_next(r->feed, &r->cur);
+		if (!k) {
+			r->cur = r->end = NULL;
+			if (scap_feed_error(r->feed))
+				return scap_feed_error(r->feed);
+			break;
+		}
+		r->end = r->cur + k;
+	}
+	*p = *gather;
+	return (long)got;
+}
+
+/* The next n bytes of the stream, in place when they lie in one piece (a
+ * memory source, or one chunk of the feed), else gathered into *gather
+ * (grown to *cap): *p points at them, valid until the next take. The count
+ * there (fewer than n at the end of the stream), the feed's -errno on a
+ * read error, -ENOMEM. */
+static inline long take(struct scap_reader *r, size_t n, const uint8_t **p, uint8_t **gather,
+			size_t *cap)
+{
+	if (__builtin_expect((size_t)(r->end - r->cur) >= n, 1)) {
+		*p = r->cur;
+		r->cur += n;
+		__builtin_prefetch(r->cur + PREFETCH_AHEAD);
+		return (long)n;
+	}
+	return take_slow(r, n, p, gather, cap);
 }
 
 static int fail(struct scap_err *err, uint64_t off, const char *fmt, ...)
@@ -102,28 +143,14 @@ static int fail(struct scap_err *err, uint64_t off, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* A mapped file as the reader moves on: the file read ahead of it (the
- * kernel reads while the events are processed), the pages MAP_DROP behind
- * given back. */
-static void map_advance(struct scap_reader *r)
-{
-	if (r->mem_pos + 2 * MAP_DROP > r->map_ahead && r->map_ahead < r->mem_len) {
-		size_t n = r->mem_len - r->map_ahead < MAP_DROP ? r->mem_len - r->map_ahead : MAP_DROP;
-
-		madvise((uint8_t *)r->map + r->map_ahead, n, MADV_WILLNEED);
-		r->map_ahead += n;
-	}
-	if (r->mem_pos - r->map_dropped >= 2 * MAP_DROP) {
-		madvise((uint8_t *)r->map + r->map_dropped, MAP_DROP, MADV_DONTNEED);
-		r->map_dropped += MAP_DROP;
-	}
-}
-
-/* Reads the next block; body (without header, with trailer checked) in
- * r->blk, its length in *blen. 1 at a clean end of stream. */
+/* Reads the next block; body (without header, with trailer checked) at
+ * r->body, its length in *blen. 1 at a clean end of stream. */
 static int read_block(struct scap_reader *r, uint32_t *type, uint32_t *blen, struct scap_err *err)
 {
 	uint32_t h[2], trailer, total;
+	uint8_t hb[8], *hg = hb;
+	size_t hcap = sizeof(hb);
+	const uint8_t *p;
 	long k;
 
 	if (r->pending) {
@@ -133,43 +160,27 @@ static int read_block(struct scap_reader *r, uint32_t *type, uint32_t *blen, str
 		*blen = r->hdr[1];
 		return 0;
 	}
-	k = src_read(r, h, sizeof(h));
+	k = take(r, sizeof(h), &p, &hg, &hcap);
+	if (k == -ENOMEM)
+		return -ENOMEM;
 	if (k < 0)
-		return fail(err, r->off, "read error");
+		return fail(err, r->off, "read error: %s", strerror((int)-k));
 	if (k == 0)
 		return 1;
 	if (k != sizeof(h))
 		return fail(err, r->off, "truncated block header: expected 8 bytes, %ld left", k);
+	memcpy(h, p, sizeof(h));
 	total = h[1];
 	if (total < 12 || total > MAX_BLOCK)
 		return fail(err, r->off, "block of type 0x%x has a bad length %u", h[0], total);
-	if (!r->gz) {
-		/* in place */
-		if (total - 8 > r->mem_len - r->mem_pos)
-			return fail(err, r->off + 8, "truncated block of type 0x%x: expected %u "
-				    "bytes, %zu left", h[0], total - 8, r->mem_len - r->mem_pos);
-		r->body = r->mem + r->mem_pos;
-		r->mem_pos += total - 8;
-		if (r->map)
-			map_advance(r);
-		goto trailer;
-	}
-	if (total - 8 > r->blk_cap) {
-		uint8_t *p = mem_realloc(r->blk, total - 8);
-
-		if (!p)
-			return -ENOMEM;
-		r->blk = p;
-		r->blk_cap = total - 8;
-	}
-	k = src_read(r, r->blk, total - 8);
+	k = take(r, total - 8, &r->body, &r->blk, &r->blk_cap);
+	if (k == -ENOMEM)
+		return -ENOMEM;
 	if (k < 0)
-		return fail(err, r->off, "read error");
+		return fail(err, r->off, "read error: %s", strerror((int)-k));
 	if ((uint32_t)k != total - 8)
 		return fail(err, r->off + 8, "truncated block of type 0x%x: expected %u bytes, %ld left",
 			    h[0], total - 8, k);
-	r->body = r->blk;
-trailer:
 	memcpy(&trailer, r->body + total - 12, 4);
 	if (trailer != total)
 		return fail(err, r->off + total - 4,
@@ -731,53 +742,24 @@ static int finish_open(struct scap_reader *r, const struct scap_cb *cb, struct s
 	return 0;
 }
 
-/* Maps path when it is a plain (not gzip) regular file: 1 mapped, 0 not
- * (read it through zlib). */
-static int map_plain(struct scap_reader *r, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	uint8_t magic[2];
-	struct stat st;
-	void *m;
-
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 2 ||
-	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f && magic[1] == 0x8b)) {
-		close(fd);
-		return 0;
-	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (m == MAP_FAILED)
-		return 0;
-	r->map = m;
-	r->mem = m;
-	r->mem_len = (size_t)st.st_size;
-	return 1;
-}
-
 int scap_reader__open(const char *path, const struct scap_cb *cb, struct scap_reader **out,
 		      struct scap_err *err)
 {
 	struct scap_reader *r = mem_calloc(1, sizeof(*r));
+	int ret;
 
 	memset(err, 0, sizeof(*err));
 	if (!r || !(r->cv = mem_calloc(1, sizeof(*r->cv)))) {
 		mem_free(r);
 		return -ENOMEM;
 	}
-	if (map_plain(r, path))
-		return finish_open(r, cb, out, err);
-	r->gz = gzopen(path, "rb");
-	if (!r->gz) {
-		int e = errno ? errno : EIO;
-
+	ret = scap_feed__open(path, &r->feed);
+	if (ret) {
+		mem_free(r->cv);
 		mem_free(r);
-		snprintf(err->msg, sizeof(err->msg), "%s", strerror(e));
-		return -e;
+		snprintf(err->msg, sizeof(err->msg), "%s", strerror(-ret));
+		return ret;
 	}
-	gzbuffer(r->gz, 1 << 18);
 	return finish_open(r, cb, out, err);
 }
 
@@ -844,6 +826,8 @@ int scap_reader__open_mem(const void *buf, size_t len, const struct scap_cb *cb,
 		r->mem = b;
 		r->mem_len = len;
 	}
+	r->cur = r->mem;
+	r->end = r->mem + r->mem_len;
 	return finish_open(r, cb, out, err);
 }
 
@@ -851,10 +835,7 @@ void scap_reader__free(struct scap_reader *r)
 {
 	if (!r)
 		return;
-	if (r->gz)
-		gzclose(r->gz);
-	if (r->map)
-		munmap(r->map, r->mem_len);
+	scap_feed__free(r->feed);
 	mem_free(r->inflated);
 	mem_free(r->blk);
 	mem_free(r->conv);
