@@ -338,9 +338,10 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n, bo
 	if (!err && en->pl)
 		err = engine_plugins_dispatch(r, rule_ok);
 	/* the JIT counts its own heap (engine_jit.c); an engine of a plugin
-	 * source alone has no syscall rules to compile */
+	 * source alone, or rules none of which is evaluated on syscalls, leave
+	 * it nothing to compile (and LLVM unused) */
 	heap0 -= mem_thread_net();
-	if (!err && !en->no_jit && en->source <= 0)
+	if (!err && !en->no_jit && en->source <= 0 && r->dp && dispatch_nrules(r->dp))
 		err = engine_jit_start(r, background);
 	heap0 += mem_thread_net();
 	if (!err)
@@ -877,6 +878,8 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 	}
 	else if (r && r->tier)
 		strbuf_printf(sb, "evaluator: interpreter (the JIT was not ready before the end)\n");
+	else if (r && r->dp && !dispatch_nrules(r->dp) && !en->pl)
+		strbuf_printf(sb, "evaluator: none (no rule is evaluated on syscalls)\n");
 	else if (r)
 		strbuf_printf(sb, "evaluator: interpreter\n");
 	engine_format_memory(en, &s, &ss, sb);

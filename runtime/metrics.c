@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/times.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "compiler/ruleset.h"
+#include "runtime/base/dynlib.h"
 #include "runtime/base/log.h"
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
@@ -453,25 +455,65 @@ int metrics_collect(struct metrics *m, struct metrics_list *l)
 
 /* ---- files' sha256 ---------------------------------------------------------- */
 
+/* The libcrypto functions the files' sha256 calls: opened at the first
+ * hash (runtime/base/dynlib.h), so that a process whose metrics never
+ * name a file does not load libcrypto. */
+#define CRYPTO_FNS(X)                                                                 \
+	X(EVP_MD_CTX *, EVP_MD_CTX_new, (void))                                        \
+	X(void, EVP_MD_CTX_free, (EVP_MD_CTX *))                                       \
+	X(const EVP_MD *, EVP_sha256, (void))                                          \
+	X(int, EVP_DigestInit_ex, (EVP_MD_CTX *, const EVP_MD *, ENGINE *))            \
+	X(int, EVP_DigestUpdate, (EVP_MD_CTX *, const void *, size_t))                 \
+	X(int, EVP_DigestFinal_ex, (EVP_MD_CTX *, unsigned char *, unsigned int *))
+
+static struct {
+#define X(ret, name, args) ret(*name) args;
+	CRYPTO_FNS(X)
+#undef X
+} lcr;
+
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+static int crypto_open_rc;
+
+static void crypto_open(void)
+{
+	static const struct dynlib_sym syms[] = {
+#define X(ret, name, args) { #name, (void **)&lcr.name },
+		CRYPTO_FNS(X)
+#undef X
+	};
+	char err[256];
+
+	crypto_open_rc = dynlib_open(SAKER_CRYPTO_SONAME, syms, sizeof(syms) / sizeof(syms[0]),
+				     err, sizeof(err));
+	if (crypto_open_rc)
+		log_warn("metrics: the files' sha256 are left empty: %s", err);
+}
+
 static void sha256_file(const char *path, char hex[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE], buf[65536];
 	unsigned int mdlen = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	FILE *f = fopen(path, "rb");
+	EVP_MD_CTX *ctx;
+	FILE *f;
 	size_t n;
 
 	hex[0] = '\0';
-	if (ctx && f && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+	pthread_once(&crypto_once, crypto_open);
+	if (crypto_open_rc)
+		return;
+	ctx = lcr.EVP_MD_CTX_new();
+	f = fopen(path, "rb");
+	if (ctx && f && lcr.EVP_DigestInit_ex(ctx, lcr.EVP_sha256(), NULL)) {
 		while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-			EVP_DigestUpdate(ctx, buf, n);
-		if (EVP_DigestFinal_ex(ctx, md, &mdlen))
+			lcr.EVP_DigestUpdate(ctx, buf, n);
+		if (lcr.EVP_DigestFinal_ex(ctx, md, &mdlen))
 			for (unsigned int i = 0; i < mdlen && i < 32; i++)
 				sprintf(hex + 2 * i, "%02x", md[i]);
 	}
 	if (f)
 		fclose(f);
-	EVP_MD_CTX_free(ctx);
+	lcr.EVP_MD_CTX_free(ctx);
 }
 
 static void hash_into(struct strbuf *sb, const char *path)

@@ -13,6 +13,7 @@ int state__new(const struct state_opts *o, struct state **out)
 
 	if (!st)
 		return -ENOMEM;
+	state_update_init();
 	if (o)
 		memcpy(&st->o, o, o->sz && o->sz < sizeof(st->o) ? o->sz : sizeof(st->o));
 	if (!st->o.max_threads)

@@ -101,6 +101,9 @@ struct state {
 	void *ctr_hook_ctx;
 };
 
+/* state_update.c: its tables by event type, built once (state__new). */
+void state_update_init(void);
+
 /* thr_tab.c */
 int state_thr_tab_init(struct state *st);
 void state_thr_tab_release(struct state *st);

@@ -916,8 +916,9 @@ static const struct {
 	{ "capset", OP_CAPSET },
 };
 
-/* What the state does with each exit event type, looked up once: the
- * event's name decides, whatever the version of its layout. */
+/* What the state does with each exit event type, looked up once (by
+ * state__new, through state_update_init): the event's name decides,
+ * whatever the version of its layout. */
 static uint8_t op_of_type[PPM_EVENT_MAX];
 static pthread_once_t op_once = PTHREAD_ONCE_INIT;
 
@@ -1319,7 +1320,6 @@ static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 		on_container(st, e, cur);
 		return;
 	}
-	pthread_once(&op_once, op_init);
 	st->pin_tid = e->tid;
 	c.te = state_thr_make(st, e->tid, &created);
 	if (!c.te)
@@ -1463,6 +1463,11 @@ static void post(struct state *st)
 			thr_exit(st, te, st->exit_reaper);
 		st->exit_tid = -1;
 	}
+}
+
+void state_update_init(void)
+{
+	pthread_once(&op_once, op_init);
 }
 
 void state__update(struct state *st, const struct evt *e, struct state_cur *cur)
