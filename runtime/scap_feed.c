@@ -26,6 +26,7 @@ struct chunk {
 struct scap_feed {
 	int fd;				/* a plain file, or -1 */
 	gzFile gz;			/* a gzip file, or NULL */
+	bool may_block;			/* a pipe or a device: a read may wait for ever */
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t mu;
@@ -59,7 +60,10 @@ static long fill(struct scap_feed *f, uint8_t *buf, size_t n)
 static void *run(void *arg)
 {
 	struct scap_feed *f = arg;
+	int old;
 
+	/* cancelled (scap_feed__free) only while it reads */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (;;) {
 		struct chunk *c;
 		long k;
@@ -74,7 +78,9 @@ static void *run(void *arg)
 		c = &f->ring[f->head];
 		pthread_mutex_unlock(&f->mu);
 		/* the chunk at head is the thread's alone until filled is raised */
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		k = fill(f, c->buf, FEED_CHUNK);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		pthread_mutex_lock(&f->mu);
 		if (k > 0) {
 			c->len = (size_t)k;
@@ -116,6 +122,7 @@ static int open_source(struct scap_feed *f, const char *path)
 		return 0;
 	}
 	/* gzip, or what cannot be looked at twice (a pipe): zlib tells */
+	f->may_block = !S_ISREG(st.st_mode);
 	f->gz = gzdopen(fd, "rb");
 	if (!f->gz) {
 		close(fd);
@@ -171,6 +178,9 @@ void scap_feed__free(struct scap_feed *f)
 		f->stop = true;
 		pthread_cond_signal(&f->cv_freed);
 		pthread_mutex_unlock(&f->mu);
+		/* a pipe that never writes again must not hold the reader */
+		if (f->may_block)
+			pthread_cancel(f->thread);
 		pthread_join(f->thread, NULL);
 	}
 	if (f->gz)
