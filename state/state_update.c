@@ -1308,6 +1308,7 @@ static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 {
 	struct ectx c = { .st = st, .e = e, .added_fd = -1 };
 	bool created;
+	uint64_t gen;
 
 	memset(cur, 0, sizeof(*cur));
 	cur->fdnum = -1;
@@ -1334,6 +1335,7 @@ static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 		st->st.threads_created_incomplete++;
 	}
 	state_thr_touch(st, c.te, e->ts);
+	gen = st->proc_gen;
 	if ((e->info->flags & EVF_SKIP_PARSE_RESET) || e->type == PPME_SCHEDSWITCH_6_E) {
 		/* scheduler and info events leave the thread's last event alone */
 	} else if (e->info->dir == EVD_ENTER) {
@@ -1378,8 +1380,10 @@ static void update(struct state *st, const struct evt *e, struct state_cur *cur)
 		on_procinfo(c.te, e, cur);
 	}
 	/* the clone/exec handlers may have replaced the thread entry (and a
-	 * clone that evicted it dropped the enter record it held) */
-	c.te = state_thr_get(st, e->tid);
+	 * clone that evicted it dropped the enter record it held): a thread
+	 * made or removed changes proc_gen */
+	if (st->proc_gen != gen)
+		c.te = state_thr_get(st, e->tid);
 	cur->thr = c.te ? &c.te->t : NULL;
 	cur->enter = c.enter;
 	cur->fd_name_changed = c.renamed;
