@@ -341,7 +341,8 @@ int engine_rules_build(struct engine *en, const char *const *files, size_t n, bo
 	 * source alone, or rules none of which is evaluated on syscalls, leave
 	 * it nothing to compile (and LLVM unused) */
 	heap0 -= mem_thread_net();
-	if (!err && !en->no_jit && en->source <= 0 && r->dp && dispatch_nrules(r->dp))
+	r->no_syscall_rules = !err && (!r->dp || !dispatch_nrules(r->dp));
+	if (!err && !en->no_jit && en->source <= 0 && !r->no_syscall_rules)
 		err = engine_jit_start(r, background);
 	heap0 += mem_thread_net();
 	if (!err)
@@ -465,6 +466,8 @@ static inline uint32_t match(struct engine *en, struct engine_rules *r, bool jit
 {
 	if (__builtin_expect(en->x.source != 0, 0))
 		return engine_plugins_match(en, r, out);
+	if (r->no_syscall_rules)
+		return 0;
 	if (jit && (r->jit || (__builtin_expect(r->tier != NULL, 0) && engine_jit_take(en, r)))) {
 		uint16_t code = en->x.e->type;
 
@@ -878,7 +881,7 @@ void engine__format_stats(const struct engine *en, struct strbuf *sb)
 	}
 	else if (r && r->tier)
 		strbuf_printf(sb, "evaluator: interpreter (the JIT was not ready before the end)\n");
-	else if (r && r->dp && !dispatch_nrules(r->dp) && !en->pl)
+	else if (r && r->no_syscall_rules && !en->pl)
 		strbuf_printf(sb, "evaluator: none (no rule is evaluated on syscalls)\n");
 	else if (r)
 		strbuf_printf(sb, "evaluator: interpreter\n");

@@ -36,6 +36,7 @@ struct engine_rules {
 	struct engine_jit_tier *tier;	/* the JIT compiling in the background */
 	struct proc_memo *pm;		/* the JIT's per-thread results */
 	struct dispatch *dp;		/* syscall rules */
+	bool no_syscall_rules;		/* dp dispatches none: syscall events skip evaluation */
 	struct dispatch **pdp;		/* rules of plugin source i (index as in the
 					 * field registry), NULL for the others */
 	uint32_t npdp;

@@ -1,7 +1,9 @@
 /* Capture bytes read ahead on a thread (see scap_feed.h): a ring of
  * FEED_CHUNKS chunks of FEED_CHUNK bytes. The thread fills the chunk at
  * `head` while the reader reads the one at `tail`; `filled` counts the
- * chunks between, under one lock taken once per chunk. */
+ * chunks between, under one lock taken once per chunk. A thread that
+ * found the ring full sleeps until half of it is free again, so that
+ * each wake-up (costly, across CPUs) buys half a ring of reading. */
 #include "runtime/scap_feed.h"
 
 #include <errno.h>
@@ -15,8 +17,8 @@
 
 #include "runtime/base/mem.h"
 
-#define FEED_CHUNK (256u << 10)
-#define FEED_CHUNKS 4
+#define FEED_CHUNK (128u << 10)
+#define FEED_CHUNKS 8
 
 struct chunk {
 	uint8_t *buf;
@@ -69,8 +71,9 @@ static void *run(void *arg)
 		long k;
 
 		pthread_mutex_lock(&f->mu);
-		while (f->filled == FEED_CHUNKS && !f->stop)
-			pthread_cond_wait(&f->cv_freed, &f->mu);
+		if (f->filled == FEED_CHUNKS)
+			while (f->filled > FEED_CHUNKS / 2 && !f->stop)
+				pthread_cond_wait(&f->cv_freed, &f->mu);
 		if (f->stop) {
 			pthread_mutex_unlock(&f->mu);
 			return NULL;
@@ -202,8 +205,8 @@ size_t scap_feed_next(struct scap_feed *f, const uint8_t **p)
 		/* used up: back to the thread */
 		f->holding = false;
 		f->tail = (f->tail + 1) % FEED_CHUNKS;
-		f->filled--;
-		pthread_cond_signal(&f->cv_freed);
+		if (--f->filled == FEED_CHUNKS / 2)
+			pthread_cond_signal(&f->cv_freed);
 	}
 	while (!f->filled && !f->done)
 		pthread_cond_wait(&f->cv_filled, &f->mu);

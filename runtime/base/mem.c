@@ -8,6 +8,13 @@
 
 #ifdef SAKER_MALLOC_JEMALLOC
 #include <jemalloc/jemalloc.h>
+
+/* jemalloc's options, read at its start (MALLOC_CONF in the environment
+ * still overrides them). One arena for all threads: saker's threads
+ * (events, outputs, the JIT's, the resolver's) allocate little each, and
+ * an arena per thread kept each one's metadata and freed pages apart, some
+ * 4 MiB of resident memory after the JIT's start for nothing. */
+const char *malloc_conf = "narenas:1";
 #endif
 
 void *mem_malloc(size_t n)
