@@ -1,7 +1,9 @@
 /* jit: IR -> LLVM IR -> native code, one function per type group and
  * direction, compiled in parallel modules. */
+#define _GNU_SOURCE	/* RTLD_DEFAULT */
 #include "compiler/jit.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -32,6 +34,7 @@
 #include "compiler/interp.h"
 #include "compiler/ir.h"
 #include "compiler/jit_cache.h"
+#include "compiler/jit_load.h"
 #include "compiler/irop_rt.h"
 #include "compiler/ruleset.h"
 #include "runtime/base/evt.h"
@@ -75,7 +78,8 @@ enum { JIT_FN_NONE, JIT_FN_OWN, JIT_FN_AS_ENTER };
 struct shard {
 	struct jit *j;
 	const struct jit_opts *o;
-	LLVMOrcLLJITRef lljit;
+	LLVMOrcLLJITRef lljit;	/* the shard's code linked by LLVM, or */
+	struct jit_image *img;	/* loaded by jit_load.c */
 	uint32_t *leaders;	/* the groups compiled here, by leader type */
 	uint32_t nleaders;
 	uint64_t weight;	/* candidates in all, for balancing */
@@ -1016,37 +1020,39 @@ static int llvm_fail(LLVMErrorRef e, const char *what, char *err, size_t errlen)
 
 /* The helpers, visible to the generated code by name; libc (memcmp, bcmp,
  * memset) from the process. */
+static const struct {
+	const char *name;
+	const void *fn;
+} helpers[] = {
+	{ "saker_rt_field", (const void *)rt_field },
+	{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
+	{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
+	{ "saker_rt_direct_field", (const void *)rt_direct_field },
+	{ "saker_rt_cmp", (const void *)irop_eval },
+	/* what the linked evaluators call */
+	{ "irop_eval", (const void *)irop_eval },
+	{ "irop_set_has", (const void *)irop_set_has },
+	{ "irop_affix_has", (const void *)irop_affix_has },
+	{ "irop_mem_has", (const void *)irop_mem_has },
+	{ "irop_pmatch_set", (const void *)irop_pmatch_set },
+};
+
 static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 {
-	static const struct {
-		const char *name;
-		const void *fn;
-	} tab[] = {
-		{ "saker_rt_field", (const void *)rt_field },
-		{ "saker_rt_cmp_fields", (const void *)rt_cmp_fields },
-		{ "saker_rt_field_cmp", (const void *)rt_field_cmp },
-		{ "saker_rt_direct_field", (const void *)rt_direct_field },
-		{ "saker_rt_cmp", (const void *)irop_eval },
-		/* what the linked evaluators call */
-		{ "irop_eval", (const void *)irop_eval },
-		{ "irop_set_has", (const void *)irop_set_has },
-		{ "irop_affix_has", (const void *)irop_affix_has },
-		{ "irop_mem_has", (const void *)irop_mem_has },
-		{ "irop_pmatch_set", (const void *)irop_pmatch_set },
-	};
-	LLVMJITCSymbolMapPair pairs[sizeof(tab) / sizeof(tab[0])];
+	LLVMJITCSymbolMapPair pairs[sizeof(helpers) / sizeof(helpers[0])];
 	LLVMOrcJITDylibRef jd = LLVMOrcLLJITGetMainJITDylib(lljit);
 	LLVMOrcDefinitionGeneratorRef gen;
 	LLVMErrorRef e;
 
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		pairs[i].Name = LLVMOrcLLJITMangleAndIntern(lljit, tab[i].name);
-		pairs[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)tab[i].fn;
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		pairs[i].Name = LLVMOrcLLJITMangleAndIntern(lljit, helpers[i].name);
+		pairs[i].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)helpers[i].fn;
 		pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
 						  LLVMJITSymbolGenericFlagsCallable;
 		pairs[i].Sym.Flags.TargetFlags = 0;
 	}
-	e = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(pairs, sizeof(tab) / sizeof(tab[0])));
+	e = LLVMOrcJITDylibDefine(jd, LLVMOrcAbsoluteSymbols(pairs, sizeof(helpers) /
+							      sizeof(helpers[0])));
 	if (e)
 		return llvm_fail(e, "defining the runtime helpers", err, errlen);
 	e = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(
@@ -1105,6 +1111,48 @@ static int define_refs(LLVMOrcLLJITRef lljit, const struct jit *j, char *err, si
 	e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(lljit), LLVMOrcAbsoluteSymbols(pairs, n));
 	mem_free(pairs);
 	return e ? llvm_fail(e, "defining the rules' addresses", err, errlen) : 0;
+}
+
+/* The address of what the code names, for jit_load.c: as define_helpers
+ * and define_refs give them to LLVM, libc's from the process. */
+static bool resolve_sym(void *ctx, const char *name, uint64_t *addr)
+{
+	const struct jit *j = ctx;
+	const struct ruleset *rs = interp_ruleset(j->ip);
+	uint32_t id, nf = j->fields ? interp_nfields(j->ip) : 0;
+	char kind;
+	int end = 0;
+	void *p;
+
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		if (!strcmp(name, helpers[i].name)) {
+			*addr = (uint64_t)(uintptr_t)helpers[i].fn;
+			return true;
+		}
+	}
+	if (!strcmp(name, "sk_pm")) {
+		*addr = (uint64_t)(uintptr_t)j->proc_memo;
+		return j->proc_memo != NULL;
+	}
+	if (sscanf(name, "sk_%c%u%n", &kind, &id, &end) == 2 && !name[end]) {
+		struct interp_cmp ic;
+
+		if (kind == 'f') {
+			*addr = (uint64_t)(uintptr_t)&j->fields[id];
+			return id < nf && j->fields[id].fn;
+		}
+		if ((kind != 'r' && kind != 'e') || id >= rs->ir.nnodes || !rs->ir.nodes[id] ||
+		    rs->ir.nodes[id]->kind != IR_CMP)
+			return false;
+		interp_node_cmp(j->ip, id, &ic);
+		*addr = kind == 'r' ? (uint64_t)(uintptr_t)ic.cmp
+				    : (uint64_t)(uintptr_t)irop_evaluator(ic.cmp);
+		return true;
+	}
+	if (!(p = dlsym(RTLD_DEFAULT, name)))
+		return false;
+	*addr = (uint64_t)(uintptr_t)p;
+	return true;
 }
 
 static uint64_t now_ns(void)
@@ -1432,6 +1480,16 @@ static int shard_resolve(struct shard *sh)
 			if (sh->j->fn_kind[k] != JIT_FN_OWN)
 				continue;
 			snprintf(name, sizeof(name), "t%u_%d", sh->leaders[i], dir);
+			if (sh->img) {
+				void *f = jit_image_symbol(sh->img, name);
+
+				if (!f) {
+					snprintf(sh->err, sizeof(sh->err), "the code has no %s", name);
+					return -EIO;
+				}
+				sh->j->fns[k] = (jit_fn)f;
+				continue;
+			}
 			e = LLVMOrcLLJITLookup(sh->lljit, &addr, name);
 			if (e)
 				return llvm_fail(e, "generating code", sh->err, sizeof(sh->err));
@@ -1457,13 +1515,22 @@ static void note(const struct shard *sh, const char *fmt, ...)
 	sh->o->note(sh->o->note_ctx, msg);
 }
 
-/* The shard's LLJIT with the object obj linked in, and its functions. */
+/* The object obj linked in, and its functions: loaded by jit_load.c, or
+ * by an LLJIT of the shard's own for what jit_load.c does not handle. */
 static int shard_link(struct shard *sh, const void *obj, size_t len)
 {
-	LLVMErrorRef e = LLVMOrcCreateLLJIT(&sh->lljit, NULL);
+	LLVMErrorRef e;
 	LLVMMemoryBufferRef mb;
+	char why[256];
 	int ret;
 
+	ret = jit_image__load(obj, len, resolve_sym, sh->j, &sh->img, why, sizeof(why));
+	if (!ret)
+		return shard_resolve(sh);
+	if (ret == -ENOMEM)
+		return ret;
+	note(sh, "JIT: the code is linked by LLVM: %s", why);
+	e = LLVMOrcCreateLLJIT(&sh->lljit, NULL);
 	if (e) {
 		sh->lljit = NULL;
 		return llvm_fail(e, "creating the JIT", sh->err, sizeof(sh->err));
@@ -1480,6 +1547,8 @@ static int shard_link(struct shard *sh, const void *obj, size_t len)
 
 static void shard_unlink(struct shard *sh)
 {
+	jit_image__free(sh->img);
+	sh->img = NULL;
 	if (sh->lljit) {
 		LLVMErrorRef e = LLVMOrcDisposeLLJIT(sh->lljit);
 
@@ -1504,6 +1573,7 @@ static void shard_store(struct shard *sh, const void *obj, size_t len)
 	uint8_t *p = mem_malloc(n);
 
 	h.st.cache_hits = h.st.cache_misses = h.st.cache_rejected = h.st.cache_evicted = 0;
+	h.st.llvm_links = 0;
 	int ret;
 
 	if (!p)
@@ -1905,6 +1975,7 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 		j->st.helper_cmps += sh->st.helper_cmps;
 		j->st.folded_cmps += sh->st.folded_cmps;
 		j->st.cache_hits += sh->st.cache_hits;
+		j->st.llvm_links += sh->lljit != NULL;
 		j->st.cache_misses += sh->st.cache_misses;
 	}
 	if (j->cache) {
@@ -1941,12 +2012,7 @@ void jit__free(struct jit *j)
 	if (!j)
 		return;
 	for (uint32_t i = 0; i < j->nshards; i++) {
-		if (j->shards[i].lljit) {
-			LLVMErrorRef e = LLVMOrcDisposeLLJIT(j->shards[i].lljit);
-
-			if (e)
-				LLVMConsumeError(e);
-		}
+		shard_unlink(&j->shards[i]);
 		mem_free(j->shards[i].leaders);
 	}
 	mem_free(j->shards);

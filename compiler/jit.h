@@ -90,6 +90,7 @@ struct jit_stats {
 	uint32_t cache_misses;	/* shards compiled (and stored when a cache is set) */
 	uint32_t cache_rejected;	/* entries found corrupt or foreign */
 	uint32_t cache_evicted;	/* entries removed to stay within the bound */
+	uint32_t llvm_links;	/* shards jit_load.c left to LLVM's linker */
 };
 
 struct jit;

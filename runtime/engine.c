@@ -810,6 +810,7 @@ void engine__stats(const struct engine *en, struct engine_stats *out)
 	out->jit_compile_ns = en->ev ? en->ev->jit_compile_ns : 0;
 	out->jit_param_reads = en->ev ? en->ev->jit_param_reads : 0;
 	out->jit_cache_hits = en->ev ? en->ev->jit_cache_hits : 0;
+	out->jit_llvm_links = en->ev ? en->ev->jit_llvm_links : 0;
 	out->jit_cache_misses = en->ev ? en->ev->jit_cache_misses : 0;
 	out->rules_heap = en->ev ? en->ev->heap : 0;
 	out->proc_memo_evictions = en->ev && en->ev->pm ? proc_memo_evictions(en->ev->pm) : 0;

@@ -57,6 +57,7 @@ struct engine_stats {
 	uint64_t jit_from_event;	/* tiered: events the interpreter evaluated
 					 * before the JIT took over */
 	uint32_t jit_cache_hits;	/* parts of the JIT's code linked from its cache */
+	uint32_t jit_llvm_links;	/* parts linked by LLVM (what saker's loader refused) */
 	uint32_t jit_cache_misses;	/* parts compiled */
 	int64_t rules_heap;		/* heap the rules in force hold, their JIT's included */
 	uint32_t jit_param_reads;	/* comparisons reading their parameter in place */

@@ -53,6 +53,7 @@ struct engine_rules {
 	uint32_t jit_param_reads;
 	uint32_t jit_fallbacks;
 	uint32_t jit_cache_hits, jit_cache_misses;	/* shards linked from the cache, compiled */
+	uint32_t jit_llvm_links;	/* shards LLVM linked, not jit_load.c */
 	int64_t heap;			/* bytes the build kept (the JIT's included) */
 };
 

@@ -30,6 +30,7 @@ struct jit_result {
 	uint64_t compile_ns;
 	uint32_t param_reads;
 	uint32_t cache_hits, cache_misses;	/* shards linked from the cache, compiled */
+	uint32_t llvm_links;			/* shards LLVM linked (jit_stats) */
 	int64_t heap;		/* bytes the compilation kept */
 	bool fallback;
 	int err;		/* -ENOMEM */
@@ -166,6 +167,7 @@ static void compile(struct engine_rules *r, struct jit_result *out)
 	out->compile_ns = js.compile_ns;
 	out->param_reads = js.param_reads;
 	out->cache_hits = js.cache_hits;
+	out->llvm_links = js.llvm_links;
 	out->cache_misses = js.cache_misses;
 	out->err = proc_memo__new(jit_proc_slots(out->jit), ENGINE_PROC_MEMO_THREADS, &out->pm);
 	if (out->err) {
@@ -183,6 +185,7 @@ static int apply(struct engine_rules *r, const struct jit_result *res)
 	r->jit_compile_ns = res->compile_ns;
 	r->jit_param_reads = res->param_reads;
 	r->jit_cache_hits = res->cache_hits;
+	r->jit_llvm_links = res->llvm_links;
 	r->jit_cache_misses = res->cache_misses;
 	r->jit_fallbacks += res->fallback;
 	r->heap += res->heap;
