@@ -6,7 +6,6 @@
 #include "runtime/scap_convert.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "bpf/shared/ppm_hdr.h"
@@ -34,21 +33,15 @@ static const struct conv_rule {
 	{ PPME_SOCKET_ACCEPT_X, 3, CONV_TO_ACCEPT5, 0 },
 };
 
-/* Event codes some rule names, so that the others go by with one look. */
-static uint8_t code_has_rule[(PPM_EVENT_MAX + 7) / 8];
-static pthread_once_t codes_once = PTHREAD_ONCE_INIT;
-static bool codes_ready;	/* set once codes_init is done: events skip pthread_once */
-
-static void codes_init(void)
+void scap_conv__init(struct scap_conv *c)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		code_has_rule[rules[i].code / 8] |= (uint8_t)(1u << (rules[i].code % 8));
-	__atomic_store_n(&codes_ready, true, __ATOMIC_RELEASE);
+		c->has_rule[rules[i].code / 8] |= (uint8_t)(1u << (rules[i].code % 8));
 }
 
-static const struct conv_rule *rule_of(const struct evt *e)
+static const struct conv_rule *rule_of(const struct scap_conv *c, const struct evt *e)
 {
-	if (e->type >= PPM_EVENT_MAX || !(code_has_rule[e->type / 8] & (1u << (e->type % 8))))
+	if (!scap_conv_may_apply(c, e->type))
 		return NULL;
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (rules[i].code == e->type && rules[i].nparams == e->nparams)
@@ -140,9 +133,7 @@ int scap_conv__apply(struct scap_conv *c, const struct evt *e, struct evt *out)
 {
 	const struct conv_rule *r;
 
-	if (!__atomic_load_n(&codes_ready, __ATOMIC_ACQUIRE))
-		pthread_once(&codes_once, codes_init);
-	r = rule_of(e);
+	r = rule_of(c, e);
 	struct scap_conv_slot *s;
 	struct evt enter;
 	bool have;

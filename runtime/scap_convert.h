@@ -19,11 +19,22 @@ struct scap_conv_slot {
 };
 
 struct scap_conv {
+	uint8_t has_rule[(PPM_EVENT_MAX + 7) / 8];	/* event codes some upgrade names */
 	struct scap_conv_slot slots[SCAP_CONV_SLOTS];
 	uint8_t buf[1024];	/* the last converted record */
 	uint64_t converted, evicted;
 };
 
+/* Readies a zeroed converter. */
+void scap_conv__init(struct scap_conv *c);
+
 /* Applies the upgrade to e: 0, e stands as it is; 1, *out is its upgraded
  * form (valid until the next call). */
 int scap_conv__apply(struct scap_conv *c, const struct evt *e, struct evt *out);
+
+/* Whether an upgrade may apply to events of this code: the others go by
+ * with this one look. */
+static inline bool scap_conv_may_apply(const struct scap_conv *c, uint16_t code)
+{
+	return code < PPM_EVENT_MAX && (c->has_rule[code / 8] & (1u << (code % 8)));
+}

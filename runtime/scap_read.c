@@ -753,6 +753,7 @@ int scap_reader__open(const char *path, const struct scap_cb *cb, struct scap_re
 		mem_free(r);
 		return -ENOMEM;
 	}
+	scap_conv__init(r->cv);
 	ret = scap_feed__open(path, &r->feed);
 	if (ret) {
 		mem_free(r->cv);
@@ -816,6 +817,7 @@ int scap_reader__open_mem(const void *buf, size_t len, const struct scap_cb *cb,
 		mem_free(r);
 		return -ENOMEM;
 	}
+	scap_conv__init(r->cv);
 	if (len >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
 		ret = inflate_all(r, b, len, err);
 		if (ret) {
@@ -966,7 +968,8 @@ int scap_reader__next(struct scap_reader *r, struct evt *e, struct scap_err *err
 		e->cpu = cpu;
 		e->flags = flags;
 		if (e->info && r->cv) {
-			if (scap_conv__apply(r->cv, e, &r->cv_evt) == 1)
+			if (scap_conv_may_apply(r->cv, e->type) &&
+			    scap_conv__apply(r->cv, e, &r->cv_evt) == 1)
 				*e = r->cv_evt;
 		}
 		return 0;

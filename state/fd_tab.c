@@ -19,8 +19,7 @@ struct fd_tab *state_fdtab_new(void)
 
 static void fd_ent_release(struct fd_ent *e)
 {
-	mem_free(e->name);
-	mem_free(e->nameraw);
+	mem_free(e->name);	/* nameraw lives in the same block */
 }
 
 void state_fdtab_put(struct fd_tab *t)
@@ -46,24 +45,29 @@ static void squeeze_slashes(char *s)
 	*w = '\0';
 }
 
+/* e holds f, its names copied into one block (name, then nameraw). */
 static int fd_ent_set(struct fd_ent *e, const struct fdi *f)
 {
-	char *name = mem_strndup(f->name ? f->name : "", f->name ? f->name_len : 0);
-	char *raw = f->nameraw ? mem_strndup(f->nameraw, f->nameraw_len) : NULL;
+	size_t nl = f->name ? strnlen(f->name, f->name_len) : 0;
+	size_t rl = f->nameraw ? strnlen(f->nameraw, f->nameraw_len) : 0;
+	char *name = mem_malloc(nl + 1 + (f->nameraw ? rl + 1 : 0)), *raw = NULL;
 
-	if (!name || (f->nameraw && !raw)) {
-		mem_free(name);
-		mem_free(raw);
+	if (!name)
 		return -ENOMEM;
-	}
-	if (raw)
+	memcpy(name, f->name ? f->name : "", nl);
+	name[nl] = '\0';
+	if (f->nameraw) {
+		raw = name + nl + 1;
+		memcpy(raw, f->nameraw, rl);
+		raw[rl] = '\0';
 		squeeze_slashes(raw);
+	}
 	fd_ent_release(e);
 	e->f = *f;
 	e->name = name;
 	e->nameraw = raw;
 	e->f.name = name;
-	e->f.name_len = (uint32_t)strlen(name);
+	e->f.name_len = (uint32_t)nl;
 	e->f.nameraw = raw;
 	e->f.nameraw_len = raw ? (uint32_t)strlen(raw) : 0;
 	return 0;
