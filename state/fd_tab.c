@@ -115,8 +115,15 @@ struct fd_ent *state_fd_find(struct fd_tab *t, int64_t fd)
 
 	if (!t)
 		return NULL;
+	/* the hint checks itself: fd numbers are unique in the table */
+	if (t->hint < t->n && t->v[t->hint].f.num == fd)
+		return &t->v[t->hint];
 	i = fd_pos(t, fd);
-	return i < t->n && t->v[i].f.num == fd ? &t->v[i] : NULL;
+	if (i < t->n && t->v[i].f.num == fd) {
+		t->hint = i;
+		return &t->v[i];
+	}
+	return NULL;
 }
 
 struct fd_ent *state_fd_add(struct state *st, struct fd_tab *t, const struct fdi *f)

@@ -36,6 +36,8 @@ struct fd_tab {
 	uint32_t refs;
 	struct fd_ent *v;	/* sorted by fd number */
 	uint32_t n, cap;
+	uint32_t hint;		/* where the last fd looked up was: an event's
+				 * enter and exit name the same one */
 };
 
 struct thr_ent {
