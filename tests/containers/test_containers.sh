@@ -290,7 +290,16 @@ kill -INT "$SAKER_PID"
 wait "$SAKER_PID"
 RC=$?
 SAKER_PID=
-[ "$RC" -eq 0 ] && ok "saker stops cleanly" || { bad "saker exit $RC"; tail -20 saker.err; }
+if [ "$RC" -eq 134 ] && grep -q "^Tracer caught signal" saker.err &&
+	grep -q "LeakSanitizer has encountered a fatal error" saker.err &&
+	! grep -q "ERROR: LeakSanitizer: detected memory leaks" saker.err; then
+	# under ASan: LeakSanitizer's own thread-stopping tracer, not saker,
+	# crashed in the leak check at exit (seen rarely on a loaded machine,
+	# with the runtimes' gRPC threads about); saker had stopped cleanly
+	ok "saker stops cleanly (LeakSanitizer's tracer failed at exit, no leak reported)"
+else
+	[ "$RC" -eq 0 ] && ok "saker stops cleanly" || { bad "saker exit $RC"; tail -20 saker.err; }
+fi
 
 # --- checks ----------------------------------------------------------------
 OFFICIAL=$OFFICIAL python3 "$HERE/check_alerts.py" live "$T" && ok "alerts' container and k8s fields match the runtimes" ||
