@@ -1,5 +1,5 @@
 /* End to end: the saker process itself, as a user runs it, on the bench
- * captures gunzipped (read in place), with Falco 0.40's three official
+ * captures gunzipped, with Falco 0.40's three official
  * rules files (rules-3.2.0) or none: the wall time of each run (the
  * benchmark's time), its peak resident set and its CPU time (counters
  * peak_rss_mib, cpu_s). Cold runs start with an empty JIT cache, warm runs
