@@ -3,9 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "runtime/base/strmap.h"
 
 static const struct field_info field_tab[] = {
 #define FIELD(id, name, type, flags, cls, doc) \
@@ -27,14 +31,36 @@ const struct field_info *fields_at(size_t i)
 	return i < NFIELDS ? &field_tab[i] : NULL;
 }
 
+/* The catalogue by name, built once: rules name fields thousands of
+ * times as they load. */
+static struct strmap by_name;
+static pthread_once_t by_name_once = PTHREAD_ONCE_INIT;
+static bool by_name_ok;
+
+static void index_names(void)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < NFIELDS && ok; i++)
+		if (strmap_get(&by_name, field_tab[i].name) < 0)	/* the first of a name */
+			ok = !strmap_put(&by_name, field_tab[i].name, (uint32_t)i);
+	__atomic_store_n(&by_name_ok, ok, __ATOMIC_RELEASE);
+}
+
 const struct field_info *fields_find(const char *name)
 {
-	size_t i;
+	int64_t k;
 
-	for (i = 0; i < NFIELDS; i++)
-		if (!strcmp(field_tab[i].name, name))
-			return &field_tab[i];
-	return NULL;
+	pthread_once(&by_name_once, index_names);
+	if (!__atomic_load_n(&by_name_ok, __ATOMIC_ACQUIRE)) {
+		/* no memory for the index: the table itself */
+		for (size_t i = 0; i < NFIELDS; i++)
+			if (!strcmp(field_tab[i].name, name))
+				return &field_tab[i];
+		return NULL;
+	}
+	k = strmap_get(&by_name, name);
+	return k >= 0 ? &field_tab[k] : NULL;
 }
 
 static bool parse_index(const char *s, uint64_t *out)
