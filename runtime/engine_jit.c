@@ -198,6 +198,7 @@ static void *compile_main(void *arg)
 	struct engine_jit_tier *t = r->tier;
 
 	compile(r, &t->res);
+	mem_trim();	/* what LLVM used to compile */
 	atomic_store_explicit(&t->done, 1, memory_order_release);
 	return NULL;
 }

@@ -66,6 +66,9 @@ int engine__run_live(struct engine *en, char *err, size_t errlen)
 	ret = evt_source__open(kind, &o, &src, err, errlen);
 	if (ret)
 		return ret;
+	/* the driver's load (libbpf reads the kernel's BTF) used tens of MiB
+	 * for a moment */
+	mem_trim();
 	en->live_ncpus = src->ncpus;
 	en->live_ring_bytes = o.ring_bytes;
 	en->live_cpus = mem_calloc((size_t)(src->ncpus ? src->ncpus : 1), sizeof(*en->live_cpus));

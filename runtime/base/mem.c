@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,16 @@ char *mem_strndup(const char *s, size_t n)
 char *mem_strdup(const char *s)
 {
 	return mem_strndup(s, strlen(s));
+}
+
+void mem_trim(void)
+{
+#ifdef SAKER_MALLOC_JEMALLOC
+	char name[32];
+
+	snprintf(name, sizeof(name), "arena.%u.purge", (unsigned)MALLCTL_ARENAS_ALL);
+	mallctl(name, NULL, NULL, NULL, 0);
+#endif
 }
 
 int mem_stats(struct mem_stats *out)

@@ -14,6 +14,11 @@ void mem_free(void *p);
 char *mem_strdup(const char *s);
 char *mem_strndup(const char *s, size_t n);
 
+/* Gives the pages the allocator keeps of memory already freed back to the
+ * system at once, instead of over the next seconds: after a piece of work
+ * that allocated much for a moment (loading the probe, compiling rules). */
+void mem_trim(void);
+
 /* The allocator's own figures, in bytes (jemalloc's stats.*). */
 struct mem_stats {
 	size_t allocated, active, metadata, resident, mapped, retained;
