@@ -1009,6 +1009,18 @@ static void llvm_init(void)
 	llvm_ready = !LLVMInitializeNativeTarget() && !LLVMInitializeNativeAsmPrinter();
 }
 
+/* LLVM's native target, set up the first time LLVM compiles or links (a
+ * start that loads its code from the cache never needs it). 0, or -EIO
+ * with the reason in err. */
+static int llvm_native(char *err, size_t errlen)
+{
+	pthread_once(&llvm_once, llvm_init);
+	if (llvm_ready)
+		return 0;
+	snprintf(err, errlen, "LLVM has no native target");
+	return -EIO;
+}
+
 static int llvm_fail(LLVMErrorRef e, const char *what, char *err, size_t errlen)
 {
 	char *msg = LLVMGetErrorMessage(e);
@@ -1429,6 +1441,8 @@ static int shard_compile(struct shard *sh, LLVMMemoryBufferRef *obj)
 	int ret;
 
 	*obj = NULL;
+	if ((ret = llvm_native(sh->err, sizeof(sh->err))))
+		return ret;
 	g.c = LLVMContextCreate();
 	g.m = LLVMModuleCreateWithNameInContext("saker_rules", g.c);
 	g.b = LLVMCreateBuilderInContext(g.c);
@@ -1530,6 +1544,8 @@ static int shard_link(struct shard *sh, const void *obj, size_t len)
 	if (ret == -ENOMEM)
 		return ret;
 	note(sh, "JIT: the code is linked by LLVM: %s", why);
+	if ((ret = llvm_native(sh->err, sizeof(sh->err))))
+		return ret;
 	e = LLVMOrcCreateLLJIT(&sh->lljit, NULL);
 	if (e) {
 		sh->lljit = NULL;
@@ -1926,11 +1942,6 @@ int jit__new(struct interp *ip, const struct jit_opts *o, struct jit **out, char
 	int ret;
 
 	*out = NULL;
-	pthread_once(&llvm_once, llvm_init);
-	if (!llvm_ready) {
-		snprintf(err, errlen, "LLVM has no native target");
-		return -EIO;
-	}
 	j = mem_calloc(1, sizeof(*j));
 	if (!j)
 		return -ENOMEM;
