@@ -11,18 +11,17 @@
  * times out is sent again up to that many times). A request times out
  * after output_timeout; an answer of 400 or more counts as a failure. The
  * connection is reused between alerts. libcurl is opened when the first
- * http output starts (runtime/base/dynlib.h). */
+ * http output starts (runtime/base/curl_lib.h). */
 #include "runtime/out_sink.h"
 
 /* the functions are called through the table below, not by name */
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/base/dynlib.h"
+#include "runtime/base/curl_lib.h"
 #include "runtime/base/mem.h"
 #include "runtime/config.h"
 
@@ -39,42 +38,8 @@ struct out_http {
 	char curl_err[CURL_ERROR_SIZE];
 };
 
-/* The libcurl functions this output calls. */
-#define CURL_FNS(X)                                                                   \
-	X(CURLcode, global_init, (long))                                              \
-	X(CURL *, easy_init, (void))                                                  \
-	X(CURLcode, easy_setopt, (CURL *, CURLoption, ...))                           \
-	X(CURLcode, easy_perform, (CURL *))                                           \
-	X(CURLcode, easy_getinfo, (CURL *, CURLINFO, ...))                            \
-	X(void, easy_cleanup, (CURL *))                                               \
-	X(const char *, easy_strerror, (CURLcode))                                    \
-	X(struct curl_slist *, slist_append, (struct curl_slist *, const char *))     \
-	X(void, slist_free_all, (struct curl_slist *))
-
-static struct {
-#define X(ret, name, args) ret(*name) args;
-	CURL_FNS(X)
-#undef X
-} lc;
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static int curl_open_rc;
-static CURLcode curl_init_rc;
-static char curl_open_err[256];
-
-static void curl_init(void)
-{
-	static const struct dynlib_sym syms[] = {
-#define X(ret, name, args) { "curl_" #name, (void **)&lc.name },
-		CURL_FNS(X)
-#undef X
-	};
-
-	curl_open_rc = dynlib_open("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]),
-				   curl_open_err, sizeof(curl_open_err));
-	if (!curl_open_rc)
-		curl_init_rc = lc.global_init(CURL_GLOBAL_DEFAULT);
-}
+/* libcurl's functions, once it is opened (runtime/base/curl_lib.h) */
+static const struct curl_lib *lc;
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
 {
@@ -107,8 +72,8 @@ static void http_close(void *p)
 	if (!s)
 		return;
 	if (s->curl)
-		lc.easy_cleanup(s->curl);
-	lc.slist_free_all(s->headers);
+		lc->easy_cleanup(s->curl);
+	lc->slist_free_all(s->headers);
 	mem_free(s->url);
 	mem_free(s);
 }
@@ -123,21 +88,18 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 	const struct config *c = o->cfg;
 	struct out_http *s;
 	CURLcode rc = CURLE_OK;
+	char why[256];
 	CURL *h;
+	int ret;
 
 	if (!c->http_output_url || !*c->http_output_url) {
 		snprintf(err, errlen, "http output enabled but no url in configuration block "
 			 "(http_output.url)");
 		return -EINVAL;
 	}
-	pthread_once(&curl_once, curl_init);
-	if (curl_open_rc) {
-		snprintf(err, errlen, "http output: %s", curl_open_err);
-		return curl_open_rc;
-	}
-	if (curl_init_rc != CURLE_OK) {
-		snprintf(err, errlen, "libcurl: %s", lc.easy_strerror(curl_init_rc));
-		return -EIO;
+	if ((ret = curl_lib_open(&lc, why, sizeof(why)))) {
+		snprintf(err, errlen, "http output: %s", why);
+		return ret;
 	}
 	s = mem_calloc(1, sizeof(*s));
 	if (!s)
@@ -145,15 +107,15 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 	s->abort = o->abort;
 	s->max_timeouts = c->http_output_max_consecutive_timeouts;
 	s->url = unquote(c->http_output_url);
-	s->headers = lc.slist_append(NULL, c->json_output ? "Content-Type: application/json"
+	s->headers = lc->slist_append(NULL, c->json_output ? "Content-Type: application/json"
 							    : "Content-Type: text/plain");
-	s->curl = h = lc.easy_init();
+	s->curl = h = lc->easy_init();
 	if (!s->url || !s->headers || !h) {
 		http_close(s);
 		snprintf(err, errlen, "libcurl could not make a handle");
 		return -ENOMEM;
 	}
-#define SET(opt, v) (rc = rc == CURLE_OK ? lc.easy_setopt(h, opt, v) : rc)
+#define SET(opt, v) (rc = rc == CURLE_OK ? lc->easy_setopt(h, opt, v) : rc)
 	SET(CURLOPT_ERRORBUFFER, s->curl_err);
 	SET(CURLOPT_NOSIGNAL, 1L);
 	SET(CURLOPT_URL, s->url);
@@ -186,7 +148,7 @@ static int http_open(const struct out_sink_opts *o, void **out, char *err, size_
 		SET(CURLOPT_TCP_KEEPALIVE, 1L);
 #undef SET
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "libcurl: %s", lc.easy_strerror(rc));
+		snprintf(err, errlen, "libcurl: %s", lc->easy_strerror(rc));
 		http_close(s);
 		return -EINVAL;
 	}
@@ -201,19 +163,19 @@ static int http_write(void *p, const struct out_msg *m, char *err, size_t errlen
 	long code = 0;
 	CURLcode rc;
 
-	lc.easy_setopt(s->curl, CURLOPT_POSTFIELDS, (const char *)m->text);
-	lc.easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE, (long)m->len);
+	lc->easy_setopt(s->curl, CURLOPT_POSTFIELDS, (const char *)m->text);
+	lc->easy_setopt(s->curl, CURLOPT_POSTFIELDSIZE, (long)m->len);
 	do {
 		s->curl_err[0] = '\0';
-		rc = lc.easy_perform(s->curl);
+		rc = lc->easy_perform(s->curl);
 	} while (rc == CURLE_OPERATION_TIMEDOUT && timeouts++ < s->max_timeouts &&
 		 !atomic_load(s->abort));
 	if (rc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", s->url, s->curl_err[0] ? s->curl_err
-								   : lc.easy_strerror(rc));
+								   : lc->easy_strerror(rc));
 		return rc == CURLE_OPERATION_TIMEDOUT ? -ETIMEDOUT : -EIO;
 	}
-	lc.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+	lc->easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 400) {
 		snprintf(err, errlen, "%s: the server answered %ld", s->url, code);
 		return -EPROTO;

@@ -5,15 +5,13 @@
  * that container's address; GET /containers/json lists the running ones.
  * Requests go to API version 1.24 (what Falco asks for), unversioned when
  * the daemon refuses it. Answers are bounded in size and time. libcurl is
- * opened at the first request (runtime/base/dynlib.h): a machine without
+ * opened at the first request (runtime/base/curl_lib.h): a machine without
  * docker or podman never loads it. */
-#include <curl/curl.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "runtime/base/dynlib.h"
+#include "runtime/base/curl_lib.h"
 #include "runtime/base/mem.h"
 #include "runtime/base/strbuf.h"
 #include "runtime/containers/ctr_rt.h"
@@ -30,41 +28,8 @@ struct docker_rt {
 	char cerr[CURL_ERROR_SIZE];
 };
 
-/* The libcurl functions the client calls. */
-#define CURL_FNS(X) \
-	X(CURLcode, global_init, (long)) \
-	X(CURL *, easy_init, (void)) \
-	X(CURLcode, easy_setopt, (CURL *, CURLoption, ...)) \
-	X(CURLcode, easy_perform, (CURL *)) \
-	X(CURLcode, easy_getinfo, (CURL *, CURLINFO, ...)) \
-	X(void, easy_cleanup, (CURL *)) \
-	X(const char *, easy_strerror, (CURLcode))
-
-static struct {
-#define X(ret, name, args) ret(*name) args;
-	CURL_FNS(X)
-#undef X
-} lc;
-
-static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
-static int lc_rc;
-static char lc_err[256];
-
-static void lc_open(void)
-{
-	static const struct dynlib_sym syms[] = {
-#define X(ret, name, args) { "curl_" #name, (void **)&lc.name },
-		CURL_FNS(X)
-#undef X
-	};
-
-	lc_rc = dynlib_open("libcurl.so.4", syms, sizeof(syms) / sizeof(syms[0]), lc_err,
-			    sizeof(lc_err));
-	if (!lc_rc && lc.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		snprintf(lc_err, sizeof(lc_err), "libcurl.so.4: it does not start");
-		lc_rc = -ENOENT;
-	}
-}
+/* libcurl's functions, once it is opened (runtime/base/curl_lib.h) */
+static const struct curl_lib *lc;
 
 static size_t on_body(char *p, size_t size, size_t nmemb, void *ctx)
 {
@@ -86,32 +51,29 @@ static int get(struct docker_rt *d, const char *path, char *err, size_t errlen)
 	CURLcode rc;
 
 	if (!d->curl) {
-		pthread_once(&lc_once, lc_open);
-		if (lc_rc) {
-			snprintf(err, errlen, "%s", lc_err);
+		if (curl_lib_open(&lc, err, errlen))
 			return -ELIBACC;
-		}
-		if (!(d->curl = lc.easy_init()))
+		if (!(d->curl = lc->easy_init()))
 			return -ENOMEM;
-		lc.easy_setopt(d->curl, CURLOPT_UNIX_SOCKET_PATH, d->base.socket);
-		lc.easy_setopt(d->curl, CURLOPT_TIMEOUT_MS, d->base.timeout_ms);
-		lc.easy_setopt(d->curl, CURLOPT_CONNECTTIMEOUT_MS, d->base.timeout_ms);
-		lc.easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L);
-		lc.easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, on_body);
-		lc.easy_setopt(d->curl, CURLOPT_WRITEDATA, d);
-		lc.easy_setopt(d->curl, CURLOPT_ERRORBUFFER, d->cerr);
-		lc.easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http");
+		lc->easy_setopt(d->curl, CURLOPT_UNIX_SOCKET_PATH, d->base.socket);
+		lc->easy_setopt(d->curl, CURLOPT_TIMEOUT_MS, d->base.timeout_ms);
+		lc->easy_setopt(d->curl, CURLOPT_CONNECTTIMEOUT_MS, d->base.timeout_ms);
+		lc->easy_setopt(d->curl, CURLOPT_NOSIGNAL, 1L);
+		lc->easy_setopt(d->curl, CURLOPT_WRITEFUNCTION, on_body);
+		lc->easy_setopt(d->curl, CURLOPT_WRITEDATA, d);
+		lc->easy_setopt(d->curl, CURLOPT_ERRORBUFFER, d->cerr);
+		lc->easy_setopt(d->curl, CURLOPT_PROTOCOLS_STR, "http");
 	}
 
 	for (;;) {
 		strbuf_reset(&d->body);
 		snprintf(url, sizeof(url), "http://localhost%s%s", d->version, path);
-		lc.easy_setopt(d->curl, CURLOPT_URL, url);
+		lc->easy_setopt(d->curl, CURLOPT_URL, url);
 		d->cerr[0] = '\0';
-		rc = lc.easy_perform(d->curl);
+		rc = lc->easy_perform(d->curl);
 		if (rc != CURLE_OK)
 			break;
-		lc.easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
+		lc->easy_getinfo(d->curl, CURLINFO_RESPONSE_CODE, &status);
 		if (status == 400 && *d->version) {
 			d->version = "";	/* an API too old for 1.24: ask unversioned */
 			continue;
@@ -131,7 +93,7 @@ static int get(struct docker_rt *d, const char *path, char *err, size_t errlen)
 		return d->body.oom ? -ENOMEM : -EBADMSG;
 	}
 	if (rc != CURLE_OK) {
-		snprintf(err, errlen, "GET %s: %s", path, *d->cerr ? d->cerr : lc.easy_strerror(rc));
+		snprintf(err, errlen, "GET %s: %s", path, *d->cerr ? d->cerr : lc->easy_strerror(rc));
 		return rc == CURLE_GOT_NOTHING || rc == CURLE_WEIRD_SERVER_REPLY ||
 		       rc == CURLE_RECV_ERROR ? -EBADMSG : -EIO;
 	}
@@ -239,7 +201,7 @@ static void docker_free(struct ctr_rt *rt)
 	struct docker_rt *d = (struct docker_rt *)rt;
 
 	if (d->curl)
-		lc.easy_cleanup(d->curl);
+		lc->easy_cleanup(d->curl);
 	strbuf_release(&d->body);
 	mem_free(d->base.socket);
 	mem_free(d);
