@@ -1075,58 +1075,11 @@ static int define_helpers(LLVMOrcLLJITRef lljit, char *err, size_t errlen)
 	return 0;
 }
 
-/* The addresses the code names (sym_data, sym_fn): every direct field,
- * every comparison's right side and evaluator, the thread memo. */
-static int define_refs(LLVMOrcLLJITRef lljit, const struct jit *j, char *err, size_t errlen)
-{
-	const struct ruleset *rs = interp_ruleset(j->ip);
-	uint32_t nf = j->fields ? interp_nfields(j->ip) : 0, n = 0, cap = nf + 1;
-	LLVMJITCSymbolMapPair *pairs;
-	LLVMErrorRef e;
-	char name[32];
-
-	for (uint32_t id = 0; id < rs->ir.nnodes; id++)
-		cap += rs->ir.nodes[id] && rs->ir.nodes[id]->kind == IR_CMP ? 2 : 0;
-	pairs = mem_calloc(cap, sizeof(*pairs));
-	if (!pairs)
-		return -ENOMEM;
-#define REF(addr, callable)                                                                   \
-	do {                                                                                  \
-		pairs[n].Name = LLVMOrcLLJITMangleAndIntern(lljit, name);                     \
-		pairs[n].Sym.Address = (LLVMOrcJITTargetAddress)(uintptr_t)(addr);            \
-		pairs[n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |         \
-			((callable) ? LLVMJITSymbolGenericFlagsCallable : 0);                  \
-		n++;                                                                          \
-	} while (0)
-	for (uint32_t id = 0; id < nf; id++) {
-		if (!j->fields[id].fn)
-			continue;
-		snprintf(name, sizeof(name), "sk_f%u", id);
-		REF(&j->fields[id], false);
-	}
-	for (uint32_t id = 0; id < rs->ir.nnodes; id++) {
-		struct interp_cmp ic;
-
-		if (!rs->ir.nodes[id] || rs->ir.nodes[id]->kind != IR_CMP)
-			continue;
-		interp_node_cmp(j->ip, id, &ic);
-		snprintf(name, sizeof(name), "sk_r%u", id);
-		REF(ic.cmp, false);
-		snprintf(name, sizeof(name), "sk_e%u", id);
-		REF(irop_evaluator(ic.cmp), true);
-	}
-	if (j->proc_memo) {
-		snprintf(name, sizeof(name), "sk_pm");
-		REF(j->proc_memo, true);
-	}
-#undef REF
-	e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(lljit), LLVMOrcAbsoluteSymbols(pairs, n));
-	mem_free(pairs);
-	return e ? llvm_fail(e, "defining the rules' addresses", err, errlen) : 0;
-}
-
-/* The address of what the code names, for jit_load.c: as define_helpers
- * and define_refs give them to LLVM, libc's from the process. */
+/* The address of a name the code uses (sym_data, sym_fn): a helper, a
+ * direct field (sk_f<id>), a comparison's right side and evaluator
+ * (sk_r<node>, sk_e<node>), the thread memo (sk_pm), else libc's from the
+ * process. jit_load.c resolves through it, and define_refs gives LLVM the
+ * same addresses. */
 static bool resolve_sym(void *ctx, const char *name, uint64_t *addr)
 {
 	const struct jit *j = ctx;
@@ -1165,6 +1118,51 @@ static bool resolve_sym(void *ctx, const char *name, uint64_t *addr)
 		return false;
 	*addr = (uint64_t)(uintptr_t)p;
 	return true;
+}
+
+/* One of define_refs' symbols: its address as resolve_sym gives it. */
+static void add_ref(LLVMOrcLLJITRef lljit, const struct jit *j, const char *name, bool callable,
+		    LLVMJITCSymbolMapPair *pairs, uint32_t *n)
+{
+	uint64_t addr;
+
+	if (!resolve_sym((void *)j, name, &addr))
+		return;
+	pairs[*n].Name = LLVMOrcLLJITMangleAndIntern(lljit, name);
+	pairs[*n].Sym.Address = (LLVMOrcJITTargetAddress)addr;
+	pairs[*n].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported |
+		(callable ? LLVMJITSymbolGenericFlagsCallable : 0);
+	(*n)++;
+}
+
+/* The rules' addresses (sk_*) as absolute symbols, for LLVM's linker. */
+static int define_refs(LLVMOrcLLJITRef lljit, const struct jit *j, char *err, size_t errlen)
+{
+	const struct ruleset *rs = interp_ruleset(j->ip);
+	uint32_t nf = j->fields ? interp_nfields(j->ip) : 0, n = 0, cap = nf + 1;
+	LLVMJITCSymbolMapPair *pairs;
+	LLVMErrorRef e;
+	char name[32];
+
+	for (uint32_t id = 0; id < rs->ir.nnodes; id++)
+		cap += rs->ir.nodes[id] && rs->ir.nodes[id]->kind == IR_CMP ? 2 : 0;
+	pairs = mem_calloc(cap, sizeof(*pairs));
+	if (!pairs)
+		return -ENOMEM;
+	for (uint32_t id = 0; id < nf; id++) {
+		snprintf(name, sizeof(name), "sk_f%u", id);
+		add_ref(lljit, j, name, false, pairs, &n);
+	}
+	for (uint32_t id = 0; id < rs->ir.nnodes; id++) {
+		snprintf(name, sizeof(name), "sk_r%u", id);
+		add_ref(lljit, j, name, false, pairs, &n);
+		snprintf(name, sizeof(name), "sk_e%u", id);
+		add_ref(lljit, j, name, true, pairs, &n);
+	}
+	add_ref(lljit, j, "sk_pm", true, pairs, &n);
+	e = LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(lljit), LLVMOrcAbsoluteSymbols(pairs, n));
+	mem_free(pairs);
+	return e ? llvm_fail(e, "defining the rules' addresses", err, errlen) : 0;
 }
 
 static uint64_t now_ns(void)
