@@ -19,7 +19,7 @@ struct fd_tab *state_fdtab_new(void)
 
 static void fd_ent_release(struct fd_ent *e)
 {
-	mem_free(e->name);	/* nameraw lives in the same block */
+	mem_free(e->name);
 }
 
 void state_fdtab_put(struct fd_tab *t)
@@ -65,7 +65,6 @@ static int fd_ent_set(struct fd_ent *e, const struct fdi *f)
 	fd_ent_release(e);
 	e->f = *f;
 	e->name = name;
-	e->nameraw = raw;
 	e->f.name = name;
 	e->f.name_len = (uint32_t)nl;
 	e->f.nameraw = raw;

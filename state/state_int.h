@@ -27,7 +27,7 @@ struct state_iface {
 
 struct fd_ent {
 	struct fdi f;
-	char *name, *nameraw;		/* one block: nameraw follows name in it */
+	char *name;		/* the block f.name and f.nameraw (after it) lie in */
 	struct state_dynv *dynv;	/* plugins' values (dynv.c) */
 };
 
