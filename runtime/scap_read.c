@@ -41,10 +41,9 @@ enum {
 
 struct scap_reader {
 	struct scap_feed *feed;		/* file source (scap_feed.c), or NULL */
-	const uint8_t *mem;		/* memory source */
 	uint8_t *inflated;		/* owned copy of inflated gzip memory */
-	size_t mem_len;
-	const uint8_t *cur, *end;	/* the bytes not yet read: of mem, or of the
+	const uint8_t *cur, *end;	/* the bytes not yet read: of the memory
+					 * source (or its inflated copy), or of the
 					 * feed's current chunk */
 	const uint8_t *body;		/* the current block's body: in place, or blk */
 	uint64_t off;			/* stream offset of the next block */
@@ -800,8 +799,8 @@ static int inflate_all(struct scap_reader *r, const uint8_t *buf, size_t len, st
 	inflateEnd(&z);
 	if (zr != Z_STREAM_END)
 		return fail(err, n, "corrupt or truncated gzip data");
-	r->mem = r->inflated;
-	r->mem_len = n;
+	r->cur = r->inflated;
+	r->end = r->inflated + n;
 	return 0;
 }
 
@@ -825,11 +824,9 @@ int scap_reader__open_mem(const void *buf, size_t len, const struct scap_cb *cb,
 			return ret;
 		}
 	} else {
-		r->mem = b;
-		r->mem_len = len;
+		r->cur = b;
+		r->end = b + len;
 	}
-	r->cur = r->mem;
-	r->end = r->mem + r->mem_len;
 	return finish_open(r, cb, out, err);
 }
 
